@@ -1,0 +1,20 @@
+/** onnxruntime-node embeddings of the same demo items the browser encoded (the reference for parity). */
+import { loadCorpusFromDir, DEMO_CORPUS_DIR } from '../src/data/corpus-node.ts';
+import { subsetCorpus } from '../src/data/subset.ts';
+import { sampleSeeds } from '../src/compute/sampling.ts';
+import { loadNodeEncoder } from '../src/encoders/node-session.ts';
+import { encodeAll } from '../src/encoders/encoder.ts';
+import { cardPath } from './app.ts';
+
+/** Embeds the first `count` items of the corpus the page shows (the whole demo, or `?subset=N`). */
+export async function nodeEmbeddings(encoderId: string, count: number, subset: number | null): Promise<number[][]> {
+  let corpus = await loadCorpusFromDir(DEMO_CORPUS_DIR);
+  if (subset) corpus = subsetCorpus(corpus, sampleSeeds(corpus.n, subset, 0));
+  const encoder = await loadNodeEncoder(cardPath(encoderId));
+  try {
+    const x = await encodeAll(encoder, corpus.images, count, corpus.imageSize);
+    return Array.from({ length: count }, (_, i) => Array.from(x.data.subarray(i * x.dim, (i + 1) * x.dim)));
+  } finally {
+    await encoder.dispose();
+  }
+}

@@ -1,0 +1,21 @@
+/** react-query hooks for what the app loads once: the demo corpus and the model cards. */
+import { useQuery } from '@tanstack/react-query';
+import { sampleSeeds } from '../compute/sampling.ts';
+import { subsetCorpus } from '../data/subset.ts';
+import { loadDemoCorpus, loadModelCards } from './sources.ts';
+
+export function useDemoCorpus(subset: number | null) {
+  return useQuery({
+    queryKey: ['corpus', 'demo', subset],
+    queryFn: async () => {
+      const corpus = await loadDemoCorpus();
+      return subset && subset < corpus.n ? subsetCorpus(corpus, sampleSeeds(corpus.n, subset, 0)) : corpus;
+    },
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+export function useModelCards() {
+  return useQuery({ queryKey: ['models'], queryFn: loadModelCards, staleTime: Infinity, retry: false });
+}

@@ -1,0 +1,208 @@
+/**
+ * One analysis session over a corpus: encode every model (or read the cache), fit whitening, and
+ * fill one metrics row per variant as each finishes. All heavy work runs in workers; this file only
+ * schedules it and writes progress into the store.
+ */
+import type { Embeddings, LabelColumn, Whitening } from '../compute/types.ts';
+import { encodeLabels, isFacet } from '../compute/labels.ts';
+import { sampleSeeds } from '../compute/sampling.ts';
+import type { Corpus } from '../data/corpus.ts';
+import type { ModelCard } from '../encoders/card.ts';
+import { connect, callback, type Remote } from '../workers/rpc.ts';
+import type { EncoderApi } from '../workers/encoder.worker.ts';
+import { CancelledError, ComputePool } from '../workers/pool.ts';
+import { cacheKey, readCached, writeCached } from './embedding-cache.ts';
+import { modelUrl } from './sources.ts';
+import { useStore, variantId, type Settings, type VariantRow, type Whiten } from './store.ts';
+
+/** Columns never treated as facets: they identify items rather than group them. */
+const NOT_FACETS = new Set(['id', 'identity', 'title']);
+
+export class AnalysisSession {
+  readonly embeddings = new Map<string, Embeddings>();
+  private readonly whitenings = new Map<string, Promise<Whitening>>();
+  private readonly facets: LabelColumn[];
+  private readonly identity?: LabelColumn;
+  private readonly pool: ComputePool;
+  private readonly encoderWorker: Worker;
+  private readonly encoder: Remote<EncoderApi>;
+  private generation = 0;
+  private cancelled = false;
+
+  constructor(
+    readonly corpus: Corpus,
+    readonly cards: ModelCard[],
+  ) {
+    this.facets = Object.entries(corpus.columns)
+      .filter(([name, values]) => !NOT_FACETS.has(name) && isFacet(values))
+      .map(([name, values]) => encodeLabels(name, values));
+    const identity = corpus.columns.identity;
+    this.identity = identity ? encodeLabels('identity', identity) : undefined;
+    const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+    this.pool = new ComputePool(Math.max(1, Math.min(cores, 4)));
+    this.encoderWorker = new Worker(new URL('../workers/encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' });
+    this.encoder = connect<EncoderApi>(this.encoderWorker);
+  }
+
+  get facetNames(): string[] {
+    return this.facets.map((f) => f.name);
+  }
+
+  /** Encodes every model in turn (cache first), scheduling its metric rows as soon as it is ready. */
+  async start(): Promise<void> {
+    const store = useStore.getState();
+    for (const card of this.cards) store.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
+    this.resetRows();
+    for (const card of this.cards) {
+      if (this.cancelled) break;
+      await this.encode(card);
+    }
+  }
+
+  private async encode(card: ModelCard): Promise<void> {
+    const { setEncoder, addError, settings } = useStore.getState();
+    const key = cacheKey(card.sha256, this.corpus.hash);
+    const cached = await readCached(key);
+    if (cached && cached.n === this.corpus.n && cached.dim === card.output.dim) {
+      setEncoder(card.id, { state: 'cached', done: cached.n });
+      this.ready(card.id, cached);
+      return;
+    }
+    setEncoder(card.id, { state: 'loading' });
+    try {
+      const onProgress = callback((done: number, total: number) => setEncoder(card.id, { state: 'encoding', done, total }));
+      const result = await this.encoder.encode(
+        {
+          card,
+          modelUrl: modelUrl(card),
+          images: this.corpus.images,
+          count: this.corpus.n,
+          size: this.corpus.imageSize,
+          backend: settings.backend,
+        },
+        onProgress,
+      );
+      setEncoder(card.id, {
+        state: 'done',
+        backend: result.backend,
+        done: this.corpus.n,
+        itemsPerSecond: this.corpus.n / result.seconds,
+      });
+      await writeCached(key, result.embeddings);
+      this.ready(card.id, result.embeddings);
+    } catch (e) {
+      const message = (e as Error).message;
+      if (this.cancelled || /abort/i.test(message)) {
+        setEncoder(card.id, { state: 'cancelled' });
+        this.failRows(card.id, 'encoding was cancelled');
+      } else {
+        setEncoder(card.id, { state: 'error', error: message });
+        addError(`${card.name}: ${message}`);
+        this.failRows(card.id, message);
+      }
+    }
+  }
+
+  /** Stops encoding (the current batch finishes) and leaves finished rows in place. */
+  cancel(): void {
+    this.cancelled = true;
+    void this.encoder.cancel();
+  }
+
+  private ready(encoderId: string, x: Embeddings): void {
+    this.embeddings.set(encoderId, x);
+    this.schedule(encoderId, this.generation);
+  }
+
+  private variants(card: ModelCard, settings: Settings): Whiten[] {
+    const out: Whiten[] = ['none', 'full'];
+    if (settings.whitenK < card.output.dim) out.push(settings.whitenK);
+    return out;
+  }
+
+  /** New settings: drop running metric jobs and recompute every row from the embeddings we have. */
+  recompute(): void {
+    this.generation++;
+    this.pool.restart();
+    this.resetRows();
+    for (const id of this.embeddings.keys()) this.schedule(id, this.generation);
+  }
+
+  private resetRows(): void {
+    const { settings, resetRows } = useStore.getState();
+    const rows: VariantRow[] = this.cards.flatMap((card) =>
+      this.variants(card, settings).map((whiten) => ({
+        variant: variantId(card.id, whiten),
+        encoderId: card.id,
+        whiten,
+        status: 'pending' as const,
+        progress: 0,
+      })),
+    );
+    resetRows(rows);
+  }
+
+  private failRows(encoderId: string, error: string): void {
+    const { rows, setRow } = useStore.getState();
+    for (const row of Object.values(rows)) if (row.encoderId === encoderId) setRow(row.variant, { status: 'error', error });
+  }
+
+  whitening(encoderId: string): Promise<Whitening> {
+    let w = this.whitenings.get(encoderId);
+    if (!w) {
+      const x = this.embeddings.get(encoderId)!;
+      w = this.pool.run((api) => api.fitWhitening(x));
+      w.catch(() => this.whitenings.delete(encoderId));
+      this.whitenings.set(encoderId, w);
+    }
+    return w;
+  }
+
+  private schedule(encoderId: string, generation: number): void {
+    const card = this.cards.find((c) => c.id === encoderId)!;
+    const { settings } = useStore.getState();
+    const seeds = sampleSeeds(this.corpus.n, settings.seeds, settings.sampleSeed);
+    for (const whiten of this.variants(card, settings)) {
+      void this.evaluate(encoderId, whiten, seeds, settings, generation);
+    }
+  }
+
+  private async evaluate(encoderId: string, whiten: Whiten, seeds: Int32Array, settings: Settings, generation: number) {
+    const variant = variantId(encoderId, whiten);
+    const update = (patch: Partial<VariantRow>) => {
+      if (generation === this.generation) useStore.getState().setRow(variant, patch);
+    };
+    const x = this.embeddings.get(encoderId)!;
+    const start = performance.now();
+    try {
+      const whitening = whiten === 'none' ? null : await this.whitening(encoderId);
+      update({ status: 'running' });
+      const onProgress = callback((done: number, total: number) => update({ progress: done / total }));
+      const metrics = await this.pool.run((api) =>
+        api.evaluate(
+          {
+            x,
+            whitening,
+            keep: typeof whiten === 'number' ? whiten : null,
+            k: settings.k,
+            metric: settings.metric,
+            seeds,
+            facets: this.facets,
+            identity: this.identity,
+          },
+          onProgress,
+        ),
+      );
+      update({ status: 'done', progress: 1, metrics, seconds: (performance.now() - start) / 1000 });
+    } catch (e) {
+      if (e instanceof CancelledError || generation !== this.generation) return;
+      update({ status: 'error', error: (e as Error).message });
+    }
+  }
+
+  dispose(): void {
+    this.cancelled = true;
+    this.pool.terminate();
+    this.encoderWorker.terminate();
+  }
+}

@@ -1,0 +1,91 @@
+/** The app's state: what the user chose, and where each encoder and each variant row stands. */
+import { create } from 'zustand';
+import type { Metric } from '../compute/types.ts';
+import type { VariantMetrics } from '../compute/evaluate.ts';
+import type { BackendChoice } from '../workers/encoder.worker.ts';
+
+export interface Settings {
+  k: number;
+  metric: Metric;
+  /** 'all' seeds, or a seeded random sample of this many. */
+  seeds: 'all' | number;
+  sampleSeed: number;
+  /** Directions kept by the truncated whitening variant. */
+  whitenK: number;
+  backend: BackendChoice;
+}
+
+export type EncodeState = 'queued' | 'loading' | 'encoding' | 'cached' | 'done' | 'cancelled' | 'error';
+
+export interface EncoderStatus {
+  id: string;
+  name: string;
+  state: EncodeState;
+  backend?: 'webgpu' | 'wasm';
+  done: number;
+  total: number;
+  itemsPerSecond?: number;
+  error?: string;
+}
+
+export type Whiten = 'none' | 'full' | number;
+
+export interface VariantRow {
+  variant: string;
+  encoderId: string;
+  whiten: Whiten;
+  status: 'pending' | 'running' | 'done' | 'error';
+  progress: number;
+  metrics?: VariantMetrics;
+  seconds?: number;
+  error?: string;
+}
+
+export interface AppState {
+  settings: Settings;
+  encoders: Record<string, EncoderStatus>;
+  rows: Record<string, VariantRow>;
+  /** Variant ids in display order. */
+  order: string[];
+  errors: string[];
+  setSettings(patch: Partial<Settings>): void;
+  setEncoder(id: string, patch: Partial<EncoderStatus>): void;
+  setRow(variant: string, patch: Partial<VariantRow>): void;
+  resetRows(rows: VariantRow[]): void;
+  addError(message: string): void;
+  dismissError(index: number): void;
+}
+
+export const defaultSettings: Settings = {
+  k: 10,
+  metric: 'euclidean',
+  seeds: 'all',
+  sampleSeed: 0,
+  whitenK: 32,
+  backend: 'auto',
+};
+
+export const useStore = create<AppState>()((set) => ({
+  settings: defaultSettings,
+  encoders: {},
+  rows: {},
+  order: [],
+  errors: [],
+  setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+  setEncoder: (id, patch) =>
+    set((s) => ({
+      encoders: { ...s.encoders, [id]: { ...(s.encoders[id] ?? { id, name: id, state: 'queued', done: 0, total: 0 }), ...patch } },
+    })),
+  setRow: (variant, patch) =>
+    set((s) => (s.rows[variant] ? { rows: { ...s.rows, [variant]: { ...s.rows[variant], ...patch } } } : s)),
+  resetRows: (rows) =>
+    set({ rows: Object.fromEntries(rows.map((r) => [r.variant, r])), order: rows.map((r) => r.variant) }),
+  addError: (message) => set((s) => (s.errors.includes(message) ? s : { errors: [...s.errors, message] })),
+  dismissError: (index) => set((s) => ({ errors: s.errors.filter((_, i) => i !== index) })),
+}));
+
+/** Variant id shown in the table and used as `data-variant`: `pixels`, `pixels+w`, `pixels+w32`. */
+export function variantId(encoderId: string, whiten: Whiten): string {
+  if (whiten === 'none') return encoderId;
+  return whiten === 'full' ? `${encoderId}+w` : `${encoderId}+w${whiten}`;
+}

@@ -1,0 +1,55 @@
+/** The page: corpus header, controls, encoder progress, metrics table. */
+import { useEffect, useRef, useState } from 'react';
+import { AnalysisSession } from '../state/session.ts';
+import { useDemoCorpus, useModelCards } from '../state/queries.ts';
+import { useStore } from '../state/store.ts';
+import type { UrlOptions } from '../state/url-options.ts';
+import { Controls } from './Controls.tsx';
+import { EncoderPanel } from './EncoderPanel.tsx';
+import { ErrorList } from './ErrorList.tsx';
+import { MetricsTable } from './MetricsTable.tsx';
+
+export function App({ options }: { options: UrlOptions }) {
+  const corpus = useDemoCorpus(options.subset);
+  const models = useModelCards();
+  const addError = useStore((s) => s.addError);
+  const sessionRef = useRef<AnalysisSession | null>(null);
+  const [session, setSession] = useState<AnalysisSession | null>(null);
+
+  useEffect(() => {
+    if (!corpus.data || !models.data) return;
+    models.data.errors.forEach(addError);
+    const s = new AnalysisSession(corpus.data, models.data.cards);
+    sessionRef.current = s;
+    setSession(s);
+    (globalThis as { __recallLens?: unknown }).__recallLens = s;
+    void s.start();
+    return () => s.dispose();
+  }, [corpus.data, models.data, addError]);
+
+  const failure = corpus.error ?? models.error;
+  return (
+    <main>
+      <header>
+        <h1>Recall Lens</h1>
+        <p className="muted" data-testid="corpus-info">
+          {corpus.data
+            ? `${corpus.data.name}: ${corpus.data.n.toLocaleString()} items · ${session?.facetNames.join(', ') ?? ''}`
+            : corpus.isLoading
+              ? 'loading the demo corpus…'
+              : ''}
+          {typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated && ' · not cross-origin isolated: WASM runs single-threaded'}
+        </p>
+      </header>
+      {failure && (
+        <p className="errors" role="alert" data-testid="load-error">
+          {failure.message}
+        </p>
+      )}
+      <ErrorList />
+      <Controls onChange={() => sessionRef.current?.recompute()} />
+      <EncoderPanel onCancel={() => sessionRef.current?.cancel()} />
+      {session && <MetricsTable facets={session.facetNames} hasIdentity={Boolean(session.corpus.columns.identity)} />}
+    </main>
+  );
+}

@@ -1,0 +1,123 @@
+/** Table 1 of the seed, live: one row per variant, consistency per facet with 95% interval, Recall@N. */
+import { useMemo, useState } from 'react';
+import { useStore, type VariantRow } from '../state/store.ts';
+import { metricsToCsv } from '../data/metrics-csv.ts';
+
+const RECALL_AT = ['1', '5', '10', '20'];
+
+type SortKey = { column: string; descending: boolean } | null;
+
+function value(row: VariantRow, column: string): number {
+  const m = row.metrics;
+  if (!m) return Number.NEGATIVE_INFINITY;
+  if (column.startsWith('recall@')) return m.recall?.[column.slice(7)] ?? Number.NEGATIVE_INFINITY;
+  return m.facets[column]?.consistency ?? Number.NEGATIVE_INFINITY;
+}
+
+export function MetricsTable({ facets, hasIdentity }: { facets: string[]; hasIdentity: boolean }) {
+  const rows = useStore((s) => s.rows);
+  const order = useStore((s) => s.order);
+  const [sort, setSort] = useState<SortKey>(null);
+  const recall = hasIdentity ? RECALL_AT : [];
+
+  const sorted = useMemo(() => {
+    const list = order.map((v) => rows[v]).filter(Boolean);
+    if (!sort) return list;
+    const sign = sort.descending ? -1 : 1;
+    return [...list].sort((a, b) => sign * (value(a, sort.column) - value(b, sort.column)));
+  }, [rows, order, sort]);
+
+  const chance = sorted.find((r) => r.metrics)?.metrics?.facets ?? {};
+
+  const header = (column: string, label: string) => (
+    <th
+      key={column}
+      className="sortable"
+      aria-sort={sort?.column === column ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      onClick={() => setSort((s) => ({ column, descending: s?.column === column ? !s.descending : true }))}
+      title="Sort"
+    >
+      {label}
+      {sort?.column === column ? (sort.descending ? ' ▼' : ' ▲') : ''}
+    </th>
+  );
+
+  const exportCsv = () => {
+    const done = sorted.filter((r) => r.metrics).map((r) => ({ variant: r.variant, metrics: r.metrics! }));
+    const blob = new Blob([metricsToCsv(done, facets, recall)], { type: 'text/csv' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'recall-lens-metrics.csv';
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+
+  return (
+    <section className="panel">
+      <div className="panel-head">
+        <h2>KNN consistency per variant</h2>
+        <button data-testid="export-csv" onClick={exportCsv} disabled={!sorted.some((r) => r.metrics)}>
+          Export CSV
+        </button>
+      </div>
+      <table data-testid="metrics-table" className="metrics">
+        <thead>
+          <tr>
+            <th>variant</th>
+            {facets.map((f) => header(f, `${f} consistency`))}
+            {recall.map((n) => header(`recall@${n}`, `R@${n}`))}
+            <th>time</th>
+          </tr>
+          <tr className="chance">
+            <td>chance (Σp²)</td>
+            {facets.map((f) => (
+              <td key={f}>{chance[f] ? chance[f].chance.toFixed(4) : ''}</td>
+            ))}
+            {recall.map((n) => (
+              <td key={n} />
+            ))}
+            <td />
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row) => (
+            <tr key={row.variant} data-testid="metrics-row" data-variant={row.variant} data-status={row.status}>
+              <td className="variant">{row.variant}</td>
+              {row.status === 'done' && row.metrics ? (
+                <>
+                  {facets.map((f) => {
+                    const s = row.metrics!.facets[f];
+                    return (
+                      <td key={f} data-facet={f} title={s ? `95% CI ${s.ci95[0].toFixed(4)}–${s.ci95[1].toFixed(4)}, ${s.seeds} seeds` : ''}>
+                        {s ? (
+                          <>
+                            <span className="num">{s.consistency.toFixed(5)}</span>
+                            <span className="ci">
+                              [{s.ci95[0].toFixed(3)}, {s.ci95[1].toFixed(3)}]
+                            </span>
+                          </>
+                        ) : (
+                          '–'
+                        )}
+                      </td>
+                    );
+                  })}
+                  {recall.map((n) => (
+                    <td key={n} className="num">
+                      {row.metrics!.recall?.[n]?.toFixed(4) ?? '–'}
+                    </td>
+                  ))}
+                  <td className="muted">{row.seconds?.toFixed(1)} s</td>
+                </>
+              ) : (
+                <td colSpan={facets.length + recall.length + 1} className={row.status === 'error' ? 'error' : 'muted'}>
+                  {row.status === 'error' ? row.error : row.status === 'running' ? <progress value={row.progress} max={1} /> : 'waiting…'}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

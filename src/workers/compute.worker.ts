@@ -1,0 +1,52 @@
+/// <reference lib="webworker" />
+/** Compute worker: whitening, KNN and metrics from src/compute, exposed over typed RPC. */
+import { fitWhitening, applyWhitening } from '../compute/whitening.ts';
+import { evaluateVariant } from '../compute/evaluate.ts';
+import { knnQuery } from '../compute/knn.ts';
+import type { Embeddings, KnnResult, Metric, Whitening } from '../compute/types.ts';
+import type { LabelColumn } from '../compute/types.ts';
+import { expose, throttled, transfer } from './rpc.ts';
+
+export interface EvaluateJob {
+  x: Embeddings;
+  /** Whitening to apply before the search, and how many directions to keep (null = all). */
+  whitening: Whitening | null;
+  keep: number | null;
+  k: number;
+  metric: Metric;
+  seeds: Int32Array;
+  facets: LabelColumn[];
+  identity?: LabelColumn;
+}
+
+const api = {
+  fitWhitening(x: Embeddings): Whitening {
+    const w = fitWhitening(x);
+    return transfer(w, [w.mean.buffer, w.eigenvalues.buffer, w.w.buffer]);
+  },
+
+  whiten(x: Embeddings, w: Whitening, keep: number | null): Embeddings {
+    const y = applyWhitening(x, w, keep ?? undefined);
+    return transfer(y, [y.data.buffer]);
+  },
+
+  evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void) {
+    const x = job.whitening ? applyWhitening(job.x, job.whitening, job.keep ?? undefined) : job.x;
+    return evaluateVariant(x, {
+      k: job.k,
+      metric: job.metric,
+      seeds: job.seeds,
+      facets: job.facets,
+      identity: job.identity,
+      onProgress: onProgress ? throttled(onProgress) : undefined,
+    });
+  },
+
+  query(x: Embeddings, queries: Embeddings, k: number, metric: Metric): KnnResult {
+    const r = knnQuery(x, queries, { k, metric });
+    return transfer(r, [r.indices.buffer, r.distances.buffer, r.seeds.buffer]);
+  },
+};
+
+export type ComputeApi = typeof api;
+expose(api);

@@ -1,0 +1,77 @@
+/// <reference lib="webworker" />
+/**
+ * Encoder worker: runs one ONNX encoder over the corpus images with onnxruntime-web.
+ * WebGPU when an adapter exists (or when asked), WASM otherwise. One job at a time; `cancel()` stops it
+ * between batches.
+ */
+import { probeWebGPU } from '../encoders/backend.ts';
+import { encodeAll, type Encoder } from '../encoders/encoder.ts';
+import { loadWebEncoder } from '../encoders/web-session.ts';
+import type { ModelCard } from '../encoders/card.ts';
+import type { Embeddings } from '../compute/types.ts';
+import { InputError } from '../data/errors.ts';
+import { expose, throttled, transfer } from './rpc.ts';
+
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
+
+export interface EncodeJob {
+  card: ModelCard;
+  modelUrl: string;
+  /** n × size × size × 3 RGB bytes (ideally backed by a SharedArrayBuffer, so nothing is copied). */
+  images: Uint8Array;
+  count: number;
+  size: number;
+  backend: BackendChoice;
+}
+
+export interface EncodeResult {
+  embeddings: Embeddings;
+  backend: 'webgpu' | 'wasm';
+  seconds: number;
+}
+
+let controller: AbortController | null = null;
+const sessions = new Map<string, Encoder>();
+
+async function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<Encoder> {
+  const key = `${job.card.sha256}:${backend}`;
+  const open = sessions.get(key);
+  if (open) return open;
+  const response = await fetch(job.modelUrl);
+  if (!response.ok) throw new InputError(job.card.file, `model file could not be loaded (HTTP ${response.status})`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const encoder = await loadWebEncoder(job.card, bytes, backend);
+  sessions.set(key, encoder);
+  return encoder;
+}
+
+async function chooseBackend(choice: BackendChoice): Promise<'webgpu' | 'wasm'> {
+  if (choice === 'wasm') return 'wasm';
+  const hasGpu = await probeWebGPU();
+  if (choice === 'webgpu' && !hasGpu) throw new Error('WebGPU was requested but no adapter is available');
+  return hasGpu ? 'webgpu' : 'wasm';
+}
+
+const api = {
+  async encode(job: EncodeJob, onProgress: (done: number, total: number) => void): Promise<EncodeResult> {
+    controller?.abort();
+    controller = new AbortController();
+    const backend = await chooseBackend(job.backend);
+    const encoder = await session(job, backend);
+    const start = performance.now();
+    const embeddings = await encodeAll(encoder, job.images, job.count, job.size, {
+      batchSize: backend === 'webgpu' ? 16 : 64,
+      onProgress: throttled(onProgress),
+      signal: controller.signal,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    return transfer({ embeddings, backend, seconds }, [embeddings.data.buffer]);
+  },
+
+  cancel(): void {
+    controller?.abort();
+  },
+};
+
+export type EncoderApi = typeof api;
+expose(api);
