@@ -15,7 +15,9 @@ export function EncoderPanel({ onCancel }: { onCancel: () => void }) {
       </div>
       <ul className="encoders">
         {list.map((e) => (
-          <li key={e.id} data-testid="encoder-status" data-encoder={e.id} data-state={e.state} data-backend={e.backend ?? ''}>
+          <li key={e.id} data-testid="encoder-status" data-encoder={e.id} data-state={e.state} data-backend={e.backend ?? ''}
+            data-items-per-second={e.itemsPerSecond ?? ''}
+          >
             <span className="name">{e.name}</span>
             <progress value={e.done} max={e.total || 1} />
             <span className="state">

@@ -1,0 +1,104 @@
+/**
+ * Browser benchmarks against the built site (vite preview on :4173, started by scripts/bench-all.sh):
+ * page load → full metrics table on the demo, cold (empty IndexedDB) and warm (reload), and the
+ * in-browser WASM encode throughput next to onnxruntime-node's on the same model and items.
+ * Writes bench/out/page.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
+import { cards, cardPath, expectedVariants } from '../e2e/app.ts';
+import { loadCorpusFromDir, DEMO_CORPUS_DIR } from '../src/data/corpus-node.ts';
+import { loadNodeEncoder } from '../src/encoders/node-session.ts';
+import { encodeAll } from '../src/encoders/encoder.ts';
+import { median } from './stats.ts';
+
+const URL_BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:4173';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+async function rowsDone(page: Page, variants: string[]): Promise<{ first: number; all: number }> {
+  const t0 = performance.now();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="metrics-row"][data-status="done"]') !== null,
+    undefined,
+    { timeout: 600_000, polling: 50 },
+  );
+  const first = (performance.now() - t0) / 1000;
+  await page.waitForFunction(
+    (vs) => vs.every((v) => document.querySelector(`[data-testid="metrics-row"][data-variant="${v}"][data-status="done"]`)),
+    variants,
+    { timeout: 600_000, polling: 50 },
+  );
+  return { first, all: (performance.now() - t0) / 1000 };
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const variants = expectedVariants();
+  const cold: Array<{ first: number; all: number }> = [];
+  const warm: number[] = [];
+  const wasmRate: Record<string, number[]> = {};
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const t = performance.now();
+    await page.goto(`${URL_BASE}/?backend=wasm`);
+    const r = await rowsDone(page, variants);
+    const sinceNav = (performance.now() - t) / 1000;
+    cold.push({ first: r.first + (sinceNav - r.all), all: sinceNav });
+    for (const c of cards()) {
+      const rate = Number(await page.locator(`[data-testid="encoder-status"][data-encoder="${c.id}"]`).getAttribute('data-items-per-second'));
+      (wasmRate[c.id] ??= []).push(rate);
+    }
+    const t2 = performance.now();
+    await page.reload();
+    await rowsDone(page, variants);
+    warm.push((performance.now() - t2) / 1000);
+    await context.close();
+    console.log(`run ${run + 1}: cold first row ${cold[run].first.toFixed(1)} s, all rows ${cold[run].all.toFixed(1)} s; warm ${warm[run].toFixed(1)} s`);
+  }
+  await browser.close();
+
+  const corpus = await loadCorpusFromDir(DEMO_CORPUS_DIR);
+  const nodeRate: Record<string, number[]> = {};
+  for (const c of cards()) {
+    const encoder = await loadNodeEncoder(cardPath(c.id));
+    for (let run = 0; run < RUNS; run++) {
+      const t = performance.now();
+      await encodeAll(encoder, corpus.images, corpus.n, corpus.imageSize, { batchSize: 64 });
+      (nodeRate[c.id] ??= []).push(corpus.n / ((performance.now() - t) / 1000));
+    }
+    await encoder.dispose();
+  }
+
+  const result = {
+    items: corpus.n,
+    variants: variants.length,
+    coldFirstRowS: median(cold.map((c) => c.first)),
+    coldAllRowsS: median(cold.map((c) => c.all)),
+    warmAllRowsS: median(warm),
+    encode: Object.fromEntries(
+      cards().map((c) => [
+        c.id,
+        { wasmItemsPerS: median(wasmRate[c.id]), nodeItemsPerS: median(nodeRate[c.id]), ratio: median(wasmRate[c.id]) / median(nodeRate[c.id]) },
+      ]),
+    ),
+    runs: { cold, warm, wasmRate, nodeRate },
+  };
+  mkdirSync('bench/out', { recursive: true });
+  writeFileSync('bench/out/page.json', JSON.stringify(result, null, 2));
+  console.log(`\n| page load (demo, ${corpus.n} items, ${variants.length} variants) | median of ${RUNS} |`);
+  console.log('|---|---|');
+  console.log(`| cold: first row | ${result.coldFirstRowS.toFixed(1)} s |`);
+  console.log(`| cold: every row | ${result.coldAllRowsS.toFixed(1)} s |`);
+  console.log(`| warm (reload, IndexedDB cache): every row | ${result.warmAllRowsS.toFixed(1)} s |`);
+  console.log('\n| encoder | browser WASM items/s | onnxruntime-node items/s | ratio |\n|---|---|---|---|');
+  for (const [id, e] of Object.entries(result.encode)) {
+    console.log(`| ${id} | ${e.wasmItemsPerS.toFixed(0)} | ${e.nodeItemsPerS.toFixed(0)} | ${e.ratio.toFixed(2)} |`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

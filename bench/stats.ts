@@ -1,0 +1,16 @@
+/** Small helpers shared by the benchmark drivers. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function timeRuns<T>(runs: number, fn: () => Promise<T> | T): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    out.push((performance.now() - t) / 1000);
+  }
+  return out;
+}

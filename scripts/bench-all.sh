@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# npm run bench: compute kernels (vs numpy + OpenBLAS), then the browser (page load, encode vs Node).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-chromium.sh
+npm run assets
+npx vite build --logLevel warn
+npx tsx bench/compute.bench.ts
+npx vite preview --host 127.0.0.1 --port 4173 --strictPort >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 50); do curl -sf http://127.0.0.1:4173/ >/dev/null && break; sleep 0.2; done
+npx tsx bench/page.bench.ts
