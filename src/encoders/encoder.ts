@@ -1,0 +1,92 @@
+import type { Embeddings, Progress } from '../compute/types.ts';
+import { InputError } from '../data/errors.ts';
+import type { ModelCard } from './card.ts';
+import { preprocess } from './preprocess.ts';
+
+/** A loaded ONNX image encoder (onnxruntime-web in a worker, or onnxruntime-node). */
+export interface Encoder {
+  card: ModelCard;
+  /** What actually runs it, e.g. "webgpu", "wasm", "onnxruntime-node (cpu)". */
+  backend: string;
+  /**
+   * Embed `count` preprocessed images: `input` is float32 NCHW `count × 3 × S × S` with
+   * S = card.input.size; returns float32 `count × card.output.dim`, row-major.
+   */
+  run(input: Float32Array, count: number): Promise<Float32Array>;
+  /** Release the session (and GPU buffers). The encoder must not be used afterwards. */
+  dispose(): Promise<void>;
+}
+
+export interface EncodeOptions {
+  /** Images per `run` call (default 64). */
+  batchSize?: number;
+  /** Called with (0, count) first and after every batch. */
+  onProgress?: Progress;
+  /** Checked before every batch; an aborted signal rejects with its reason (an "AbortError"). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Preprocess and embed `count` RGB images (uint8 `count × srcSize × srcSize × 3`) in batches.
+ * Every batch's output is checked: `card.output.dim` values per image and no NaN/Infinity, else an
+ * InputError naming the model file (card.file).
+ */
+export async function encodeAll(
+  enc: Encoder,
+  rgb: Uint8Array,
+  count: number,
+  srcSize: number,
+  opts: EncodeOptions = {},
+): Promise<Embeddings> {
+  const { card } = enc;
+  const dim = card.output.dim;
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
+  const bytesPerImage = srcSize * srcSize * 3;
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`encodeAll: bad count ${count}`);
+  if (rgb.length < count * bytesPerImage) {
+    throw new RangeError(
+      `encodeAll: ${count} images of ${srcSize}×${srcSize}×3 need ${count * bytesPerImage} bytes, got ${rgb.length}`,
+    );
+  }
+  const data = new Float32Array(count * dim);
+  opts.onProgress?.(0, count);
+  for (let start = 0; start < count; start += batchSize) {
+    throwIfAborted(opts.signal);
+    const n = Math.min(batchSize, count - start);
+    const input = preprocess(rgb.subarray(start * bytesPerImage, (start + n) * bytesPerImage), n, srcSize, card);
+    const out = await enc.run(input, n);
+    throwIfAborted(opts.signal);
+    checkOutput(card, out, n, start);
+    data.set(out.subarray(0, n * dim), start * dim);
+    opts.onProgress?.(start + n, count);
+  }
+  return { n: count, dim, data };
+}
+
+/** The batch output has `dim` finite values per image, else an InputError naming the model file. */
+export function checkOutput(card: ModelCard, out: Float32Array, count: number, firstIndex = 0): void {
+  const dim = card.output.dim;
+  if (out.length !== count * dim) {
+    const per = count > 0 ? out.length / count : out.length;
+    throw new InputError(
+      card.file,
+      `output "${card.output.name}" has ${Number.isInteger(per) ? per : out.length} values per image, the card says ${dim}`,
+    );
+  }
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) {
+      const item = firstIndex + Math.floor(i / dim);
+      throw new InputError(
+        card.file,
+        `output "${card.output.name}" contains ${Number.isNaN(out[i]) ? 'NaN' : 'Infinity'} (image ${item}, value ${i % dim})`,
+      );
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) throw reason;
+  throw new DOMException(typeof reason === 'string' ? reason : 'Encoding was cancelled', 'AbortError');
+}

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { InputError } from '../data/errors.ts';
+import type { ModelCard } from './card.ts';
+import { parseCard } from './card-validate.ts';
+import type { Encoder } from './encoder.ts';
+import { checkModelHash, checkSessionAgainstCard, ortMessage } from './session-check.ts';
+
+export interface NodeEncoderOptions {
+  /** onnxruntime intra-op threads (default: onnxruntime's choice, all cores). */
+  threads?: number;
+}
+
+/**
+ * Load `<id>.card.json` and the ONNX file it names (next to it) with onnxruntime-node on the CPU.
+ * Before anything is encoded: the card is validated, the file's sha256 must equal the card's, and the
+ * model's input/output names, types and fixed dimensions must agree with the card. Every failure is
+ * an InputError naming the file at fault (card or model) and the problem.
+ */
+export async function loadNodeEncoder(cardPath: string, opts: NodeEncoderOptions = {}): Promise<Encoder> {
+  const card = parseCard(await readJson(cardPath), cardPath);
+  const modelPath = path.join(path.dirname(cardPath), card.file);
+  const bytes = await readModel(modelPath, cardPath);
+  await checkModelHash(bytes, card, modelPath);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    });
+  } catch (e) {
+    throw new InputError(modelPath, `not a loadable ONNX model (onnxruntime: ${ortMessage(e)})`);
+  }
+  try {
+    checkSessionAgainstCard(session, card, modelPath);
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
+  return nodeEncoder(session, card, modelPath);
+}
+
+function nodeEncoder(session: ort.InferenceSession, card: ModelCard, modelPath: string): Encoder {
+  const s = card.input.size;
+  return {
+    card,
+    backend: 'onnxruntime-node (cpu)',
+    async run(input: Float32Array, count: number): Promise<Float32Array> {
+      if (input.length !== count * 3 * s * s) {
+        throw new RangeError(`run: ${count} images need ${count * 3 * s * s} floats, got ${input.length}`);
+      }
+      const tensor = new ort.Tensor('float32', input, [count, 3, s, s]);
+      let result: ort.InferenceSession.OnnxValueMapType;
+      try {
+        result = await session.run({ [card.input.name]: tensor });
+      } catch (e) {
+        throw new InputError(modelPath, `inference failed (onnxruntime: ${ortMessage(e)})`);
+      }
+      const out = result[card.output.name];
+      if (!out || out.type !== 'float32') {
+        throw new InputError(modelPath, `output "${card.output.name}" is ${out ? out.type : 'missing'}, expected float32`);
+      }
+      if (out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== card.output.dim) {
+        throw new InputError(
+          modelPath,
+          `output "${card.output.name}" has shape [${out.dims.join(', ')}] for ${count} images, the card says [${count}, ${card.output.dim}]`,
+        );
+      }
+      return out.data as Float32Array;
+    },
+    async dispose(): Promise<void> {
+      await session.release();
+    },
+  };
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, fsProblem(e, 'model card'));
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputError(file, `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+async function readModel(file: string, cardPath: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new InputError(file, `${fsProblem(e, 'ONNX model')} (named by "file" in ${path.basename(cardPath)})`);
+  }
+  if (bytes.length === 0) throw new InputError(file, 'the ONNX model file is empty');
+  return bytes;
+}
+
+function fsProblem(e: unknown, what: string): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return `${what} file not found`;
+  if (code === 'EISDIR') return `is a directory, not a ${what} file`;
+  if (code === 'EACCES') return `${what} file is not readable (permission denied)`;
+  return `${what} file could not be read (${e instanceof Error ? e.message : String(e)})`;
+}

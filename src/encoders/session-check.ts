@@ -1,0 +1,103 @@
+import { InputError } from '../data/errors.ts';
+import type { ModelCard } from './card.ts';
+
+/**
+ * Checks shared by the web and Node sessions (pure TypeScript: onnxruntime-web and -node expose the
+ * same `InferenceSession` shape, typed here structurally).
+ */
+
+interface ValueMeta {
+  name: string;
+  isTensor: boolean;
+  type?: string;
+  shape?: ReadonlyArray<number | string>;
+}
+
+export interface SessionLike {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata?: readonly ValueMeta[];
+  readonly outputMetadata?: readonly ValueMeta[];
+}
+
+/**
+ * The ONNX model's input and output agree with the card: one input named `card.input.name`, float32,
+ * shape [batch, 3, size, size]; an output named `card.output.name`, float32, shape [batch, dim].
+ * Symbolic (named) dimensions are accepted anywhere; fixed ones must match. Throws InputError naming
+ * `file` (the ONNX file).
+ */
+export function checkSessionAgainstCard(session: SessionLike, card: ModelCard, file: string): void {
+  const ins = session.inputNames;
+  const outs = session.outputNames;
+  if (!ins.includes(card.input.name)) {
+    throw new InputError(file, `the model has no input "${card.input.name}" (its inputs: ${list(ins)}); the card disagrees with the model`);
+  }
+  if (ins.length !== 1) {
+    throw new InputError(file, `the model has ${ins.length} inputs (${list(ins)}); an image encoder must have exactly one`);
+  }
+  if (!outs.includes(card.output.name)) {
+    throw new InputError(file, `the model has no output "${card.output.name}" (its outputs: ${list(outs)}); the card disagrees with the model`);
+  }
+  const s = card.input.size;
+  checkMeta(session.inputMetadata, card.input.name, [null, 3, s, s], file, 'input', `[batch, 3, ${s}, ${s}]`);
+  checkMeta(session.outputMetadata, card.output.name, [null, card.output.dim], file, 'output', `[batch, ${card.output.dim}]`);
+}
+
+function checkMeta(
+  metas: readonly ValueMeta[] | undefined,
+  name: string,
+  expected: (number | null)[],
+  file: string,
+  what: string,
+  shown: string,
+): void {
+  const meta = metas?.find((m) => m.name === name);
+  if (!meta) return; // older runtimes expose no metadata: the output check in encodeAll still applies
+  if (!meta.isTensor) throw new InputError(file, `${what} "${name}" is not a tensor`);
+  if (meta.type !== undefined && meta.type !== 'float32') {
+    throw new InputError(file, `${what} "${name}" is ${meta.type}, expected float32`);
+  }
+  const shape = meta.shape;
+  if (!shape || shape.length === 0) return; // shape not recorded in the model
+  const bad =
+    shape.length !== expected.length ||
+    shape.some((d, i) => typeof d === 'number' && d > 0 && expected[i] !== null && d !== expected[i]);
+  if (bad) {
+    throw new InputError(
+      file,
+      `${what} "${name}" has shape [${shape.map((d) => (typeof d === 'number' && d > 0 ? d : String(d || '?'))).join(', ')}], the card says ${shown}`,
+    );
+  }
+}
+
+function list(names: readonly string[]): string {
+  return names.length ? names.map((n) => `"${n}"`).join(', ') : 'none';
+}
+
+/** sha256 of `bytes` as lowercase hex via Web Crypto (browser, worker, Node ≥ 19); null when unavailable (insecure context). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string | null> {
+  const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (!subtle) return null;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  let hex = '';
+  for (const b of digest) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** The model bytes are the ones the card describes (its sha256 is part of the embedding cache key). */
+export async function checkModelHash(bytes: Uint8Array, card: ModelCard, file: string): Promise<void> {
+  const actual = await sha256Hex(bytes);
+  if (actual !== null && actual !== card.sha256) {
+    throw new InputError(
+      file,
+      `sha256 ${actual.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}… (the model was changed without updating its card)`,
+    );
+  }
+}
+
+/** The first line of an onnxruntime error, without its internal source location prefix. */
+export function ortMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
+  return line.replace(/^\[[^\]]*\]\s*/, '').replace(/^.*?\bfailed:\s*/i, '').trim() || 'unknown error';
+}

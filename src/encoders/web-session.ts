@@ -1,0 +1,118 @@
+/**
+ * onnxruntime-web sessions for the encoder Web Worker (no DOM access).
+ *
+ * Import: the package's default entry ('onnxruntime-web' → dist/ort.bundle.min.mjs in a browser
+ * bundle), the JSEP build, which offers both the 'webgpu' and the 'wasm' execution providers.
+ * Its runtime files (ortRuntimeFiles()) are copied to public/ort/ by scripts/copy-ort.ts and served
+ * by the app at /ort/; `env.wasm.wasmPaths` points there so nothing is fetched from a CDN.
+ * Threads: navigator.hardwareConcurrency when the page is cross-origin isolated (COOP/COEP, needed for
+ * SharedArrayBuffer), else 1. `env.wasm.proxy` stays false: we already are in a worker.
+ * The env is read once, when the first session is created; later changes have no effect.
+ */
+import * as ort from 'onnxruntime-web';
+import { InputError } from '../data/errors.ts';
+import type { ModelCard } from './card.ts';
+import type { Encoder } from './encoder.ts';
+import { ORT_URL_PREFIX, ortRuntimeFiles } from './ort-files.ts';
+import { checkModelHash, checkSessionAgainstCard, ortMessage } from './session-check.ts';
+
+export { ortRuntimeFiles };
+
+export interface WebEncoderOptions {
+  /** Where the runtime files are served (default '/ort/'); tests in Node pass a file path. */
+  wasmPaths?: string;
+  /** WASM threads (default: hardwareConcurrency when crossOriginIsolated, else 1). */
+  numThreads?: number;
+}
+
+let configured = false;
+
+function configure(opts: WebEncoderOptions): void {
+  if (configured) return;
+  configured = true;
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  const threads = g.crossOriginIsolated ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;
+  ort.env.wasm.wasmPaths = opts.wasmPaths ?? ORT_URL_PREFIX;
+  ort.env.wasm.numThreads = opts.numThreads ?? threads;
+  ort.env.wasm.simd = true;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+}
+
+/**
+ * Create a session for `model` (the bytes of card.file) on `backend`. Checks, before encoding: the
+ * bytes' sha256 equals the card's (when Web Crypto is available), the model loads, and its input and
+ * output agree with the card. Failures are InputErrors naming card.file. A WebGPU failure is not
+ * retried on WASM here: the caller decides (encoder.backend says which one ran).
+ */
+export async function loadWebEncoder(
+  card: ModelCard,
+  model: Uint8Array,
+  backend: 'webgpu' | 'wasm',
+  opts: WebEncoderOptions = {},
+): Promise<Encoder> {
+  configure(opts);
+  const file = card.file;
+  if (model.length === 0) throw new InputError(file, 'the ONNX model file is empty');
+  await checkModelHash(model, card, file);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+    });
+  } catch (e) {
+    const message = ortMessage(e);
+    if (/no available backend found/i.test(message)) {
+      // The runtime itself did not start (missing /ort/ files, no WebGPU, …): not the model's fault.
+      throw new Error(
+        `onnxruntime-web could not start its ${backend} backend (runtime files from ${ort.env.wasm.wasmPaths as string}; ` +
+          `see scripts/copy-ort.ts): ${message}`,
+      );
+    }
+    throw new InputError(file, `could not be loaded on ${backend} (onnxruntime-web: ${message})`);
+  }
+  try {
+    checkSessionAgainstCard(session, card, file);
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
+  const s = card.input.size;
+  return {
+    card,
+    backend,
+    async run(input: Float32Array, count: number): Promise<Float32Array> {
+      if (input.length !== count * 3 * s * s) {
+        throw new RangeError(`run: ${count} images need ${count * 3 * s * s} floats, got ${input.length}`);
+      }
+      const tensor = new ort.Tensor('float32', input, [count, 3, s, s]);
+      let result: ort.InferenceSession.OnnxValueMapType;
+      try {
+        result = await session.run({ [card.input.name]: tensor });
+      } catch (e) {
+        throw new InputError(file, `inference failed on ${backend} (onnxruntime-web: ${ortMessage(e)})`);
+      } finally {
+        tensor.dispose();
+      }
+      const out = result[card.output.name];
+      if (!out || out.type !== 'float32') {
+        throw new InputError(file, `output "${card.output.name}" is ${out ? out.type : 'missing'}, expected float32`);
+      }
+      if (out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== card.output.dim) {
+        throw new InputError(
+          file,
+          `output "${card.output.name}" has shape [${out.dims.join(', ')}] for ${count} images, the card says [${count}, ${card.output.dim}]`,
+        );
+      }
+      // Copy out of ORT's buffer, then release every output tensor (GPU-side ones included).
+      const data = (await out.getData()) as Float32Array;
+      const copy = new Float32Array(data);
+      for (const t of Object.values(result)) t.dispose();
+      return copy;
+    },
+    async dispose(): Promise<void> {
+      await session.release();
+    },
+  };
+}

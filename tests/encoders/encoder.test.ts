@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/data/errors.ts';
+import type { ModelCard } from '../../src/encoders/card.ts';
+import { encodeAll, type Encoder } from '../../src/encoders/encoder.ts';
+
+const DIM = 3;
+const SIZE = 2;
+
+function card(): ModelCard {
+  return {
+    id: 'fake',
+    name: 'fake',
+    modality: 'image',
+    file: 'fake.onnx',
+    sha256: '0'.repeat(64),
+    input: { name: 'images', size: SIZE, channels: 3, layout: 'NCHW', mean: [0, 0, 0], std: [1, 1, 1] },
+    output: { name: 'embedding', dim: DIM },
+    architecture: '',
+    objective: '',
+    provenance: '',
+    licence: 'MIT',
+  };
+}
+
+/** Embeds each image as its per-channel means (× 255), so the result is checkable. */
+function fakeEncoder(opts: { dim?: number; nanAt?: number; onRun?: (count: number) => void } = {}): Encoder & { batches: number[] } {
+  const batches: number[] = [];
+  let seen = 0;
+  return {
+    card: card(),
+    backend: 'fake',
+    batches,
+    async run(input: Float32Array, count: number): Promise<Float32Array> {
+      batches.push(count);
+      opts.onRun?.(count);
+      const dim = opts.dim ?? DIM;
+      const out = new Float32Array(count * dim);
+      const plane = SIZE * SIZE;
+      for (let n = 0; n < count; n++)
+        for (let c = 0; c < Math.min(3, dim); c++) {
+          let s = 0;
+          for (let p = 0; p < plane; p++) s += input[(n * 3 + c) * plane + p];
+          out[n * dim + c] = Math.round((s / plane) * 255);
+        }
+      if (opts.nanAt !== undefined && opts.nanAt >= seen && opts.nanAt < seen + count) out[(opts.nanAt - seen) * dim + 1] = NaN;
+      seen += count;
+      return out;
+    },
+    async dispose() {},
+  };
+}
+
+/** Image i is uniformly (i, 2i, 3i). */
+function images(count: number): Uint8Array {
+  const a = new Uint8Array(count * SIZE * SIZE * 3);
+  for (let i = 0; i < count; i++) for (let p = 0; p < SIZE * SIZE; p++) a.set([i, 2 * i, 3 * i], (i * SIZE * SIZE + p) * 3);
+  return a;
+}
+
+describe('encodeAll', () => {
+  it('encodes in batches, in order, reporting progress', async () => {
+    const enc = fakeEncoder();
+    const progress: [number, number][] = [];
+    const x = await encodeAll(enc, images(10), 10, SIZE, { batchSize: 4, onProgress: (d, t) => progress.push([d, t]) });
+    expect(enc.batches).toEqual([4, 4, 2]);
+    expect(progress).toEqual([[0, 10], [4, 10], [8, 10], [10, 10]]);
+    expect(x.n).toBe(10);
+    expect(x.dim).toBe(DIM);
+    for (let i = 0; i < 10; i++) expect(Array.from(x.data.subarray(i * DIM, (i + 1) * DIM))).toEqual([i, 2 * i, 3 * i]);
+  });
+
+  it('handles zero images', async () => {
+    const x = await encodeAll(fakeEncoder(), new Uint8Array(0), 0, SIZE);
+    expect(x).toEqual({ n: 0, dim: DIM, data: new Float32Array(0) });
+  });
+
+  it('stops between batches when the signal aborts', async () => {
+    const controller = new AbortController();
+    const enc = fakeEncoder({ onRun: () => controller.abort() });
+    await expect(encodeAll(enc, images(10), 10, SIZE, { batchSize: 4, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(enc.batches).toEqual([4]);
+  });
+
+  it('does not start when the signal is already aborted', async () => {
+    const enc = fakeEncoder();
+    await expect(encodeAll(enc, images(2), 2, SIZE, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(enc.batches).toEqual([]);
+  });
+
+  it('rejects an output of the wrong dimension, naming the model file', async () => {
+    const err = await encodeAll(fakeEncoder({ dim: 5 }), images(3), 3, SIZE).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toBe('fake.onnx: output "embedding" has 5 values per image, the card says 3');
+  });
+
+  it('rejects NaN in the output, naming the model file and the image', async () => {
+    const err = await encodeAll(fakeEncoder({ nanAt: 6 }), images(10), 10, SIZE, { batchSize: 4 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toBe('fake.onnx: output "embedding" contains NaN (image 6, value 1)');
+  });
+
+  it('rejects an image buffer that is too short', async () => {
+    await expect(encodeAll(fakeEncoder(), new Uint8Array(5), 1, SIZE)).rejects.toThrow(/need 12 bytes, got 5/);
+  });
+});
