@@ -62,12 +62,11 @@ export async function runEmbed(argv: string[], io: Io): Promise<number> {
   const outPrefix = out.replace(/\.(npy|tsv)$/i, '');
 
   const progress = io.stderrIsTTY;
-  const [{ loadNodeEncoder }, { encodeAll }, { writeNpy }, { formatTsv }, { sampleSeeds }] = await Promise.all([
+  const [{ loadNodeEncoder }, { encodeAll }, { writeNpy }, { formatTsv }] = await Promise.all([
     import('../encoders/node-session.ts'),
     import('../encoders/encoder.ts'),
     import('../data/npy.ts'),
     import('../data/table.ts'),
-    import('../compute/sampling.ts'),
   ]);
 
   // Items first (cheap to validate), then the model.
@@ -79,7 +78,7 @@ export async function runEmbed(argv: string[], io: Io): Promise<number> {
     corpus = await imageFolderCorpus(images!, model, io, progress);
   }
   if (sample !== undefined && sample < corpus.n) {
-    const { subsetCorpus } = await import('../data/subset.ts');
+    const [{ subsetCorpus }, { sampleSeeds }] = await Promise.all([import('../data/subset.ts'), import('../compute/sampling.ts')]);
     corpus = subsetCorpus(corpus, sampleSeeds(corpus.n, sample, seed));
   }
   if (corpus.n === 0) throw new InputError(values.demo ? 'demo corpus' : images!, 'has no items to encode');

@@ -53,3 +53,20 @@ describe('image folders', () => {
     expect((e as Error).message).toBe('x.png (byte 0): not a PNG or JPEG image (unrecognised file signature)');
   });
 });
+
+describe('optional decoders', () => {
+  it('a missing pngjs is a clear InputError naming the file and the package', async () => {
+    let installed = true;
+    try {
+      const name: string = 'pngjs';
+      await import(name);
+    } catch {
+      installed = false;
+    }
+    if (installed) return; // with pngjs present the bytes below fail as a corrupt PNG instead
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    await expect(decodeImage(png, 'a.png')).rejects.toThrow(
+      'a.png: decoding needs the npm package "pngjs", which is not installed (npm install pngjs); --demo works without it',
+    );
+  });
+});
