@@ -173,20 +173,36 @@ function build(buildKey: string) {
 function writeAtomically(files: Record<string, Uint8Array | string>): void {
   const parent = path.dirname(outDir);
   mkdirSync(parent, { recursive: true });
+  const tmp = path.join(parent, `.${NAME}.tmp-${process.pid}`);
+  const old = path.join(parent, `.${NAME}.old-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  for (const [name, data] of Object.entries(files)) writeFileSync(path.join(tmp, name), data);
+  // Another build running at the same time may swap its folder in between our two renames.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (existsSync(outDir)) renameSync(outDir, old);
+      renameSync(tmp, outDir);
+      break;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (attempt >= 5 || (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT')) throw e;
+      rmSync(old, { recursive: true, force: true });
+    }
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Remove the temporary folders of builds that were killed half-way. */
+function removeStaleTemporaries(): void {
+  const parent = path.dirname(outDir);
+  if (!existsSync(parent)) return;
   for (const f of readdirSync(parent)) {
     if (f.startsWith(`.${NAME}.tmp-`) || f.startsWith(`.${NAME}.old-`)) {
       const pid = Number(f.slice(f.lastIndexOf('-') + 1));
       if (!isAlive(pid)) rmSync(path.join(parent, f), { recursive: true, force: true });
     }
   }
-  const tmp = path.join(parent, `.${NAME}.tmp-${process.pid}`);
-  const old = path.join(parent, `.${NAME}.old-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  for (const [name, data] of Object.entries(files)) writeFileSync(path.join(tmp, name), data);
-  if (existsSync(outDir)) renameSync(outDir, old);
-  renameSync(tmp, outDir);
-  rmSync(old, { recursive: true, force: true });
 }
 
 function isAlive(pid: number): boolean {
@@ -239,6 +255,7 @@ function writeSheet(file: string, wanted: string): void {
 function main(): void {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
+  removeStaleTemporaries();
   const buildKey = computeBuildKey();
   const rel = path.relative(repoRoot, outDir);
   const current = opts.force ? null : upToDate(buildKey);
