@@ -1,0 +1,817 @@
+/**
+ * Exact k-nearest-neighbour search (Euclidean or cosine distance), fast and deterministic.
+ *
+ * Design
+ * 1. Prepare: Euclidean vectors are centred on the corpus mean (translation does not change
+ *    distances, and it avoids cancellation in ‖a‖² − 2a·b + ‖b‖²) and scaled by a power of two so
+ *    every norm is ≤ 1 (no float32 overflow, exact scaling). Cosine vectors are unit-normalised
+ *    (zero vectors stay zero: their cosine similarity with anything is defined as 0).
+ * 2. Screen: float32 blocks of scores ŝ_ij = ‖b_j‖² − 2⟨a_i, b_j⟩ (cosine: −2⟨â_i, b̂_j⟩) computed by a
+ *    WebAssembly SIMD micro-kernel (4 seeds × 8 items register tile, `wasm-kernels.ts`) or, where
+ *    WebAssembly SIMD is unavailable, a plain JS kernel. Each seed keeps its m = k + margin lowest
+ *    scores in a sorted insertion buffer; everything else is rejected with one comparison against
+ *    the buffer's current maximum τ.
+ * 3. Re-rank exactly: candidates get their float64 distance from the original float32 data
+ *    (Euclidean: Σ(a−b)²; cosine: 1 − a·b/√(‖a‖²‖b‖²), clamped to [0, 2] like scikit-learn), and
+ *    are sorted by (distance, index) — the tie rule.
+ * 4. Prove: a rigorous bound E on |ŝ − s| (float32 rounding of the inputs, of the dot product with
+ *    D terms, of the norms and of the final subtraction; see `errorBound`) shows that every
+ *    non-candidate is strictly farther than the k-th result: (τ − E) mapped to distance space must
+ *    exceed the k-th exact distance (with a float64 slack). When it does not (exact ties or
+ *    near-ties at the candidate boundary, e.g. many duplicates), that seed is recomputed by a full
+ *    float64 scan. So results are identical to a float64 brute-force search, on every engine.
+ *
+ * When `seeds` covers every row (the all-pairs case), the symmetric blocks are computed once and
+ * used for both rows and columns (half the arithmetic). The per-seed work is independent, so the
+ * app splits seed ranges across workers and joins the parts with `concatKnn`.
+ */
+import type { Embeddings, KnnResult, Metric, Progress } from './types.ts';
+import { assertEmbeddings } from './validate.ts';
+import { createScoreKernel, type ScoreKernel } from './wasm-kernels.ts';
+
+export type KnnBackend = 'auto' | 'wasm' | 'js';
+
+/** Filled in by `knn`/`knnQuery` when passed in the options (for tests and benchmarks). */
+export interface KnnStats {
+  backend: 'wasm' | 'js' | 'none';
+  symmetric: boolean;
+  /** Seeds whose screening bound did not hold and that were recomputed by a full float64 scan. */
+  fallbacks: number;
+  /** Candidates re-ranked in float64 (excluding full scans). */
+  reranked: number;
+}
+
+export interface KnnOptions {
+  /** Neighbours per seed; clamped to the number of other rows (n − 1). */
+  k: number;
+  metric: Metric;
+  /** Row indices of the seeds (default: every row, in order). */
+  seeds?: Int32Array;
+  onProgress?: Progress;
+  /** Kernel choice (default 'auto': WebAssembly SIMD when available, else JS). */
+  backend?: KnnBackend;
+  /** Extra candidates per seed kept for the exact re-rank (default max(8, ⌈k/4⌉)). */
+  margin?: number;
+  /** Use the symmetric all-pairs path when seeds cover every row (default true). */
+  symmetric?: boolean;
+  stats?: KnnStats;
+}
+
+export interface KnnQueryOptions {
+  k: number;
+  metric: Metric;
+  onProgress?: Progress;
+  backend?: KnnBackend;
+  margin?: number;
+  stats?: KnnStats;
+}
+
+const U32 = 2 ** -24; // float32 unit roundoff
+const ROWS = 64; // seeds per tile
+const COLS = 1024; // items per tile
+const CHUNK = 4096; // seeds packed per pass over the corpus
+const RESIDENT_BYTES = 256 * 2 ** 20; // pack the whole corpus once when it fits
+const BLOCK_BYTES = 64 * 2 ** 20; // otherwise pack it in blocks of this size
+
+/** Float32 vectors as the kernels see them. */
+interface Prepared {
+  vec: Float32Array; // n × dim, centred & scaled (Euclidean) or unit (cosine)
+  kNorm: Float32Array; // the kernel's norm term: fl32(‖v‖²) (Euclidean) or 0 (cosine)
+  norm: Float64Array; // ‖v‖ of the float64 prepared vector (before rounding to float32)
+  maxNorm: number;
+}
+
+interface Problem {
+  metric: Metric;
+  dim: number;
+  k: number; // effective k
+  m: number; // candidates kept per seed
+  items: Float32Array; // original data
+  n: number;
+  itemNorm2: Float64Array | null; // cosine: Σb² in float64 of the original rows
+  queries: Float32Array; // original query data
+  queryRows: Int32Array; // query i is row queryRows[i] of `queries`
+  queryNorm2: Float64Array | null;
+  exclude: Int32Array | null; // item excluded for query i (or null: none)
+  pItems: Prepared;
+  pQueries: Prepared; // indexed by the same rows as `queries`
+  scale: number; // prepared = (u − μ)·scale
+  maxNorm: number; // max prepared norm over items and queries (≤ 1)
+  zeroItems: Int32Array; // cosine: rows with ‖x‖ = 0 (distance 1 to everything), ascending
+}
+
+function validateK(k: number): void {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`knn: k must be a positive integer, got ${k}`);
+}
+
+function validateMetric(metric: Metric): void {
+  if (metric !== 'euclidean' && metric !== 'cosine') throw new Error(`knn: unknown metric "${String(metric)}"`);
+}
+
+/** Σ x² per row, float64. */
+function rowNorms2(x: Float32Array, n: number, dim: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * dim;
+    for (let d = 0; d < dim; d++) {
+      const v = x[o + d];
+      s += v * v;
+    }
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Column means in float64. */
+/**
+ * The vectors the screen works on: u = x (Euclidean) or u = x/‖x‖ (cosine, float64), minus the
+ * mean of u over the corpus rows (zero rows excluded for cosine), times `scale` (a power of two).
+ * Cosine distance is ½‖û_a − û_b‖², so both metrics screen with the same Euclidean score; centring
+ * keeps ‖a‖² − 2a·b + ‖b‖² well conditioned even when all vectors share a large offset.
+ */
+function unitRow(x: Float32Array, o: number, dim: number, inv: number, out: Float64Array): void {
+  for (let d = 0; d < dim; d++) out[d] = x[o + d] * inv;
+}
+
+/** Column means of u over the rows (zero rows skipped for cosine), float64. */
+function centre(x: Float32Array, n: number, dim: number, norms2: Float64Array | null): Float64Array {
+  const mu = new Float64Array(dim);
+  const u = new Float64Array(dim);
+  let rows = 0;
+  for (let i = 0; i < n; i++) {
+    const inv = norms2 === null ? 1 : norms2[i] === 0 ? 0 : 1 / Math.sqrt(norms2[i]);
+    if (inv === 0) continue;
+    unitRow(x, i * dim, dim, inv, u);
+    for (let d = 0; d < dim; d++) mu[d] += u[d];
+    rows++;
+  }
+  if (rows > 0) for (let d = 0; d < dim; d++) mu[d] /= rows;
+  return mu;
+}
+
+function prepare(
+  x: Float32Array,
+  n: number,
+  dim: number,
+  norms2: Float64Array | null,
+  mu: Float64Array,
+  scale: number,
+): Prepared {
+  const vec = new Float32Array(n * dim);
+  const kNorm = new Float32Array(n);
+  const norm = new Float64Array(n);
+  const u = new Float64Array(dim);
+  let maxNorm = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * dim;
+    const inv = norms2 === null ? 1 : norms2[i] === 0 ? 0 : 1 / Math.sqrt(norms2[i]);
+    if (inv === 0) {
+      kNorm[i] = Infinity; // a zero vector (cosine): never screened, merged at distance 1
+      continue;
+    }
+    unitRow(x, o, dim, inv, u);
+    let s = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = (u[d] - mu[d]) * scale;
+      vec[o + d] = v;
+      s += v * v;
+    }
+    kNorm[i] = s;
+    norm[i] = Math.sqrt(s);
+    if (norm[i] > maxNorm) maxNorm = norm[i];
+  }
+  return { vec, kNorm, norm, maxNorm };
+}
+
+function powerOfTwoScale(maxNorm: number): number {
+  if (!(maxNorm > 0)) return 1;
+  let e = Math.ceil(Math.log2(maxNorm));
+  let scale = 2 ** -e;
+  while (maxNorm * scale > 1) scale = 2 ** -++e;
+  return scale;
+}
+
+/**
+ * Bound on |ŝ − s| for one seed with prepared norm `na` (all prepared norms ≤ maxNorm ≤ 1):
+ *   inputs rounded to float32 (2u·na·M), float32 dot of D terms (D·u·na·M, ×2 for the −2 factor),
+ *   ‖b‖² rounded to float32 (u·M²), the final subtraction (u·|ŝ| ≤ u(M² + 2na·M)), and in the
+ *   symmetric path the transposed use (u·na²). Underflow of tiny float32 components adds at most
+ *   (6D+16)·2^-149. The 5% slack absorbs the float64 roundings of the bookkeeping (≪ u).
+ */
+function errorBound(dim: number, na: number, maxNorm: number): number {
+  return 1.05 * U32 * ((2 * dim + 8) * na * maxNorm + 2 * maxNorm * maxNorm + na * na) + (8 * dim + 32) * 2 ** -149;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels behind one interface: tile(r0, rows, c0, cols) fills out[r·COLS + c] with the scores
+// of chunk-relative query rows r0.. against block-relative items c0.. .
+
+interface Engine {
+  kind: 'wasm' | 'js';
+  loadItems(j0: number, count: number): void;
+  loadQueries(q0: number, count: number): void;
+  tile(r0: number, rows: number, c0: number, cols: number): Float32Array;
+}
+
+class WasmEngine implements Engine {
+  readonly kind = 'wasm';
+  private readonly f32: Float32Array;
+  private readonly out: Float32Array;
+  private readonly panelOff: number;
+  private readonly normOff: number;
+  private readonly quadOff: number;
+  private readonly outOff: number;
+  private loaded = -1;
+  private loadedCount = 0;
+
+  constructor(
+    private readonly kernel: ScoreKernel,
+    private readonly p: Problem,
+    layout: { panelOff: number; normOff: number; quadOff: number; outOff: number },
+  ) {
+    this.f32 = new Float32Array(kernel.memory.buffer);
+    this.panelOff = layout.panelOff;
+    this.normOff = layout.normOff;
+    this.quadOff = layout.quadOff;
+    this.outOff = layout.outOff;
+    this.out = this.f32.subarray(this.outOff, this.outOff + ROWS * COLS);
+  }
+
+  static create(p: Problem, blockItems: number, chunkRows: number): WasmEngine | null {
+    const dim = p.dim;
+    const itemsPadded = Math.ceil(blockItems / 8) * 8;
+    const rowsPadded = Math.ceil(chunkRows / 4) * 4;
+    const panelOff = 0;
+    const normOff = panelOff + itemsPadded * dim;
+    const quadOff = normOff + itemsPadded;
+    const outOff = quadOff + rowsPadded * dim;
+    const total = outOff + ROWS * COLS;
+    const kernel = createScoreKernel(total * 4);
+    if (kernel === null) return null;
+    return new WasmEngine(kernel, p, { panelOff, normOff, quadOff, outOff });
+  }
+
+  loadItems(j0: number, count: number): void {
+    if (this.loaded === j0 && this.loadedCount === count) return;
+    const { f32, panelOff, normOff } = this;
+    const dim = this.p.dim;
+    const src = this.p.pItems.vec;
+    const kn = this.p.pItems.kNorm;
+    const padded = Math.ceil(count / 8) * 8;
+    for (let t = 0; t < padded; t++) {
+      const dst = panelOff + (t >> 3) * 8 * dim + (t & 7);
+      if (t < count) {
+        const o = (j0 + t) * dim;
+        for (let d = 0; d < dim; d++) f32[dst + d * 8] = src[o + d];
+        f32[normOff + t] = kn[j0 + t];
+      } else {
+        for (let d = 0; d < dim; d++) f32[dst + d * 8] = 0;
+        f32[normOff + t] = Infinity; // padding never ranks
+      }
+    }
+    this.loaded = j0;
+    this.loadedCount = count;
+  }
+
+  loadQueries(q0: number, count: number): void {
+    const { f32, quadOff } = this;
+    const dim = this.p.dim;
+    const src = this.p.pQueries.vec;
+    const rows = this.p.queryRows;
+    const padded = Math.ceil(count / 4) * 4;
+    for (let t = 0; t < padded; t++) {
+      const dst = quadOff + (t >> 2) * 4 * dim + (t & 3);
+      if (t < count) {
+        const o = rows[q0 + t] * dim;
+        for (let d = 0; d < dim; d++) f32[dst + d * 4] = src[o + d];
+      } else {
+        for (let d = 0; d < dim; d++) f32[dst + d * 4] = 0;
+      }
+    }
+  }
+
+  tile(r0: number, rows: number, c0: number, cols: number): Float32Array {
+    const dim = this.p.dim;
+    this.kernel.scores(
+      (this.quadOff + r0 * dim) * 4,
+      Math.ceil(rows / 4),
+      (this.panelOff + c0 * dim) * 4,
+      Math.ceil(cols / 8),
+      dim,
+      (this.normOff + c0) * 4,
+      this.outOff * 4,
+      COLS * 4,
+    );
+    return this.out;
+  }
+}
+
+/** Portable fallback: same scores, float64 accumulation, rounded to float32 on store. */
+class JsEngine implements Engine {
+  readonly kind = 'js';
+  private readonly out = new Float32Array(ROWS * COLS);
+  private j0 = 0;
+  private q0 = 0;
+  constructor(private readonly p: Problem) {}
+
+  loadItems(j0: number): void {
+    this.j0 = j0;
+  }
+
+  loadQueries(q0: number): void {
+    this.q0 = q0;
+  }
+
+  tile(r0: number, rows: number, c0: number, cols: number): Float32Array {
+    const { out } = this;
+    const dim = this.p.dim;
+    const a = this.p.pQueries.vec;
+    const b = this.p.pItems.vec;
+    const kn = this.p.pItems.kNorm;
+    const qr = this.p.queryRows;
+    const jBase = this.j0 + c0;
+    for (let r = 0; r < rows; r++) {
+      const ao = qr[this.q0 + r0 + r] * dim;
+      const oo = r * COLS;
+      let c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        const b0 = (jBase + c) * dim;
+        const b1 = b0 + dim;
+        const b2 = b1 + dim;
+        const b3 = b2 + dim;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let d = 0; d < dim; d++) {
+          const av = a[ao + d];
+          s0 += av * b[b0 + d];
+          s1 += av * b[b1 + d];
+          s2 += av * b[b2 + d];
+          s3 += av * b[b3 + d];
+        }
+        out[oo + c] = kn[jBase + c] - 2 * s0;
+        out[oo + c + 1] = kn[jBase + c + 1] - 2 * s1;
+        out[oo + c + 2] = kn[jBase + c + 2] - 2 * s2;
+        out[oo + c + 3] = kn[jBase + c + 3] - 2 * s3;
+      }
+      for (; c < cols; c++) {
+        const bo = (jBase + c) * dim;
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += a[ao + d] * b[bo + d];
+        out[oo + c] = kn[jBase + c] - 2 * s;
+      }
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candidate buffers: per seed slot, `m` (score, index) pairs sorted by score; tau = the m-th score.
+
+class Candidates {
+  readonly score: Float64Array;
+  readonly index: Int32Array;
+  readonly count: Int32Array;
+  readonly tau: Float64Array;
+  constructor(
+    readonly slots: number,
+    readonly m: number,
+  ) {
+    this.score = new Float64Array(slots * m);
+    this.index = new Int32Array(slots * m);
+    this.count = new Int32Array(slots);
+    this.tau = new Float64Array(slots).fill(Infinity);
+  }
+
+  reset(): void {
+    this.count.fill(0);
+    this.tau.fill(Infinity);
+  }
+
+  /** Insert (v, j) into slot s; returns the slot's new threshold τ. */
+  insert(s: number, v: number, j: number): number {
+    const { score, index, m } = this;
+    const base = s * m;
+    let c = this.count[s];
+    let pos: number;
+    if (c < m) {
+      pos = base + c;
+      this.count[s] = ++c;
+    } else {
+      pos = base + m - 1;
+    }
+    while (pos > base && score[pos - 1] > v) {
+      score[pos] = score[pos - 1];
+      index[pos] = index[pos - 1];
+      pos--;
+    }
+    score[pos] = v;
+    index[pos] = j;
+    const t = c < m ? Infinity : score[base + m - 1];
+    this.tau[s] = t;
+    return t;
+  }
+}
+
+/** Scan one tile row: insert every item whose score beats the slot's threshold. */
+function scanRow(out: Float32Array, off: number, cols: number, cand: Candidates, s: number, j0: number, ex: number): void {
+  let thr = cand.tau[s];
+  for (let c = 0; c < cols; c++) {
+    const v = out[off + c];
+    if (v < thr) {
+      const j = j0 + c;
+      if (j !== ex) thr = cand.insert(s, v, j);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact float64 distances.
+
+function exactDistance(p: Problem, qRow: number, j: number): number {
+  const dim = p.dim;
+  const a = p.queries;
+  const b = p.items;
+  const ao = qRow * dim;
+  const bo = j * dim;
+  if (p.metric === 'euclidean') {
+    let s = 0;
+    for (let d = 0; d < dim; d++) {
+      const t = a[ao + d] - b[bo + d];
+      s += t * t;
+    }
+    return s;
+  }
+  let dot = 0;
+  for (let d = 0; d < dim; d++) dot += a[ao + d] * b[bo + d];
+  return cosineFrom(dot, p.queryNorm2![qRow], p.itemNorm2![j]);
+}
+
+function cosineFrom(dot: number, na2: number, nb2: number): number {
+  if (na2 === 0 || nb2 === 0) return 1;
+  const d = 1 - dot / Math.sqrt(na2 * nb2);
+  return d < 0 ? 0 : d > 2 ? 2 : d;
+}
+
+/** Output distance from the internal exact value (squared Euclidean → Euclidean). */
+function outputDistance(metric: Metric, v: number): number {
+  return metric === 'euclidean' ? Math.sqrt(v) : v;
+}
+
+/** Sorts (dist, idx) pairs in place by distance, then index. */
+function sortPairs(dist: Float64Array, idx: Int32Array, len: number): void {
+  for (let i = 1; i < len; i++) {
+    const dv = dist[i];
+    const iv = idx[i];
+    let j = i - 1;
+    while (j >= 0 && (dist[j] > dv || (dist[j] === dv && idx[j] > iv))) {
+      dist[j + 1] = dist[j];
+      idx[j + 1] = idx[j];
+      j--;
+    }
+    dist[j + 1] = dv;
+    idx[j + 1] = iv;
+  }
+}
+
+/** Full float64 scan for one query: top-k by (distance, index). */
+function fullScan(p: Problem, qi: number, outIdx: Int32Array, outDist: Float64Array, outOff: number): void {
+  const k = p.k;
+  const qRow = p.queryRows[qi];
+  const ex = p.exclude === null ? -1 : p.exclude[qi];
+  const dist = new Float64Array(k);
+  const idx = new Int32Array(k);
+  let cnt = 0;
+  for (let j = 0; j < p.n; j++) {
+    if (j === ex) continue;
+    const v = exactDistance(p, qRow, j);
+    if (cnt === k && !(v < dist[k - 1])) continue; // j is larger than every kept index: ties lose
+    let pos = cnt < k ? cnt++ : k - 1;
+    while (pos > 0 && dist[pos - 1] > v) {
+      dist[pos] = dist[pos - 1];
+      idx[pos] = idx[pos - 1];
+      pos--;
+    }
+    dist[pos] = v;
+    idx[pos] = j;
+  }
+  for (let t = 0; t < k; t++) {
+    outIdx[outOff + t] = idx[t];
+    outDist[outOff + t] = outputDistance(p.metric, dist[t]);
+  }
+}
+
+/**
+ * Re-rank slot `s` (query qi) exactly and prove that no non-candidate belongs in the top k;
+ * otherwise recompute the query by a full float64 scan.
+ */
+function finalizeSeed(
+  p: Problem,
+  cand: Candidates,
+  s: number,
+  qi: number,
+  outIdx: Int32Array,
+  outDist: Float64Array,
+  stats: KnnStats,
+  scratch: { dist: Float64Array; idx: Int32Array },
+): void {
+  const { k, m, dim, metric } = p;
+  const outOff = qi * k;
+  if (k === 0) return;
+  const qRow = p.queryRows[qi];
+  if (p.queryNorm2 !== null && p.queryNorm2[qRow] === 0) {
+    fullScan(p, qi, outIdx, outDist, outOff); // zero query: every distance is 1
+    return;
+  }
+  const ex = p.exclude === null ? -1 : p.exclude[qi];
+  const zeros = p.zeroItems;
+  // Items the screen could have seen: all rows except the excluded one and zero rows (cosine).
+  const avail = p.n - zeros.length - (ex >= 0 && p.pItems.kNorm[ex] !== Infinity ? 1 : 0);
+  const c = cand.count[s];
+  const base = s * m;
+  const na = p.pQueries.norm[qRow];
+  const E = errorBound(dim, na, p.maxNorm);
+  const s2 = p.scale * p.scale;
+  const relSlack = (dim + 3) * 2 ** -52;
+  const absSlack = (2 * dim + 16) * 2 ** -53;
+  // Lower bound, in exact-distance units, for every item whose screening score is ≥ t.
+  const lowerBound = (t: number): number =>
+    metric === 'euclidean'
+      ? ((t + na * na - E) / s2) * (1 - relSlack)
+      : (0.5 * (t + na * na - E)) / s2 - absSlack;
+
+  const { dist, idx } = scratch;
+  let len = 0;
+  let kth = -Infinity; // max exact distance among the first k computed
+  for (let t = 0; t < c; t++) {
+    if (len >= k && lowerBound(cand.score[base + t]) > kth) break; // the rest are all farther
+    const j = cand.index[base + t];
+    const v = exactDistance(p, qRow, j);
+    dist[len] = v;
+    idx[len] = j;
+    len++;
+    if (len <= k && v > kth) kth = v;
+  }
+  stats.reranked += len;
+  // Zero rows (cosine) sit at distance exactly 1: only the k lowest indices can matter.
+  for (let z = 0, added = 0; z < zeros.length && added < k; z++) {
+    if (zeros[z] === ex) continue;
+    dist[len] = 1;
+    idx[len] = zeros[z];
+    len++;
+    added++;
+  }
+  sortPairs(dist, idx, len);
+  let ok = len >= k;
+  if (ok && c < avail) {
+    // The buffer is full (c = m): every unseen item scored ≥ τ.
+    ok = lowerBound(cand.tau[s]) > dist[k - 1];
+  }
+  if (!ok) {
+    stats.fallbacks++;
+    fullScan(p, qi, outIdx, outDist, outOff);
+    return;
+  }
+  for (let t = 0; t < k; t++) {
+    outIdx[outOff + t] = idx[t];
+    outDist[outOff + t] = outputDistance(metric, dist[t]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function makeEngine(p: Problem, backend: KnnBackend, blockItems: number, chunkRows: number): Engine {
+  if (backend !== 'js') {
+    const e = WasmEngine.create(p, blockItems, chunkRows);
+    if (e !== null) return e;
+    if (backend === 'wasm') throw new Error('knn: WebAssembly SIMD is not available in this engine');
+  }
+  return new JsEngine(p);
+}
+
+function newStats(): KnnStats {
+  return { backend: 'none', symmetric: false, fallbacks: 0, reranked: 0 };
+}
+
+function emptyResult(seeds: Int32Array, k: number): KnnResult {
+  return { k, seeds, indices: new Int32Array(seeds.length * k), distances: new Float64Array(seeds.length * k) };
+}
+
+/** General path: query chunks × item blocks × tiles. */
+function searchGeneral(p: Problem, backend: KnnBackend, stats: KnnStats, onProgress?: Progress): { indices: Int32Array; distances: Float64Array } {
+  const Q = p.queryRows.length;
+  const indices = new Int32Array(Q * p.k);
+  const distances = new Float64Array(Q * p.k);
+  const itemBytes = p.n * p.dim * 4;
+  const blockItems = itemBytes <= RESIDENT_BYTES ? p.n : Math.max(COLS, Math.floor(BLOCK_BYTES / (p.dim * 4 * COLS)) * COLS);
+  const chunkRows = Math.min(CHUNK, Q);
+  const engine = makeEngine(p, backend, Math.min(blockItems, p.n), chunkRows);
+  stats.backend = engine.kind;
+  const cand = new Candidates(chunkRows, p.m);
+  const scratch = { dist: new Float64Array(p.m + p.k + 1), idx: new Int32Array(p.m + p.k + 1) };
+  const ex = p.exclude;
+  const totalWork = Q * p.n;
+  let work = 0;
+  for (let q0 = 0; q0 < Q; q0 += chunkRows) {
+    const qc = Math.min(chunkRows, Q - q0);
+    engine.loadQueries(q0, qc);
+    cand.reset();
+    for (let j0 = 0; j0 < p.n; j0 += blockItems) {
+      const jc = Math.min(blockItems, p.n - j0);
+      engine.loadItems(j0, jc);
+      for (let r0 = 0; r0 < qc; r0 += ROWS) {
+        const rows = Math.min(ROWS, qc - r0);
+        for (let c0 = 0; c0 < jc; c0 += COLS) {
+          const cols = Math.min(COLS, jc - c0);
+          const out = engine.tile(r0, rows, c0, cols);
+          for (let r = 0; r < rows; r++) {
+            const s = r0 + r;
+            scanRow(out, r * COLS, cols, cand, s, j0 + c0, ex === null ? -1 : ex[q0 + s]);
+          }
+        }
+        work += rows * jc;
+        if (onProgress !== undefined) onProgress(Math.min(Q, Math.floor((Q * work) / totalWork)), Q);
+      }
+    }
+    for (let s = 0; s < qc; s++) finalizeSeed(p, cand, s, q0 + s, indices, distances, stats, scratch);
+  }
+  return { indices, distances };
+}
+
+/** All-pairs path (queries are all rows in order, exclusion of self): each block pair once. */
+function searchSymmetric(p: Problem, backend: KnnBackend, stats: KnnStats, onProgress?: Progress): { indices: Int32Array; distances: Float64Array } {
+  const n = p.n;
+  const indices = new Int32Array(n * p.k);
+  const distances = new Float64Array(n * p.k);
+  const engine = makeEngine(p, backend, n, n);
+  stats.backend = engine.kind;
+  stats.symmetric = true;
+  engine.loadItems(0, n);
+  engine.loadQueries(0, n);
+  const cand = new Candidates(n, p.m);
+  const kn = p.pItems.kNorm;
+  const colThr = new Float64Array(n).fill(Infinity); // tau[j] + kn[j]
+  const totalWork = (n * (n + 1)) / 2;
+  let work = 0;
+  for (let s0 = 0; s0 < n; s0 += ROWS) {
+    const rows = Math.min(ROWS, n - s0);
+    for (let c0 = s0; c0 < n; c0 += COLS) {
+      const cols = Math.min(COLS, n - c0);
+      const out = engine.tile(s0, rows, c0, cols);
+      // Rows: seeds s0.. against items c0.. (includes the diagonal square).
+      for (let r = 0; r < rows; r++) scanRow(out, r * COLS, cols, cand, s0 + r, c0, s0 + r);
+      // Columns: items beyond the diagonal square as seeds, against seeds s0.. as items.
+      const cStart = Math.max(0, s0 + rows - c0);
+      if (cStart >= cols) continue;
+      for (let r = 0; r < rows; r++) {
+        const i = s0 + r;
+        const ni = kn[i];
+        const off = r * COLS;
+        for (let c = cStart; c < cols; c++) {
+          const v = out[off + c] + ni;
+          const j = c0 + c;
+          if (v < colThr[j]) {
+            const t = cand.insert(j, v - kn[j], i);
+            colThr[j] = t + kn[j];
+          }
+        }
+      }
+    }
+    work += rows * (n - s0);
+    if (onProgress !== undefined) onProgress(Math.min(n, Math.floor((n * work) / totalWork)), n);
+  }
+  const scratch = { dist: new Float64Array(p.m + p.k + 1), idx: new Int32Array(p.m + p.k + 1) };
+  for (let s = 0; s < n; s++) finalizeSeed(p, cand, s, s, indices, distances, stats, scratch);
+  return { indices, distances };
+}
+
+function buildProblem(
+  metric: Metric,
+  k: number,
+  margin: number | undefined,
+  items: Float32Array,
+  n: number,
+  dim: number,
+  queries: Float32Array,
+  nq: number,
+  queryRows: Int32Array,
+  exclude: Int32Array | null,
+  sameSet: boolean,
+): Problem {
+  const marginN = margin ?? Math.max(8, Math.ceil(k / 4));
+  if (!Number.isInteger(marginN) || marginN < 0) throw new Error(`knn: margin must be a non-negative integer`);
+  const effK = Math.min(k, exclude === null ? n : n - 1);
+  const m = Math.max(effK, Math.min(effK + marginN, exclude === null ? n : n - 1));
+  const cos = metric === 'cosine';
+  const itemNorm2 = cos ? rowNorms2(items, n, dim) : null;
+  const queryNorm2 = cos ? (sameSet ? itemNorm2 : rowNorms2(queries, nq, dim)) : null;
+  const mu = centre(items, n, dim, itemNorm2);
+  // First pass at scale 1 to find the largest norm, then rescale exactly by a power of two.
+  let pItems = prepare(items, n, dim, itemNorm2, mu, 1);
+  let pQueries = sameSet ? pItems : prepare(queries, nq, dim, queryNorm2, mu, 1);
+  const scale = powerOfTwoScale(Math.max(pItems.maxNorm, pQueries.maxNorm));
+  if (scale !== 1) {
+    pItems = prepare(items, n, dim, itemNorm2, mu, scale);
+    pQueries = sameSet ? pItems : prepare(queries, nq, dim, queryNorm2, mu, scale);
+  }
+  let zeroItems = new Int32Array(0);
+  if (itemNorm2 !== null) {
+    const z: number[] = [];
+    for (let i = 0; i < n; i++) if (itemNorm2[i] === 0) z.push(i);
+    zeroItems = Int32Array.from(z);
+  }
+  const maxNorm = Math.max(pItems.maxNorm, pQueries.maxNorm);
+  return {
+    metric, dim, k: effK, m, items, n, itemNorm2, queries, queryRows, queryNorm2, exclude,
+    pItems, pQueries, scale, maxNorm, zeroItems,
+  };
+}
+
+/**
+ * Exact top-k neighbours of each seed row of `x` (the seed itself excluded; ties → lower index).
+ * k is clamped to n − 1; the result's `k` is the effective value.
+ */
+export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
+  validateK(opts.k);
+  validateMetric(opts.metric);
+  assertEmbeddings(x, 'knn');
+  const n = x.n;
+  let seeds: Int32Array;
+  let allRows = true;
+  if (opts.seeds === undefined) {
+    seeds = new Int32Array(n);
+    for (let i = 0; i < n; i++) seeds[i] = i;
+  } else {
+    seeds = opts.seeds;
+    allRows = seeds.length === n;
+    for (let i = 0; i < seeds.length; i++) {
+      const s = seeds[i];
+      if (s < 0 || s >= n) throw new Error(`knn: seed ${s} (position ${i}) is outside 0…${n - 1}`);
+      if (s !== i) allRows = false;
+    }
+  }
+  const stats = opts.stats ?? newStats();
+  stats.backend = 'none';
+  stats.symmetric = false;
+  stats.fallbacks = 0;
+  stats.reranked = 0;
+  const effK = Math.min(opts.k, Math.max(0, n - 1));
+  if (effK === 0 || seeds.length === 0) {
+    opts.onProgress?.(seeds.length, seeds.length);
+    return emptyResult(seeds, effK);
+  }
+  const p = buildProblem(opts.metric, opts.k, opts.margin, x.data, n, x.dim, x.data, n, seeds, seeds, true);
+  const symmetric = allRows && (opts.symmetric ?? true) && 2 * n * x.dim * 4 <= 2 * RESIDENT_BYTES;
+  const backend = opts.backend ?? 'auto';
+  const r = symmetric ? searchSymmetric(p, backend, stats, opts.onProgress) : searchGeneral(p, backend, stats, opts.onProgress);
+  return { k: p.k, seeds, indices: r.indices, distances: r.distances };
+}
+
+/**
+ * Exact top-k corpus rows for each external query vector (nothing excluded). `seeds` is filled
+ * with −1. k is clamped to the corpus size.
+ */
+export function knnQuery(x: Embeddings, queries: Embeddings, opts: KnnQueryOptions): KnnResult {
+  validateK(opts.k);
+  validateMetric(opts.metric);
+  assertEmbeddings(x, 'knnQuery corpus');
+  assertEmbeddings(queries, 'knnQuery queries');
+  if (queries.dim !== x.dim) throw new Error(`knnQuery: queries have dimension ${queries.dim}, the corpus ${x.dim}`);
+  const stats = opts.stats ?? newStats();
+  stats.backend = 'none';
+  stats.symmetric = false;
+  stats.fallbacks = 0;
+  stats.reranked = 0;
+  const seeds = new Int32Array(queries.n).fill(-1);
+  const effK = Math.min(opts.k, x.n);
+  if (effK === 0 || queries.n === 0) return emptyResult(seeds, effK);
+  const rows = new Int32Array(queries.n);
+  for (let i = 0; i < rows.length; i++) rows[i] = i;
+  const p = buildProblem(opts.metric, opts.k, opts.margin, x.data, x.n, x.dim, queries.data, queries.n, rows, null, false);
+  const r = searchGeneral(p, opts.backend ?? 'auto', stats, opts.onProgress);
+  return { k: p.k, seeds, indices: r.indices, distances: r.distances };
+}
+
+/** Joins results computed for disjoint seed ranges (e.g. by several workers), in the given order. */
+export function concatKnn(parts: KnnResult[]): KnnResult {
+  if (parts.length === 0) return { k: 0, seeds: new Int32Array(0), indices: new Int32Array(0), distances: new Float64Array(0) };
+  const k = parts[0].k;
+  let total = 0;
+  for (const part of parts) {
+    if (part.k !== k) throw new Error(`concatKnn: parts have different k (${part.k} vs ${k})`);
+    total += part.seeds.length;
+  }
+  const seeds = new Int32Array(total);
+  const indices = new Int32Array(total * k);
+  const distances = new Float64Array(total * k);
+  let o = 0;
+  for (const part of parts) {
+    seeds.set(part.seeds, o);
+    indices.set(part.indices, o * k);
+    distances.set(part.distances, o * k);
+    o += part.seeds.length;
+  }
+  return { k, seeds, indices, distances };
+}
