@@ -31,13 +31,14 @@ export function preprocess(rgb: Uint8Array, count: number, srcSize: number, card
   const shift = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]];
 
   if (srcSize === size) {
+    // Same arithmetic as below, tabulated per channel for the 256 byte values.
+    const lut = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => v * scale[c] - shift[c]));
     for (let n = 0; n < count; n++) {
-      const src = n * plane * 3;
-      const dst = n * plane * 3;
-      for (let p = 0; p < plane; p++) {
-        for (let c = 0; c < 3; c++) {
-          out[dst + c * plane + p] = rgb[src + p * 3 + c] * scale[c] - shift[c];
-        }
+      const base = n * plane * 3;
+      for (let c = 0; c < 3; c++) {
+        const table = lut[c];
+        const dst = base + c * plane;
+        for (let p = 0, i = base + c; p < plane; p++, i += 3) out[dst + p] = table[rgb[i]];
       }
     }
     return out;

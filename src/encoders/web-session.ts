@@ -4,7 +4,8 @@
  * Import: the package's default entry ('onnxruntime-web' → dist/ort.bundle.min.mjs in a browser
  * bundle), the JSEP build, which offers both the 'webgpu' and the 'wasm' execution providers.
  * Its runtime files (ortRuntimeFiles()) are copied to public/ort/ by scripts/copy-ort.ts and served
- * by the app at /ort/; `env.wasm.wasmPaths` points there so nothing is fetched from a CDN.
+ * by the app at /ort/; `env.wasm.wasmPaths` points there (as an absolute same-origin URL, see
+ * defaultWasmPaths) so nothing is fetched from a CDN.
  * Threads: navigator.hardwareConcurrency when the page is cross-origin isolated (COOP/COEP, needed for
  * SharedArrayBuffer), else 1. `env.wasm.proxy` stays false: we already are in a worker.
  * The env is read once, when the first session is created; later changes have no effect.
@@ -27,12 +28,22 @@ export interface WebEncoderOptions {
 
 let configured = false;
 
+/**
+ * '/ort/' as an absolute URL on this origin. Absolute on purpose: Vite's dev server rewrites a
+ * root-relative dynamic `import('/ort/….mjs')` inside onnxruntime-web to `…mjs?import` and then
+ * refuses to serve a public file as a module (HTTP 500); a full URL is left alone (dev, preview, build).
+ */
+function defaultWasmPaths(): string {
+  const href = (globalThis as { location?: { href?: string } }).location?.href;
+  return href ? new URL(ORT_URL_PREFIX, href).href : ORT_URL_PREFIX;
+}
+
 function configure(opts: WebEncoderOptions): void {
   if (configured) return;
   configured = true;
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   const threads = g.crossOriginIsolated ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;
-  ort.env.wasm.wasmPaths = opts.wasmPaths ?? ORT_URL_PREFIX;
+  ort.env.wasm.wasmPaths = opts.wasmPaths ?? defaultWasmPaths();
   ort.env.wasm.numThreads = opts.numThreads ?? threads;
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
