@@ -165,7 +165,7 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
       }
       const name = w === 'none' ? src.name : w === 'full' ? `${src.name}+w` : `${src.name}+w${w}`;
       if (progress) io.stderr(`evaluating ${name} (${x.n} × ${xv.dim})…\n`);
-      const m = evaluateVariant(xv, { k, metric, seeds, facets: meta.facets, identity: meta.identity });
+      const m = evaluateVariant(xv, { k, metric, seeds, facets: meta.facets, identity: meta.identity, bootstrapSeed: seed });
       reports.push(toReport(name, m, w));
     }
   }

@@ -17,7 +17,7 @@ export function formatEvalTable(reports: VariantReport[], info: { seeds: string;
     r.name,
     String(r.n),
     String(r.dim),
-    String(r.whiten),
+    typeof r.whiten === 'number' ? `top ${r.whiten}` : r.whiten,
     ...facetNames.map((f) => {
       const s = r.facets[f];
       return s ? `${fix(s.consistency)} [${fix(s.ci95[0])}, ${fix(s.ci95[1])}]` : '-';

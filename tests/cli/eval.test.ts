@@ -206,8 +206,8 @@ describe('recall-lens eval: bad input exits 1 with one line naming the file', ()
 
   it('K too large, whitening beyond dim, nothing to evaluate', async () => {
     expect(await fails(['eval', SIX, '--metadata', META, '--k', '6'], 1)).toBe(`recall-lens: ${SIX}: has 6 items; --k 6 needs at least 7 (the seed itself is excluded)`);
-    expect(await fails(['eval', SIX, '--metadata', META, '--whiten', '2'], 1)).toMatch(/has 1 dimensions; --whiten 2 cannot keep more directions/);
+    expect(await fails(['eval', SIX, '--metadata', META, '--k', '2', '--whiten', '2'], 1)).toMatch(/has 1 dimensions; --whiten 2 cannot keep more directions/);
     const u = w('unique.tsv', 'a\nb\nc\nd\ne\nf\n');
-    expect(await fails(['eval', SIX, '--metadata', u], 1)).toMatch(/unique\.tsv: nothing to evaluate: no column has repeated values and there is no "identity" column \(label: no value repeats\)/);
+    expect(await fails(['eval', SIX, '--metadata', u, '--k', '2'], 1)).toMatch(/unique\.tsv: nothing to evaluate: no column has repeated values and there is no "identity" column \(label: no value repeats\)/);
   });
 });
