@@ -55,6 +55,17 @@ export interface KnnOptions {
   /** Use the symmetric all-pairs path when seeds cover every row (default true). */
   symmetric?: boolean;
   stats?: KnnStats;
+  /** Block sizes (tests use small ones to exercise the chunked paths). */
+  tuning?: KnnTuning;
+}
+
+export interface KnnTuning {
+  /** Seeds packed per pass over the corpus (default 4096). */
+  chunkRows?: number;
+  /** Corpus bytes (float32) up to which the whole corpus is packed once (default 256 MiB). */
+  residentBytes?: number;
+  /** Items per block when it is not (default: 64 MiB worth). */
+  blockItems?: number;
 }
 
 export interface KnnQueryOptions {
@@ -64,6 +75,7 @@ export interface KnnQueryOptions {
   backend?: KnnBackend;
   margin?: number;
   stats?: KnnStats;
+  tuning?: KnnTuning;
 }
 
 const U32 = 2 ** -24; // float32 unit roundoff
@@ -600,13 +612,22 @@ function emptyResult(seeds: Int32Array, k: number): KnnResult {
 }
 
 /** General path: query chunks × item blocks × tiles. */
-function searchGeneral(p: Problem, backend: KnnBackend, stats: KnnStats, onProgress?: Progress): { indices: Int32Array; distances: Float64Array } {
+function searchGeneral(
+  p: Problem,
+  backend: KnnBackend,
+  stats: KnnStats,
+  onProgress?: Progress,
+  tuning: KnnTuning = {},
+): { indices: Int32Array; distances: Float64Array } {
   const Q = p.queryRows.length;
   const indices = new Int32Array(Q * p.k);
   const distances = new Float64Array(Q * p.k);
   const itemBytes = p.n * p.dim * 4;
-  const blockItems = itemBytes <= RESIDENT_BYTES ? p.n : Math.max(COLS, Math.floor(BLOCK_BYTES / (p.dim * 4 * COLS)) * COLS);
-  const chunkRows = Math.min(CHUNK, Q);
+  const blockItems =
+    itemBytes <= (tuning.residentBytes ?? RESIDENT_BYTES)
+      ? p.n
+      : Math.max(1, tuning.blockItems ?? Math.max(COLS, Math.floor(BLOCK_BYTES / (p.dim * 4 * COLS)) * COLS));
+  const chunkRows = Math.max(1, Math.min(tuning.chunkRows ?? CHUNK, Q));
   const engine = makeEngine(p, backend, Math.min(blockItems, p.n), chunkRows);
   stats.backend = engine.kind;
   const cand = new Candidates(chunkRows, p.m);
@@ -763,9 +784,11 @@ export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
     return emptyResult(seeds, effK);
   }
   const p = buildProblem(opts.metric, opts.k, opts.margin, x.data, n, x.dim, x.data, n, seeds, seeds, true);
-  const symmetric = allRows && (opts.symmetric ?? true) && 2 * n * x.dim * 4 <= 2 * RESIDENT_BYTES;
+  const symmetric = allRows && (opts.symmetric ?? true) && n * x.dim * 4 <= (opts.tuning?.residentBytes ?? RESIDENT_BYTES);
   const backend = opts.backend ?? 'auto';
-  const r = symmetric ? searchSymmetric(p, backend, stats, opts.onProgress) : searchGeneral(p, backend, stats, opts.onProgress);
+  const r = symmetric
+    ? searchSymmetric(p, backend, stats, opts.onProgress)
+    : searchGeneral(p, backend, stats, opts.onProgress, opts.tuning);
   return { k: p.k, seeds, indices: r.indices, distances: r.distances };
 }
 
@@ -790,7 +813,7 @@ export function knnQuery(x: Embeddings, queries: Embeddings, opts: KnnQueryOptio
   const rows = new Int32Array(queries.n);
   for (let i = 0; i < rows.length; i++) rows[i] = i;
   const p = buildProblem(opts.metric, opts.k, opts.margin, x.data, x.n, x.dim, queries.data, queries.n, rows, null, false);
-  const r = searchGeneral(p, opts.backend ?? 'auto', stats, opts.onProgress);
+  const r = searchGeneral(p, opts.backend ?? 'auto', stats, opts.onProgress, opts.tuning);
   return { k: p.k, seeds, indices: r.indices, distances: r.distances };
 }
 
