@@ -1,16 +1,22 @@
 /**
  * A folder of PNG/JPEG images → square RGB tiles for the encoders (`recall-lens embed --images`).
  *
- * Decoding uses the maintained pure-JS decoders `pngjs` and `jpeg-js` when they are installed
- * (they are optional: loaded on demand, with a clear error naming the missing package otherwise).
- * Each image is composited on white (like the demo corpus), centre-cropped to a square and resized
- * with an area (box) filter to the model's input size; the encoder's shared preprocessing
- * (src/encoders/preprocess.ts) then normalises it exactly as in the browser.
+ * Files are picked by extension (.png/.jpg/.jpeg, any case; other files such as notes.txt are
+ * not images and are left alone); each is then decoded by its signature, not its extension
+ * (./decode-node.ts: pngjs and jpeg-js, with size and memory limits). Each image is composited on
+ * white (like the demo corpus), centre-cropped to a square and resized with an area (box) filter
+ * to the model's input size; the encoder's shared preprocessing (src/encoders/preprocess.ts) then
+ * normalises it exactly as in the browser.
+ *
+ * One undecodable image aborts the whole folder (an InputError, before anything is written): half
+ * an embedding set, silently missing items, is worse than none. All files are still tried, so the
+ * error lists every bad one at once (the first MAX_LISTED_FAILURES by name, then a count).
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../data/errors.ts';
 import { readInputFile } from '../data/files-node.ts';
+import { decodeImage, type Rgba } from './decode-node.ts';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
@@ -39,73 +45,7 @@ export async function listImages(dir: string): Promise<string[]> {
   return out;
 }
 
-export interface Rgba {
-  width: number;
-  height: number;
-  /** width × height × 4, row-major. */
-  data: Uint8Array;
-}
-
-type Decoder = (bytes: Uint8Array) => Rgba;
-
-async function optionalModule(name: string, forWhat: string): Promise<unknown> {
-  try {
-    const spec: string = name;
-    return await import(spec);
-  } catch {
-    throw new InputError(
-      forWhat,
-      `decoding needs the npm package "${name}", which is not installed (npm install ${name}); --demo works without it`,
-    );
-  }
-}
-
-const decoders = new Map<string, Promise<Decoder>>();
-
-function decoderFor(kind: 'png' | 'jpeg', file: string): Promise<Decoder> {
-  let d = decoders.get(kind);
-  if (!d) {
-    d =
-      kind === 'png'
-        ? optionalModule('pngjs', file).then((m) => {
-            const mod = m as { PNG?: { sync: { read(b: Uint8Array): Rgba } }; default?: { PNG: { sync: { read(b: Uint8Array): Rgba } } } };
-            const PNG = mod.PNG ?? mod.default!.PNG;
-            return (b: Uint8Array) => {
-              const img = PNG.sync.read(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-              return { width: img.width, height: img.height, data: img.data };
-            };
-          })
-        : optionalModule('jpeg-js', file).then((m) => {
-            type Jpeg = { decode(b: Uint8Array, o: object): Rgba };
-            const mod = m as Jpeg & { default?: Jpeg };
-            const jpeg = typeof mod.decode === 'function' ? mod : mod.default!;
-            return (b: Uint8Array) => {
-              const img = jpeg.decode(b, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 200, maxMemoryUsageInMB: 1024 });
-              return { width: img.width, height: img.height, data: img.data };
-            };
-          });
-      decoders.set(kind, d);
-  }
-  return d;
-}
-
-/** Sniffs PNG/JPEG from the bytes (not the extension) and decodes to RGBA. */
-export async function decodeImage(bytes: Uint8Array, file: string): Promise<Rgba> {
-  const isPng = bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-  const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  if (!isPng && !isJpeg) throw new InputError(file, 'not a PNG or JPEG image (unrecognised file signature)', 'byte 0');
-  const decode = await decoderFor(isPng ? 'png' : 'jpeg', file);
-  let img: Rgba;
-  try {
-    img = decode(bytes);
-  } catch (e) {
-    throw new InputError(file, `cannot decode the ${isPng ? 'PNG' : 'JPEG'} image: ${(e as Error)?.message ?? String(e)}`);
-  }
-  if (!(img.width > 0 && img.height > 0) || img.data.length < img.width * img.height * 4) {
-    throw new InputError(file, `decoded ${isPng ? 'PNG' : 'JPEG'} image is empty or incomplete (${img.width}×${img.height})`);
-  }
-  return img;
-}
+export { decodeImage, MAX_IMAGE_MEGAPIXELS, type Rgba } from './decode-node.ts';
 
 /**
  * RGBA (any size) → size×size RGB: composite on white, centre-crop to a square, box-filter resize
@@ -156,15 +96,45 @@ export function toSquareRgb(img: Rgba, size: number): Uint8Array {
   return out;
 }
 
-/** Reads, decodes and tiles every image; returns n × size × size × 3 RGB. */
+/** How many bad files loadImageFolder's error names before it just counts. */
+export const MAX_LISTED_FAILURES = 5;
+
+/**
+ * Reads, decodes and tiles every image; returns n × size × size × 3 RGB. Any file that cannot be
+ * read or decoded makes it throw one InputError: for a single bad file, that file's own error;
+ * for several, one naming the folder, the count, and the first MAX_LISTED_FAILURES problems.
+ */
 export async function loadImageFolder(dir: string, size: number, onProgress?: (done: number, total: number) => void): Promise<{ files: string[]; rgb: Uint8Array }> {
   const files = await listImages(dir);
   const rgb = new Uint8Array(files.length * size * size * 3);
+  const failures: { rel: string; error: InputError }[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = path.join(dir, files[i]);
-    const img = await decodeImage(await readInputFile(file, 'image'), file);
-    rgb.set(toSquareRgb(img, size), i * size * size * 3);
+    try {
+      const img = decodeImage(await readInputFile(file, 'image'), file);
+      rgb.set(toSquareRgb(img, size), i * size * size * 3);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      failures.push({ rel: files[i], error: e });
+    }
     onProgress?.(i + 1, files.length);
   }
+  if (failures.length === 1) {
+    const { error } = failures[0];
+    throw new InputError(error.file, `${error.problem}; nothing was written (fix or remove the file)`, error.where);
+  }
+  if (failures.length > 1) {
+    const listed = failures.slice(0, MAX_LISTED_FAILURES).map(({ rel, error }) => `${rel}${error.where ? ` (${error.where})` : ''}: ${clip(error.problem, 90)}`);
+    const more = failures.length - listed.length;
+    throw new InputError(
+      dir,
+      `${failures.length} of ${files.length} images cannot be decoded, nothing was written (fix or remove them): ` +
+        `${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
+    );
+  }
   return { files, rgb };
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 3)}...` : s;
 }
