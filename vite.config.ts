@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -24,6 +24,9 @@ export default defineConfig(({ command }) => ({
   server: { headers: devHeaders(command), port: 5173, strictPort: true },
   preview: { headers: securityHeaders, port: 4173, strictPort: true },
   worker: { format: 'es' },
+  // onnxruntime-web's runtime (.mjs + .wasm) is served from /ort/ (scripts/copy-ort.ts); this condition
+  // picks the build that loads it from there instead of bundling a second 28 MB copy.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: { target: 'es2022', sourcemap: true },
 }));
