@@ -80,7 +80,8 @@ export interface KnnQueryOptions {
 
 const U32 = 2 ** -24; // float32 unit roundoff
 const ROWS = 64; // seeds per tile
-const COLS = 1024; // items per tile
+const COLS_LOG2 = 10;
+const COLS = 1 << COLS_LOG2; // items per tile
 const CHUNK = 4096; // seeds packed per pass over the corpus
 const RESIDENT_BYTES = 256 * 2 ** 20; // pack the whole corpus once when it fits
 const BLOCK_BYTES = 64 * 2 ** 20; // otherwise pack it in blocks of this size
@@ -120,78 +121,105 @@ function validateMetric(metric: Metric): void {
   if (metric !== 'euclidean' && metric !== 'cosine') throw new Error(`knn: unknown metric "${String(metric)}"`);
 }
 
+/**
+ * Σ a_d·b_d in float64 with four interleaved partial sums, combined as (s0 + s1) + (s2 + s3).
+ * Row norms use the same function, so a row's dot product with itself equals its norm² bit for bit
+ * (duplicates then sit at cosine distance exactly 0).
+ */
+function dot64(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 4 <= dim; d += 4) {
+    s0 += a[ao + d] * b[bo + d];
+    s1 += a[ao + d + 1] * b[bo + d + 1];
+    s2 += a[ao + d + 2] * b[bo + d + 2];
+    s3 += a[ao + d + 3] * b[bo + d + 3];
+  }
+  for (; d < dim; d++) s0 += a[ao + d] * b[bo + d];
+  return s0 + s1 + (s2 + s3);
+}
+
 /** Σ x² per row, float64. */
 function rowNorms2(x: Float32Array, n: number, dim: number): Float64Array {
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = i * dim;
-    for (let d = 0; d < dim; d++) {
-      const v = x[o + d];
-      s += v * v;
-    }
-    out[i] = s;
-  }
+  for (let i = 0; i < n; i++) out[i] = dot64(x, i * dim, x, i * dim, dim);
   return out;
 }
 
-/** Column means in float64. */
 /**
  * The vectors the screen works on: u = x (Euclidean) or u = x/‖x‖ (cosine, float64), minus the
  * mean of u over the corpus rows (zero rows excluded for cosine), times `scale` (a power of two).
  * Cosine distance is ½‖û_a − û_b‖², so both metrics screen with the same Euclidean score; centring
  * keeps ‖a‖² − 2a·b + ‖b‖² well conditioned even when all vectors share a large offset.
  */
-function unitRow(x: Float32Array, o: number, dim: number, inv: number, out: Float64Array): void {
-  for (let d = 0; d < dim; d++) out[d] = x[o + d] * inv;
+function inverseLengths(norms2: Float64Array | null, n: number): Float64Array | null {
+  if (norms2 === null) return null;
+  const inv = new Float64Array(n);
+  for (let i = 0; i < n; i++) inv[i] = norms2[i] === 0 ? 0 : 1 / Math.sqrt(norms2[i]);
+  return inv;
 }
 
 /** Column means of u over the rows (zero rows skipped for cosine), float64. */
-function centre(x: Float32Array, n: number, dim: number, norms2: Float64Array | null): Float64Array {
+function centre(x: Float32Array, n: number, dim: number, inv: Float64Array | null): Float64Array {
   const mu = new Float64Array(dim);
-  const u = new Float64Array(dim);
   let rows = 0;
   for (let i = 0; i < n; i++) {
-    const inv = norms2 === null ? 1 : norms2[i] === 0 ? 0 : 1 / Math.sqrt(norms2[i]);
-    if (inv === 0) continue;
-    unitRow(x, i * dim, dim, inv, u);
-    for (let d = 0; d < dim; d++) mu[d] += u[d];
+    const o = i * dim;
+    if (inv === null) {
+      for (let d = 0; d < dim; d++) mu[d] += x[o + d];
+    } else {
+      const f = inv[i];
+      if (f === 0) continue;
+      for (let d = 0; d < dim; d++) mu[d] += x[o + d] * f;
+    }
     rows++;
   }
   if (rows > 0) for (let d = 0; d < dim; d++) mu[d] /= rows;
   return mu;
 }
 
-function prepare(
-  x: Float32Array,
-  n: number,
-  dim: number,
-  norms2: Float64Array | null,
-  mu: Float64Array,
-  scale: number,
-): Prepared {
+/** Largest ‖u − μ‖ over the rows (float64). */
+function maxCentredNorm(x: Float32Array, n: number, dim: number, inv: Float64Array | null, mu: Float64Array): number {
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * dim;
+    const f = inv === null ? 1 : inv[i];
+    if (f === 0) continue;
+    let s = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = x[o + d] * f - mu[d];
+      s += v * v;
+    }
+    if (s > best) best = s;
+  }
+  return Math.sqrt(best);
+}
+
+function prepare(x: Float32Array, n: number, dim: number, inv: Float64Array | null, mu: Float64Array, scale: number): Prepared {
   const vec = new Float32Array(n * dim);
   const kNorm = new Float32Array(n);
   const norm = new Float64Array(n);
-  const u = new Float64Array(dim);
   let maxNorm = 0;
   for (let i = 0; i < n; i++) {
     const o = i * dim;
-    const inv = norms2 === null ? 1 : norms2[i] === 0 ? 0 : 1 / Math.sqrt(norms2[i]);
-    if (inv === 0) {
+    const f = inv === null ? 1 : inv[i];
+    if (f === 0) {
       kNorm[i] = Infinity; // a zero vector (cosine): never screened, merged at distance 1
       continue;
     }
-    unitRow(x, o, dim, inv, u);
     let s = 0;
     for (let d = 0; d < dim; d++) {
-      const v = (u[d] - mu[d]) * scale;
+      const v = (x[o + d] * f - mu[d]) * scale;
       vec[o + d] = v;
       s += v * v;
     }
     kNorm[i] = s;
-    norm[i] = Math.sqrt(s);
-    if (norm[i] > maxNorm) maxNorm = norm[i];
+    const len = Math.sqrt(s);
+    norm[i] = len;
+    if (len > maxNorm) maxNorm = len;
   }
   return { vec, kNorm, norm, maxNorm };
 }
@@ -213,170 +241,6 @@ function powerOfTwoScale(maxNorm: number): number {
  */
 function errorBound(dim: number, na: number, maxNorm: number): number {
   return 1.05 * U32 * ((2 * dim + 8) * na * maxNorm + 2 * maxNorm * maxNorm + na * na) + (8 * dim + 32) * 2 ** -149;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Kernels behind one interface: tile(r0, rows, c0, cols) fills out[r·COLS + c] with the scores
-// of chunk-relative query rows r0.. against block-relative items c0.. .
-
-interface Engine {
-  kind: 'wasm' | 'js';
-  loadItems(j0: number, count: number): void;
-  loadQueries(q0: number, count: number): void;
-  tile(r0: number, rows: number, c0: number, cols: number): Float32Array;
-}
-
-class WasmEngine implements Engine {
-  readonly kind = 'wasm';
-  private readonly f32: Float32Array;
-  private readonly out: Float32Array;
-  private readonly panelOff: number;
-  private readonly normOff: number;
-  private readonly quadOff: number;
-  private readonly outOff: number;
-  private loaded = -1;
-  private loadedCount = 0;
-
-  constructor(
-    private readonly kernel: ScoreKernel,
-    private readonly p: Problem,
-    layout: { panelOff: number; normOff: number; quadOff: number; outOff: number },
-  ) {
-    this.f32 = new Float32Array(kernel.memory.buffer);
-    this.panelOff = layout.panelOff;
-    this.normOff = layout.normOff;
-    this.quadOff = layout.quadOff;
-    this.outOff = layout.outOff;
-    this.out = this.f32.subarray(this.outOff, this.outOff + ROWS * COLS);
-  }
-
-  static create(p: Problem, blockItems: number, chunkRows: number): WasmEngine | null {
-    const dim = p.dim;
-    const itemsPadded = Math.ceil(blockItems / 8) * 8;
-    const rowsPadded = Math.ceil(chunkRows / 4) * 4;
-    const panelOff = 0;
-    const normOff = panelOff + itemsPadded * dim;
-    const quadOff = normOff + itemsPadded;
-    const outOff = quadOff + rowsPadded * dim;
-    const total = outOff + ROWS * COLS;
-    const kernel = createScoreKernel(total * 4);
-    if (kernel === null) return null;
-    return new WasmEngine(kernel, p, { panelOff, normOff, quadOff, outOff });
-  }
-
-  loadItems(j0: number, count: number): void {
-    if (this.loaded === j0 && this.loadedCount === count) return;
-    const { f32, panelOff, normOff } = this;
-    const dim = this.p.dim;
-    const src = this.p.pItems.vec;
-    const kn = this.p.pItems.kNorm;
-    const padded = Math.ceil(count / 8) * 8;
-    for (let t = 0; t < padded; t++) {
-      const dst = panelOff + (t >> 3) * 8 * dim + (t & 7);
-      if (t < count) {
-        const o = (j0 + t) * dim;
-        for (let d = 0; d < dim; d++) f32[dst + d * 8] = src[o + d];
-        f32[normOff + t] = kn[j0 + t];
-      } else {
-        for (let d = 0; d < dim; d++) f32[dst + d * 8] = 0;
-        f32[normOff + t] = Infinity; // padding never ranks
-      }
-    }
-    this.loaded = j0;
-    this.loadedCount = count;
-  }
-
-  loadQueries(q0: number, count: number): void {
-    const { f32, quadOff } = this;
-    const dim = this.p.dim;
-    const src = this.p.pQueries.vec;
-    const rows = this.p.queryRows;
-    const padded = Math.ceil(count / 4) * 4;
-    for (let t = 0; t < padded; t++) {
-      const dst = quadOff + (t >> 2) * 4 * dim + (t & 3);
-      if (t < count) {
-        const o = rows[q0 + t] * dim;
-        for (let d = 0; d < dim; d++) f32[dst + d * 4] = src[o + d];
-      } else {
-        for (let d = 0; d < dim; d++) f32[dst + d * 4] = 0;
-      }
-    }
-  }
-
-  tile(r0: number, rows: number, c0: number, cols: number): Float32Array {
-    const dim = this.p.dim;
-    this.kernel.scores(
-      (this.quadOff + r0 * dim) * 4,
-      Math.ceil(rows / 4),
-      (this.panelOff + c0 * dim) * 4,
-      Math.ceil(cols / 8),
-      dim,
-      (this.normOff + c0) * 4,
-      this.outOff * 4,
-      COLS * 4,
-    );
-    return this.out;
-  }
-}
-
-/** Portable fallback: same scores, float64 accumulation, rounded to float32 on store. */
-class JsEngine implements Engine {
-  readonly kind = 'js';
-  private readonly out = new Float32Array(ROWS * COLS);
-  private j0 = 0;
-  private q0 = 0;
-  constructor(private readonly p: Problem) {}
-
-  loadItems(j0: number): void {
-    this.j0 = j0;
-  }
-
-  loadQueries(q0: number): void {
-    this.q0 = q0;
-  }
-
-  tile(r0: number, rows: number, c0: number, cols: number): Float32Array {
-    const { out } = this;
-    const dim = this.p.dim;
-    const a = this.p.pQueries.vec;
-    const b = this.p.pItems.vec;
-    const kn = this.p.pItems.kNorm;
-    const qr = this.p.queryRows;
-    const jBase = this.j0 + c0;
-    for (let r = 0; r < rows; r++) {
-      const ao = qr[this.q0 + r0 + r] * dim;
-      const oo = r * COLS;
-      let c = 0;
-      for (; c + 4 <= cols; c += 4) {
-        const b0 = (jBase + c) * dim;
-        const b1 = b0 + dim;
-        const b2 = b1 + dim;
-        const b3 = b2 + dim;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let d = 0; d < dim; d++) {
-          const av = a[ao + d];
-          s0 += av * b[b0 + d];
-          s1 += av * b[b1 + d];
-          s2 += av * b[b2 + d];
-          s3 += av * b[b3 + d];
-        }
-        out[oo + c] = kn[jBase + c] - 2 * s0;
-        out[oo + c + 1] = kn[jBase + c + 1] - 2 * s1;
-        out[oo + c + 2] = kn[jBase + c + 2] - 2 * s2;
-        out[oo + c + 3] = kn[jBase + c + 3] - 2 * s3;
-      }
-      for (; c < cols; c++) {
-        const bo = (jBase + c) * dim;
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += a[ao + d] * b[bo + d];
-        out[oo + c] = kn[jBase + c] - 2 * s;
-      }
-    }
-    return out;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,15 +291,301 @@ class Candidates {
   }
 }
 
-/** Scan one tile row: insert every item whose score beats the slot's threshold. */
-function scanRow(out: Float32Array, off: number, cols: number, cand: Candidates, s: number, j0: number, ex: number): void {
-  let thr = cand.tau[s];
-  for (let c = 0; c < cols; c++) {
-    const v = out[off + c];
-    if (v < thr) {
-      const j = j0 + c;
-      if (j !== ex) thr = cand.insert(s, v, j);
+/** The smallest float32 value ≥ x (or a slightly larger one): a conservative float32 threshold. */
+function roundUp32(x: number): number {
+  const f = Math.fround(x);
+  if (f >= x) return f;
+  return Math.fround(x + Math.abs(x) * 2 ** -22 + 1e-38);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels behind one interface. tile(r0, rows, c0, cols) fills a ROWS × COLS score tile for
+// chunk-relative query rows r0.. against block-relative items c0..; selectRows inserts each row's
+// items that beat its threshold; selectCols (all-pairs path) does the same for the transposed tile.
+
+interface Engine {
+  kind: 'wasm' | 'js';
+  loadItems(j0: number, count: number): void;
+  loadQueries(q0: number, count: number): void;
+  tile(r0: number, rows: number, c0: number, cols: number): void;
+  /** Slot slot0 + r gets items jBase + c (c < cols) except ex[r]. */
+  selectRows(rows: number, cols: number, cand: Candidates, slot0: number, jBase: number, ex: Int32Array): void;
+  /** Seeds jBase + c (cStart ≤ c < cols) get items i0 + r, scores out + kn[i] − kn[j]; colThr[j] = τ_j + kn[j]. */
+  selectCols(rows: number, cStart: number, cols: number, cand: Candidates, i0: number, jBase: number, colThr: Float64Array): void;
+}
+
+/** Portable selection over a tile held in a Float32Array (row stride COLS). */
+function selectRowsJs(out: Float32Array, rows: number, cols: number, cand: Candidates, slot0: number, jBase: number, ex: Int32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const s = slot0 + r;
+    const off = r * COLS;
+    const skip = ex[r];
+    let thr = cand.tau[s];
+    for (let c = 0; c < cols; c++) {
+      const v = out[off + c];
+      if (v < thr) {
+        const j = jBase + c;
+        if (j !== skip) thr = cand.insert(s, v, j);
+      }
     }
+  }
+}
+
+function selectColsJs(
+  out: Float32Array,
+  kn: Float32Array,
+  rows: number,
+  cStart: number,
+  cols: number,
+  cand: Candidates,
+  i0: number,
+  jBase: number,
+  colThr: Float64Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const i = i0 + r;
+    const ni = kn[i];
+    const off = r * COLS;
+    for (let c = cStart; c < cols; c++) {
+      const v = out[off + c] + ni;
+      const j = jBase + c;
+      if (v < colThr[j]) colThr[j] = cand.insert(j, v - kn[j], i) + kn[j];
+    }
+  }
+}
+
+class WasmEngine implements Engine {
+  readonly kind = 'wasm';
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+  private readonly out: Float32Array;
+  private loaded = -1;
+  private loadedCount = 0;
+
+  private constructor(
+    private readonly kernel: ScoreKernel,
+    private readonly p: Problem,
+    private readonly at: { panel: number; norm: number; quad: number; out: number; rowThr: number; rowAdd: number; colThr: number; hits: number },
+  ) {
+    this.f32 = new Float32Array(kernel.memory.buffer);
+    this.i32 = new Int32Array(kernel.memory.buffer);
+    this.out = this.f32.subarray(at.out, at.out + ROWS * COLS);
+  }
+
+  /** Memory for a block of `blockItems` items, `chunkRows` queries and `colItems` column thresholds. */
+  static create(p: Problem, blockItems: number, chunkRows: number, colItems: number): WasmEngine | null {
+    const dim = p.dim;
+    const itemsPadded = Math.ceil(blockItems / 8) * 8;
+    const rowsPadded = Math.ceil(chunkRows / 4) * 4;
+    // Offsets in 4-byte words; every region 16-byte aligned.
+    const align = (w: number): number => Math.ceil(w / 4) * 4;
+    const panel = 0;
+    const norm = align(panel + itemsPadded * dim);
+    const quad = align(norm + itemsPadded);
+    const out = align(quad + rowsPadded * dim);
+    const rowThr = align(out + ROWS * COLS);
+    const rowAdd = align(rowThr + ROWS);
+    const colThr = align(rowAdd + ROWS);
+    const hits = align(colThr + colItems + COLS);
+    const total = hits + (ROWS * COLS) / 2;
+    const kernel = createScoreKernel(total * 4);
+    if (kernel === null) return null;
+    const e = new WasmEngine(kernel, p, { panel, norm, quad, out, rowThr, rowAdd, colThr, hits });
+    e.f32.fill(Infinity, colThr, colThr + colItems + COLS);
+    return e;
+  }
+
+  loadItems(j0: number, count: number): void {
+    if (this.loaded === j0 && this.loadedCount === count) return;
+    const f32 = this.f32;
+    const dim = this.p.dim;
+    const src = this.p.pItems.vec;
+    const kn = this.p.pItems.kNorm;
+    const panels = Math.ceil(count / 8);
+    for (let p = 0; p < panels; p++) {
+      let dst = this.at.panel + p * 8 * dim;
+      const t0 = p * 8;
+      if (t0 + 8 <= count) {
+        const o = (j0 + t0) * dim;
+        for (let d = 0; d < dim; d++) {
+          for (let l = 0, o2 = o + d; l < 8; l++, o2 += dim) f32[dst++] = src[o2];
+        }
+      } else {
+        for (let d = 0; d < dim; d++) {
+          for (let l = 0; l < 8; l++) f32[dst++] = t0 + l < count ? src[(j0 + t0 + l) * dim + d] : 0;
+        }
+      }
+      // Padding items get +Infinity: they never rank.
+      for (let l = 0; l < 8; l++) f32[this.at.norm + t0 + l] = t0 + l < count ? kn[j0 + t0 + l] : Infinity;
+    }
+    this.loaded = j0;
+    this.loadedCount = count;
+  }
+
+  loadQueries(q0: number, count: number): void {
+    const f32 = this.f32;
+    const dim = this.p.dim;
+    const src = this.p.pQueries.vec;
+    const rows = this.p.queryRows;
+    const quads = Math.ceil(count / 4);
+    for (let q = 0; q < quads; q++) {
+      let dst = this.at.quad + q * 4 * dim;
+      const t0 = q * 4;
+      if (t0 + 4 <= count) {
+        const o0 = rows[q0 + t0] * dim;
+        const o1 = rows[q0 + t0 + 1] * dim;
+        const o2 = rows[q0 + t0 + 2] * dim;
+        const o3 = rows[q0 + t0 + 3] * dim;
+        for (let d = 0; d < dim; d++) {
+          f32[dst] = src[o0 + d];
+          f32[dst + 1] = src[o1 + d];
+          f32[dst + 2] = src[o2 + d];
+          f32[dst + 3] = src[o3 + d];
+          dst += 4;
+        }
+      } else {
+        for (let d = 0; d < dim; d++) {
+          for (let l = 0; l < 4; l++) f32[dst++] = t0 + l < count ? src[rows[q0 + t0 + l] * dim + d] : 0;
+        }
+      }
+    }
+  }
+
+  tile(r0: number, rows: number, c0: number, cols: number): void {
+    const dim = this.p.dim;
+    this.kernel.scores(
+      (this.at.quad + r0 * dim) * 4,
+      Math.ceil(rows / 4),
+      (this.at.panel + c0 * dim) * 4,
+      Math.ceil(cols / 8),
+      dim,
+      (this.at.norm + c0) * 4,
+      this.at.out * 4,
+      COLS * 4,
+    );
+  }
+
+  selectRows(rows: number, cols: number, cand: Candidates, slot0: number, jBase: number, ex: Int32Array): void {
+    const { f32, i32, out, at } = this;
+    const tau = cand.tau;
+    for (let r = 0; r < rows; r++) f32[at.rowThr + r] = roundUp32(tau[slot0 + r]);
+    const hits = this.kernel.filterRows(at.out * 4, rows, 0, Math.ceil(cols / 4), COLS * 4, 0, at.rowThr * 4, at.hits * 4);
+    for (let h = 0; h < hits; h++) {
+      const idx = i32[at.hits + 2 * h];
+      let mask = i32[at.hits + 2 * h + 1];
+      const r = idx >> COLS_LOG2;
+      const c = idx & (COLS - 1);
+      const s = slot0 + r;
+      while (mask !== 0) {
+        const bit = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        const cc = c + bit;
+        if (cc >= cols) break;
+        const v = out[idx + bit];
+        if (v < tau[s]) {
+          const j = jBase + cc;
+          if (j !== ex[r]) cand.insert(s, v, j);
+        }
+      }
+    }
+  }
+
+  selectCols(rows: number, cStart: number, cols: number, cand: Candidates, i0: number, jBase: number, colThr: Float64Array): void {
+    const { f32, i32, out, at } = this;
+    const kn = this.p.pItems.kNorm;
+    for (let r = 0; r < rows; r++) f32[at.rowAdd + r] = kn[i0 + r];
+    const g0 = cStart >> 2;
+    const groups = Math.ceil(cols / 4) - g0;
+    const hits = this.kernel.filterCols(at.out * 4, rows, g0, groups, COLS * 4, at.rowAdd * 4, (at.colThr + jBase) * 4, at.hits * 4);
+    for (let h = 0; h < hits; h++) {
+      const idx = i32[at.hits + 2 * h];
+      let mask = i32[at.hits + 2 * h + 1];
+      const r = idx >> COLS_LOG2;
+      const c = idx & (COLS - 1);
+      const i = i0 + r;
+      const ni = kn[i];
+      while (mask !== 0) {
+        const bit = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        const cc = c + bit;
+        if (cc < cStart) continue;
+        if (cc >= cols) break;
+        const v = out[idx + bit] + ni;
+        const j = jBase + cc;
+        if (v < colThr[j]) {
+          const t = cand.insert(j, v - kn[j], i) + kn[j];
+          colThr[j] = t;
+          f32[at.colThr + j] = roundUp32(t);
+        }
+      }
+    }
+  }
+}
+
+/** Portable fallback: same scores, float64 accumulation, rounded to float32 on store. */
+class JsEngine implements Engine {
+  readonly kind = 'js';
+  private readonly out = new Float32Array(ROWS * COLS);
+  private j0 = 0;
+  private q0 = 0;
+  constructor(private readonly p: Problem) {}
+
+  loadItems(j0: number): void {
+    this.j0 = j0;
+  }
+
+  loadQueries(q0: number): void {
+    this.q0 = q0;
+  }
+
+  tile(r0: number, rows: number, c0: number, cols: number): void {
+    const { out } = this;
+    const dim = this.p.dim;
+    const a = this.p.pQueries.vec;
+    const b = this.p.pItems.vec;
+    const kn = this.p.pItems.kNorm;
+    const qr = this.p.queryRows;
+    const jBase = this.j0 + c0;
+    for (let r = 0; r < rows; r++) {
+      const ao = qr[this.q0 + r0 + r] * dim;
+      const oo = r * COLS;
+      let c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        const b0 = (jBase + c) * dim;
+        const b1 = b0 + dim;
+        const b2 = b1 + dim;
+        const b3 = b2 + dim;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let d = 0; d < dim; d++) {
+          const av = a[ao + d];
+          s0 += av * b[b0 + d];
+          s1 += av * b[b1 + d];
+          s2 += av * b[b2 + d];
+          s3 += av * b[b3 + d];
+        }
+        out[oo + c] = kn[jBase + c] - 2 * s0;
+        out[oo + c + 1] = kn[jBase + c + 1] - 2 * s1;
+        out[oo + c + 2] = kn[jBase + c + 2] - 2 * s2;
+        out[oo + c + 3] = kn[jBase + c + 3] - 2 * s3;
+      }
+      for (; c < cols; c++) {
+        const bo = (jBase + c) * dim;
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += a[ao + d] * b[bo + d];
+        out[oo + c] = kn[jBase + c] - 2 * s;
+      }
+    }
+  }
+
+  selectRows(rows: number, cols: number, cand: Candidates, slot0: number, jBase: number, ex: Int32Array): void {
+    selectRowsJs(this.out, rows, cols, cand, slot0, jBase, ex);
+  }
+
+  selectCols(rows: number, cStart: number, cols: number, cand: Candidates, i0: number, jBase: number, colThr: Float64Array): void {
+    selectColsJs(this.out, this.p.pItems.kNorm, rows, cStart, cols, cand, i0, jBase, colThr);
   }
 }
 
@@ -449,16 +599,29 @@ function exactDistance(p: Problem, qRow: number, j: number): number {
   const ao = qRow * dim;
   const bo = j * dim;
   if (p.metric === 'euclidean') {
-    let s = 0;
-    for (let d = 0; d < dim; d++) {
-      const t = a[ao + d] - b[bo + d];
-      s += t * t;
+    // Four interleaved float64 partial sums (for speed), combined as (s0 + s1) + (s2 + s3).
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let d = 0;
+    for (; d + 4 <= dim; d += 4) {
+      const t0 = a[ao + d] - b[bo + d];
+      const t1 = a[ao + d + 1] - b[bo + d + 1];
+      const t2 = a[ao + d + 2] - b[bo + d + 2];
+      const t3 = a[ao + d + 3] - b[bo + d + 3];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
     }
-    return s;
+    for (; d < dim; d++) {
+      const t = a[ao + d] - b[bo + d];
+      s0 += t * t;
+    }
+    return s0 + s1 + (s2 + s3);
   }
-  let dot = 0;
-  for (let d = 0; d < dim; d++) dot += a[ao + d] * b[bo + d];
-  return cosineFrom(dot, p.queryNorm2![qRow], p.itemNorm2![j]);
+  return cosineFrom(dot64(a, ao, b, bo, dim), p.queryNorm2![qRow], p.itemNorm2![j]);
 }
 
 function cosineFrom(dot: number, na2: number, nb2: number): number {
@@ -594,9 +757,9 @@ function finalizeSeed(
 
 // ---------------------------------------------------------------------------------------------
 
-function makeEngine(p: Problem, backend: KnnBackend, blockItems: number, chunkRows: number): Engine {
+function makeEngine(p: Problem, backend: KnnBackend, blockItems: number, chunkRows: number, colItems: number): Engine {
   if (backend !== 'js') {
-    const e = WasmEngine.create(p, blockItems, chunkRows);
+    const e = WasmEngine.create(p, blockItems, chunkRows, colItems);
     if (e !== null) return e;
     if (backend === 'wasm') throw new Error('knn: WebAssembly SIMD is not available in this engine');
   }
@@ -628,11 +791,11 @@ function searchGeneral(
       ? p.n
       : Math.max(1, tuning.blockItems ?? Math.max(COLS, Math.floor(BLOCK_BYTES / (p.dim * 4 * COLS)) * COLS));
   const chunkRows = Math.max(1, Math.min(tuning.chunkRows ?? CHUNK, Q));
-  const engine = makeEngine(p, backend, Math.min(blockItems, p.n), chunkRows);
+  const engine = makeEngine(p, backend, Math.min(blockItems, p.n), chunkRows, 0);
   stats.backend = engine.kind;
   const cand = new Candidates(chunkRows, p.m);
   const scratch = { dist: new Float64Array(p.m + p.k + 1), idx: new Int32Array(p.m + p.k + 1) };
-  const ex = p.exclude;
+  const exRows = new Int32Array(ROWS).fill(-1);
   const totalWork = Q * p.n;
   let work = 0;
   for (let q0 = 0; q0 < Q; q0 += chunkRows) {
@@ -644,13 +807,11 @@ function searchGeneral(
       engine.loadItems(j0, jc);
       for (let r0 = 0; r0 < qc; r0 += ROWS) {
         const rows = Math.min(ROWS, qc - r0);
+        if (p.exclude !== null) for (let r = 0; r < rows; r++) exRows[r] = p.exclude[q0 + r0 + r];
         for (let c0 = 0; c0 < jc; c0 += COLS) {
           const cols = Math.min(COLS, jc - c0);
-          const out = engine.tile(r0, rows, c0, cols);
-          for (let r = 0; r < rows; r++) {
-            const s = r0 + r;
-            scanRow(out, r * COLS, cols, cand, s, j0 + c0, ex === null ? -1 : ex[q0 + s]);
-          }
+          engine.tile(r0, rows, c0, cols);
+          engine.selectRows(rows, cols, cand, r0, j0 + c0, exRows);
         }
         work += rows * jc;
         if (onProgress !== undefined) onProgress(Math.min(Q, Math.floor((Q * work) / totalWork)), Q);
@@ -666,39 +827,27 @@ function searchSymmetric(p: Problem, backend: KnnBackend, stats: KnnStats, onPro
   const n = p.n;
   const indices = new Int32Array(n * p.k);
   const distances = new Float64Array(n * p.k);
-  const engine = makeEngine(p, backend, n, n);
+  const engine = makeEngine(p, backend, n, n, n);
   stats.backend = engine.kind;
   stats.symmetric = true;
   engine.loadItems(0, n);
   engine.loadQueries(0, n);
   const cand = new Candidates(n, p.m);
-  const kn = p.pItems.kNorm;
-  const colThr = new Float64Array(n).fill(Infinity); // tau[j] + kn[j]
+  const colThr = new Float64Array(n).fill(Infinity); // τ_j + kn[j]
+  const exRows = new Int32Array(ROWS);
   const totalWork = (n * (n + 1)) / 2;
   let work = 0;
   for (let s0 = 0; s0 < n; s0 += ROWS) {
     const rows = Math.min(ROWS, n - s0);
+    for (let r = 0; r < rows; r++) exRows[r] = s0 + r;
     for (let c0 = s0; c0 < n; c0 += COLS) {
       const cols = Math.min(COLS, n - c0);
-      const out = engine.tile(s0, rows, c0, cols);
+      engine.tile(s0, rows, c0, cols);
       // Rows: seeds s0.. against items c0.. (includes the diagonal square).
-      for (let r = 0; r < rows; r++) scanRow(out, r * COLS, cols, cand, s0 + r, c0, s0 + r);
+      engine.selectRows(rows, cols, cand, s0, c0, exRows);
       // Columns: items beyond the diagonal square as seeds, against seeds s0.. as items.
       const cStart = Math.max(0, s0 + rows - c0);
-      if (cStart >= cols) continue;
-      for (let r = 0; r < rows; r++) {
-        const i = s0 + r;
-        const ni = kn[i];
-        const off = r * COLS;
-        for (let c = cStart; c < cols; c++) {
-          const v = out[off + c] + ni;
-          const j = c0 + c;
-          if (v < colThr[j]) {
-            const t = cand.insert(j, v - kn[j], i);
-            colThr[j] = t + kn[j];
-          }
-        }
-      }
+      if (cStart < cols) engine.selectCols(rows, cStart, cols, cand, s0, c0, colThr);
     }
     work += rows * (n - s0);
     if (onProgress !== undefined) onProgress(Math.min(n, Math.floor((n * work) / totalWork)), n);
@@ -728,15 +877,14 @@ function buildProblem(
   const cos = metric === 'cosine';
   const itemNorm2 = cos ? rowNorms2(items, n, dim) : null;
   const queryNorm2 = cos ? (sameSet ? itemNorm2 : rowNorms2(queries, nq, dim)) : null;
-  const mu = centre(items, n, dim, itemNorm2);
-  // First pass at scale 1 to find the largest norm, then rescale exactly by a power of two.
-  let pItems = prepare(items, n, dim, itemNorm2, mu, 1);
-  let pQueries = sameSet ? pItems : prepare(queries, nq, dim, queryNorm2, mu, 1);
-  const scale = powerOfTwoScale(Math.max(pItems.maxNorm, pQueries.maxNorm));
-  if (scale !== 1) {
-    pItems = prepare(items, n, dim, itemNorm2, mu, scale);
-    pQueries = sameSet ? pItems : prepare(queries, nq, dim, queryNorm2, mu, scale);
-  }
+  const itemInv = inverseLengths(itemNorm2, n);
+  const queryInv = sameSet ? itemInv : inverseLengths(queryNorm2, nq);
+  const mu = centre(items, n, dim, itemInv);
+  let mx = maxCentredNorm(items, n, dim, itemInv, mu);
+  if (!sameSet) mx = Math.max(mx, maxCentredNorm(queries, nq, dim, queryInv, mu));
+  const scale = powerOfTwoScale(mx);
+  const pItems = prepare(items, n, dim, itemInv, mu, scale);
+  const pQueries = sameSet ? pItems : prepare(queries, nq, dim, queryInv, mu, scale);
   let zeroItems = new Int32Array(0);
   if (itemNorm2 !== null) {
     const z: number[] = [];

@@ -104,6 +104,7 @@ export const op = {
   f32x4Splat: simd(0x13),
   f32x4ExtractLane: (lane: number) => simd(0x1f, lane),
   f32x4Lt: simd(0x43),
+  f32x4Le: simd(0x45),
   i32x4Bitmask: simd(0xa4),
   v128AnyTrue: simd(0x53),
   f32x4Add: simd(0xe4),

@@ -81,20 +81,8 @@ export function scoresKernel(relaxed = false): FuncDef {
         op.get(qa), op.set(pa),
         op.get(pbase), op.set(pb),
         op.get(pbase), op.get(dp), op.i32Add, op.set(pbEnd),
-        // Unrolled by 2 while at least two steps remain, then one tail step.
-        op.block,
-        [
-          op.loop,
-          [
-            op.get(pbEnd), op.get(pb), op.i32Sub, op.i32(64), op.i32LtU, op.brIf(1),
-            kStep(), kStep(),
-            op.br(0),
-          ],
-          op.end,
-        ],
-        op.end,
-        op.get(pb), op.get(pbEnd), op.i32Ne,
-        op.if_, kStep(), op.end,
+        // A plain do-while over d (D ≥ 1). Unrolling measured slower: V8 then spills accumulators.
+        op.loop, kStep(), op.get(pb), op.get(pbEnd), op.i32Ne, op.brIf(0), op.end,
         op.get(normp), op.v128Load(0), op.set(n0),
         op.get(normp), op.v128Load(16), op.set(n1),
         [0, 1, 2, 3].map(storeRow),
@@ -114,6 +102,72 @@ export function scoresKernel(relaxed = false): FuncDef {
     params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32],
     results: [],
     locals: [...new Array<T>(14).fill(T.i32), ...new Array<T>(14).fill(T.v128)],
+    body,
+  };
+}
+
+/**
+ * Candidate filters over a score tile (row-major, `stride` bytes per row), 4 columns at a time.
+ * Each group of 4 with at least one lane passing writes two i32 to `hits`: the float index of the
+ * group within the tile and the 4-bit lane mask. Returns the number of hits.
+ *  - `filterRows`: lane passes when score ≤ thr[r] (one threshold per row);
+ *  - `filterCols`: lane passes when score + add[r] ≤ thr[c] (one threshold per column), from
+ *    group `g0` on.
+ * The thresholds are float32 values rounded up from the exact ones, so the filters never drop a
+ * score the exact float64 test would keep (float32 rounding is monotonic); the caller re-tests.
+ */
+function filterKernel(cols: boolean): FuncDef {
+  // params
+  const outPtr = 0, rows = 1, g0 = 2, groups = 3, stride = 4, addPtr = 5, thrPtr = 6, hitsPtr = 7;
+  // locals
+  const h = 8, r = 9, rowp = 10, p = 11, end = 12, tp = 13, m = 14;
+  const t = 15, a = 16;
+  const test: Code = cols
+    ? [op.get(p), op.v128Load(0), op.get(a), op.f32x4Add, op.get(tp), op.v128Load(0), op.f32x4Le]
+    : [op.get(p), op.v128Load(0), op.get(t), op.f32x4Le];
+  const body: Code = [
+    op.get(hitsPtr), op.set(h),
+    op.get(outPtr), op.set(rowp),
+    op.i32(0), op.set(r),
+    op.block,
+    [
+      op.get(rows), op.i32Eqz, op.brIf(0),
+      op.get(groups), op.i32Eqz, op.brIf(0),
+      op.loop,
+      [
+        cols
+          ? [op.get(addPtr), op.get(r), op.i32(4), op.i32Mul, op.i32Add, op.v128Load32Splat(0), op.set(a),
+             op.get(thrPtr), op.get(g0), op.i32(16), op.i32Mul, op.i32Add, op.set(tp)]
+          : [op.get(thrPtr), op.get(r), op.i32(4), op.i32Mul, op.i32Add, op.v128Load32Splat(0), op.set(t)],
+        op.get(rowp), op.get(g0), op.i32(16), op.i32Mul, op.i32Add, op.set(p),
+        op.get(p), op.get(groups), op.i32(16), op.i32Mul, op.i32Add, op.set(end),
+        op.loop,
+        [
+          test, op.i32x4Bitmask, op.tee(m),
+          op.if_,
+          [
+            op.get(h), op.get(p), op.get(outPtr), op.i32Sub, op.i32(2), op.i32ShrU, op.i32Store(0),
+            op.get(h), op.get(m), op.i32Store(4),
+            op.get(h), op.i32(8), op.i32Add, op.set(h),
+          ],
+          op.end,
+          cols ? [op.get(tp), op.i32(16), op.i32Add, op.set(tp)] : [],
+          op.get(p), op.i32(16), op.i32Add, op.tee(p), op.get(end), op.i32Ne, op.brIf(0),
+        ],
+        op.end,
+        op.get(rowp), op.get(stride), op.i32Add, op.set(rowp),
+        op.get(r), op.i32(1), op.i32Add, op.tee(r), op.get(rows), op.i32Ne, op.brIf(0),
+      ],
+      op.end,
+    ],
+    op.end,
+    op.get(h), op.get(hitsPtr), op.i32Sub, op.i32(3), op.i32ShrU,
+  ];
+  return {
+    name: cols ? 'filterCols' : 'filterRows',
+    params: new Array<T>(8).fill(T.i32),
+    results: [T.i32],
+    locals: [...new Array<T>(7).fill(T.i32), T.v128, T.v128],
     body,
   };
 }
@@ -164,11 +218,7 @@ export function gemm64Kernel(): FuncDef {
         op.get(qa), op.set(pa),
         op.get(pbase), op.set(pb),
         op.get(pbase), op.get(step), op.i32Add, op.set(pbEnd),
-        op.block,
-        [op.loop, [op.get(pbEnd), op.get(pb), op.i32Sub, op.i32(64), op.i32LtU, op.brIf(1), tStep(), tStep(), op.br(0)], op.end],
-        op.end,
-        op.get(pb), op.get(pbEnd), op.i32Ne,
-        op.if_, tStep(), op.end,
+        op.loop, tStep(), op.get(pb), op.get(pbEnd), op.i32Ne, op.brIf(0), op.end,
         [0, 1, 2, 3].map(addRow),
         op.get(outp), op.i32(32), op.i32Add, op.set(outp),
         op.get(pbEnd), op.tee(pbase), op.get(pEnd), op.i32Ne, op.brIf(0),
@@ -193,6 +243,10 @@ export interface ScoreKernel {
   memory: WebAssembly.Memory;
   /** See the module comment; all pointers in bytes, every count ≥ 1. */
   scores(aPtr: number, nq: number, bPtr: number, np: number, dim: number, normPtr: number, outPtr: number, outStride: number): void;
+  /** See `filterKernel`; `addPtr` is unused. */
+  filterRows(outPtr: number, rows: number, g0: number, groups: number, stride: number, addPtr: number, thrPtr: number, hitsPtr: number): number;
+  /** See `filterKernel`; `thrPtr` points at the threshold of tile column 0. */
+  filterCols(outPtr: number, rows: number, g0: number, groups: number, stride: number, addPtr: number, thrPtr: number, hitsPtr: number): number;
 }
 
 export interface Gemm64Kernel {
@@ -201,16 +255,18 @@ export interface Gemm64Kernel {
   gemm64(aPtr: number, nq: number, bPtr: number, np: number, len: number, outPtr: number, outStride: number): void;
 }
 
+const scoresModule = (): FuncDef[] => [scoresKernel(), filterKernel(false), filterKernel(true)];
+
 const modules = new Map<string, WebAssembly.Module | null>();
 
 /** Compile (once) a kernel module; null when WebAssembly SIMD is unavailable. */
-function getModule(name: string, make: () => FuncDef): WebAssembly.Module | null {
+function getModule(name: string, make: () => FuncDef[]): WebAssembly.Module | null {
   const cached = modules.get(name);
   if (cached !== undefined) return cached;
   let mod: WebAssembly.Module | null = null;
   try {
     if (typeof WebAssembly !== 'undefined') {
-      const bytes = assemble([make()]);
+      const bytes = assemble(make());
       if (WebAssembly.validate(bytes)) mod = new WebAssembly.Module(bytes);
     }
   } catch {
@@ -222,7 +278,7 @@ function getModule(name: string, make: () => FuncDef): WebAssembly.Module | null
 
 /** Whether the SIMD kernels can run here (WebAssembly with fixed-width SIMD). */
 export function wasmAvailable(): boolean {
-  return getModule('scores', scoresKernel) !== null;
+  return getModule('scores', scoresModule) !== null;
 }
 
 function instantiate(mod: WebAssembly.Module | null, bytes: number): { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null {
@@ -240,12 +296,19 @@ function instantiate(mod: WebAssembly.Module | null, bytes: number): { memory: W
 
 /** Instantiate the score kernel over a fresh memory of at least `bytes` bytes (null: use JS). */
 export function createScoreKernel(bytes: number): ScoreKernel | null {
-  const r = instantiate(getModule('scores', scoresKernel), bytes);
-  return r === null ? null : { memory: r.memory, scores: r.exports.scores as ScoreKernel['scores'] };
+  const r = instantiate(getModule('scores', scoresModule), bytes);
+  if (r === null) return null;
+  const e = r.exports;
+  return {
+    memory: r.memory,
+    scores: e.scores as ScoreKernel['scores'],
+    filterRows: e.filterRows as ScoreKernel['filterRows'],
+    filterCols: e.filterCols as ScoreKernel['filterCols'],
+  };
 }
 
 /** Instantiate the float64 GEMM kernel over a fresh memory of at least `bytes` bytes (null: use JS). */
 export function createGemm64Kernel(bytes: number): Gemm64Kernel | null {
-  const r = instantiate(getModule('gemm64', gemm64Kernel), bytes);
+  const r = instantiate(getModule('gemm64', () => [gemm64Kernel()]), bytes);
   return r === null ? null : { memory: r.memory, gemm64: r.exports.gemm64 as Gemm64Kernel['gemm64'] };
 }
