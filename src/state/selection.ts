@@ -1,0 +1,31 @@
+/**
+ * What the analyst is looking at, shared by every view: the seed in the gallery, the hovered item,
+ * the lasso selection, the facet used for colouring and marks. Linked views read and write this.
+ */
+import { create } from 'zustand';
+
+export interface SelectionState {
+  /** Corpus row whose neighbours the gallery shows (null: none picked yet). */
+  seed: number | null;
+  /** Corpus row under the pointer in any panel. */
+  hovered: number | null;
+  /** Rows picked with the lasso in any panel (null: no lasso). */
+  lasso: Int32Array | null;
+  /** Facet used for colours, marks and the bad-case queue. */
+  facet: string | null;
+  setSeed(seed: number | null): void;
+  setHovered(row: number | null): void;
+  setLasso(rows: Int32Array | null): void;
+  setFacet(facet: string): void;
+}
+
+export const useSelection = create<SelectionState>()((set) => ({
+  seed: null,
+  hovered: null,
+  lasso: null,
+  facet: null,
+  setSeed: (seed) => set({ seed }),
+  setHovered: (hovered) => set((s) => (s.hovered === hovered ? s : { hovered })),
+  setLasso: (lasso) => set({ lasso }),
+  setFacet: (facet) => set({ facet }),
+}));
