@@ -1,7 +1,7 @@
 /** The one evaluation pipeline shared by the CLI and the compute workers. */
 import { knn } from './knn.ts';
 import { chanceLevel, facetConsistency, identityRecall } from './metrics.ts';
-import type { Embeddings, FacetScore, LabelColumn, Metric, Progress } from './types.ts';
+import type { Embeddings, FacetScore, KnnResult, LabelColumn, Metric, Progress } from './types.ts';
 
 export interface VariantMetrics {
   n: number;
@@ -33,6 +33,11 @@ export const RECALL_AT = [1, 5, 10, 20];
  * consistency at k and identity Recall@{1,5,10,20} from the same neighbour lists.
  */
 export function evaluateVariant(x: Embeddings, opts: EvaluateOptions): VariantMetrics {
+  return evaluateVariantWithKnn(x, opts).metrics;
+}
+
+/** `evaluateVariant`, also returning the neighbour lists it scored (the app's gallery reuses them). */
+export function evaluateVariantWithKnn(x: Embeddings, opts: EvaluateOptions): { metrics: VariantMetrics; knn: KnnResult } {
   for (const col of [...opts.facets, ...(opts.identity ? [opts.identity] : [])]) {
     if (col.codes.length !== x.n) {
       throw new Error(`evaluate: column "${col.name}" has ${col.codes.length} rows, the embeddings ${x.n}`);
@@ -52,5 +57,5 @@ export function evaluateVariant(x: Embeddings, opts: EvaluateOptions): VariantMe
   if (opts.identity) {
     out.recall = res.k >= 1 ? identityRecall(res, opts.identity, RECALL_AT) : Object.fromEntries(RECALL_AT.map((N) => [String(N), NaN]));
   }
-  return out;
+  return { metrics: out, knn: res };
 }

@@ -10,6 +10,7 @@ import type { Corpus } from '../data/corpus.ts';
 import type { ModelCard } from '../encoders/card.ts';
 import { connect, callback, type Remote } from '../workers/rpc.ts';
 import type { EncoderApi } from '../workers/encoder.worker.ts';
+import type { ComputeApi } from '../workers/compute.worker.ts';
 import { CancelledError, ComputePool } from '../workers/pool.ts';
 import { cacheKey, readCached, writeCached } from './embedding-cache.ts';
 import { modelUrl } from './sources.ts';
@@ -178,7 +179,7 @@ export class AnalysisSession {
       const whitening = whiten === 'none' ? null : await this.whitening(encoderId);
       update({ status: 'running' });
       const onProgress = callback((done: number, total: number) => update({ progress: done / total }));
-      const metrics = await this.pool.run((api) =>
+      const { metrics, knn } = await this.pool.run((api) =>
         api.evaluate(
           {
             x,
@@ -193,11 +194,27 @@ export class AnalysisSession {
           onProgress,
         ),
       );
-      update({ status: 'done', progress: 1, metrics, seconds: (performance.now() - start) / 1000 });
+      update({ status: 'done', progress: 1, metrics, knn, seconds: (performance.now() - start) / 1000 });
     } catch (e) {
       if (e instanceof CancelledError || generation !== this.generation) return;
       update({ status: 'error', error: (e as Error).message });
     }
+  }
+
+  /** The vectors a variant's KNN searched: raw, or whitened (all or the top-k directions). */
+  async variantEmbeddings(variant: string): Promise<Embeddings> {
+    const row = useStore.getState().rows[variant];
+    if (!row) throw new Error(`unknown variant ${variant}`);
+    const x = this.embeddings.get(row.encoderId);
+    if (!x) throw new Error(`${row.encoderId} has no embeddings yet`);
+    if (row.whiten === 'none') return x;
+    const w = await this.whitening(row.encoderId);
+    return this.pool.run((api) => api.whiten(x, w, typeof row.whiten === 'number' ? row.whiten : null));
+  }
+
+  /** Runs a job on the compute pool (e.g. a projection or a query search). */
+  compute<T>(job: (api: Remote<ComputeApi>) => Promise<T>): Promise<T> {
+    return this.pool.run(job);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 /** The app's state: what the user chose, and where each encoder and each variant row stands. */
 import { create } from 'zustand';
-import type { Metric } from '../compute/types.ts';
+import type { KnnResult, Metric } from '../compute/types.ts';
 import type { VariantMetrics } from '../compute/evaluate.ts';
 import type { BackendChoice } from '../workers/encoder.worker.ts';
 
@@ -37,6 +37,8 @@ export interface VariantRow {
   status: 'pending' | 'running' | 'done' | 'error';
   progress: number;
   metrics?: VariantMetrics;
+  /** Neighbour lists of the scored seeds (k = max(K, 20)), nearest first. */
+  knn?: KnnResult;
   seconds?: number;
   error?: string;
 }

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /** Compute worker: whitening, KNN and metrics from src/compute, exposed over typed RPC. */
 import { fitWhitening, applyWhitening } from '../compute/whitening.ts';
-import { evaluateVariant } from '../compute/evaluate.ts';
+import { evaluateVariantWithKnn, type VariantMetrics } from '../compute/evaluate.ts';
 import { knnQuery } from '../compute/knn.ts';
 import type { Embeddings, KnnResult, Metric, Whitening } from '../compute/types.ts';
 import type { LabelColumn } from '../compute/types.ts';
@@ -30,9 +30,10 @@ const api = {
     return transfer(y, [y.data.buffer]);
   },
 
-  evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void) {
+  /** Metrics of one variant, plus its neighbour lists (k = max(K, 20)) for the gallery and queue. */
+  evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void): { metrics: VariantMetrics; knn: KnnResult } {
     const x = job.whitening ? applyWhitening(job.x, job.whitening, job.keep ?? undefined) : job.x;
-    return evaluateVariant(x, {
+    const result = evaluateVariantWithKnn(x, {
       k: job.k,
       metric: job.metric,
       seeds: job.seeds,
@@ -40,6 +41,7 @@ const api = {
       identity: job.identity,
       onProgress: onProgress ? throttled(onProgress) : undefined,
     });
+    return transfer(result, [result.knn.indices.buffer, result.knn.distances.buffer]);
   },
 
   query(x: Embeddings, queries: Embeddings, k: number, metric: Metric): KnnResult {
