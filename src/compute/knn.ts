@@ -86,11 +86,15 @@ const CHUNK = 4096; // seeds packed per pass over the corpus
 const RESIDENT_BYTES = 256 * 2 ** 20; // pack the whole corpus once when it fits
 const BLOCK_BYTES = 64 * 2 ** 20; // otherwise pack it in blocks of this size
 
-/** Float32 vectors as the kernels see them. */
+/**
+ * The rows of one matrix (corpus or queries) as the screen sees them: v = (u − μ)·scale, rounded
+ * to float32 when packed (see `prepRow`); only per-row norms are stored here.
+ */
 interface Prepared {
-  vec: Float32Array; // n × dim, centred & scaled (Euclidean) or unit (cosine)
-  kNorm: Float32Array; // the kernel's norm term: fl32(‖v‖²) (Euclidean) or 0 (cosine)
-  norm: Float64Array; // ‖v‖ of the float64 prepared vector (before rounding to float32)
+  src: Float32Array; // original rows
+  inv: Float64Array | null; // cosine: 1/‖x‖ per row (0 for zero rows); Euclidean: null (u = x)
+  kNorm: Float32Array; // the kernel's norm term: fl32(‖v‖²), +Infinity for zero rows (cosine)
+  norm: Float64Array; // ‖v‖ of the float64 vector (before rounding to float32)
   maxNorm: number;
 }
 
@@ -108,6 +112,7 @@ interface Problem {
   exclude: Int32Array | null; // item excluded for query i (or null: none)
   pItems: Prepared;
   pQueries: Prepared; // indexed by the same rows as `queries`
+  mu: Float64Array;
   scale: number; // prepared = (u − μ)·scale
   maxNorm: number; // max prepared norm over items and queries (≤ 1)
   zeroItems: Int32Array; // cosine: rows with ‖x‖ = 0 (distance 1 to everything), ascending
@@ -181,47 +186,76 @@ function centre(x: Float32Array, n: number, dim: number, inv: Float64Array | nul
   return mu;
 }
 
-/** Largest ‖u − μ‖ over the rows (float64). */
-function maxCentredNorm(x: Float32Array, n: number, dim: number, inv: Float64Array | null, mu: Float64Array): number {
-  let best = 0;
+/** ‖u − μ‖² per row (float64, before scaling); NaN marks zero rows (cosine). */
+function centredNorms2(x: Float32Array, n: number, dim: number, inv: Float64Array | null, mu: Float64Array): Float64Array {
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const o = i * dim;
     const f = inv === null ? 1 : inv[i];
-    if (f === 0) continue;
+    if (f === 0) {
+      out[i] = NaN;
+      continue;
+    }
     let s = 0;
     for (let d = 0; d < dim; d++) {
       const v = x[o + d] * f - mu[d];
       s += v * v;
     }
-    if (s > best) best = s;
+    out[i] = s;
   }
-  return Math.sqrt(best);
+  return out;
 }
 
-function prepare(x: Float32Array, n: number, dim: number, inv: Float64Array | null, mu: Float64Array, scale: number): Prepared {
-  const vec = new Float32Array(n * dim);
+function maxOf(v: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] > m) m = v[i]; // NaN (zero rows) never wins
+  return m;
+}
+
+/**
+ * Per-row norms of v = (u − μ)·scale. Scaling by a power of two is exact, so ‖v‖² is exactly
+ * scale²·‖u − μ‖² as computed in float64 (no second pass over the data).
+ */
+function prepared(src: Float32Array, inv: Float64Array | null, norms2: Float64Array, scale: number): Prepared {
+  const n = norms2.length;
   const kNorm = new Float32Array(n);
   const norm = new Float64Array(n);
   let maxNorm = 0;
   for (let i = 0; i < n; i++) {
-    const o = i * dim;
-    const f = inv === null ? 1 : inv[i];
-    if (f === 0) {
+    const s2 = norms2[i];
+    if (s2 !== s2) {
       kNorm[i] = Infinity; // a zero vector (cosine): never screened, merged at distance 1
       continue;
     }
-    let s = 0;
-    for (let d = 0; d < dim; d++) {
-      const v = (x[o + d] * f - mu[d]) * scale;
-      vec[o + d] = v;
-      s += v * v;
-    }
-    kNorm[i] = s;
-    const len = Math.sqrt(s);
-    norm[i] = len;
-    if (len > maxNorm) maxNorm = len;
+    const v = s2 * scale * scale;
+    kNorm[i] = v;
+    norm[i] = Math.sqrt(v);
+    if (norm[i] > maxNorm) maxNorm = norm[i];
   }
-  return { vec, kNorm, norm, maxNorm };
+  return { src, inv, kNorm, norm, maxNorm };
+}
+
+/** Row-major float32 copy of the prepared vectors (the JS kernel works on these). */
+function preparedVectors(p: Problem, which: Prepared, rows: number): Float32Array {
+  const dim = p.dim;
+  const out = new Float32Array(rows * dim);
+  for (let i = 0; i < rows; i++) prepRow(p, which, i, out, i * dim, 1);
+  return out;
+}
+
+/** Writes prepared row i of `which` into dst[at + d·stride], rounded to float32. */
+function prepRow(p: Problem, which: Prepared, i: number, dst: Float32Array, at: number, stride: number): void {
+  const dim = p.dim;
+  const x = which.src;
+  const o = i * dim;
+  const mu = p.mu;
+  const scale = p.scale;
+  const f = which.inv === null ? 1 : which.inv[i];
+  if (f === 0) {
+    for (let d = 0; d < dim; d++) dst[at + d * stride] = 0;
+    return;
+  }
+  for (let d = 0, w = at; d < dim; d++, w += stride) dst[w] = (x[o + d] * f - mu[d]) * scale;
 }
 
 function powerOfTwoScale(maxNorm: number): number {
@@ -398,22 +432,16 @@ class WasmEngine implements Engine {
   loadItems(j0: number, count: number): void {
     if (this.loaded === j0 && this.loadedCount === count) return;
     const f32 = this.f32;
-    const dim = this.p.dim;
-    const src = this.p.pItems.vec;
-    const kn = this.p.pItems.kNorm;
+    const p = this.p;
+    const dim = p.dim;
+    const kn = p.pItems.kNorm;
     const panels = Math.ceil(count / 8);
-    for (let p = 0; p < panels; p++) {
-      let dst = this.at.panel + p * 8 * dim;
-      const t0 = p * 8;
-      if (t0 + 8 <= count) {
-        const o = (j0 + t0) * dim;
-        for (let d = 0; d < dim; d++) {
-          for (let l = 0, o2 = o + d; l < 8; l++, o2 += dim) f32[dst++] = src[o2];
-        }
-      } else {
-        for (let d = 0; d < dim; d++) {
-          for (let l = 0; l < 8; l++) f32[dst++] = t0 + l < count ? src[(j0 + t0 + l) * dim + d] : 0;
-        }
+    for (let q = 0; q < panels; q++) {
+      const base = this.at.panel + q * 8 * dim;
+      const t0 = q * 8;
+      for (let l = 0; l < 8; l++) {
+        if (t0 + l < count) prepRow(p, p.pItems, j0 + t0 + l, f32, base + l, 8);
+        else for (let d = 0; d < dim; d++) f32[base + l + d * 8] = 0;
       }
       // Padding items get +Infinity: they never rank.
       for (let l = 0; l < 8; l++) f32[this.at.norm + t0 + l] = t0 + l < count ? kn[j0 + t0 + l] : Infinity;
@@ -424,29 +452,16 @@ class WasmEngine implements Engine {
 
   loadQueries(q0: number, count: number): void {
     const f32 = this.f32;
-    const dim = this.p.dim;
-    const src = this.p.pQueries.vec;
-    const rows = this.p.queryRows;
+    const p = this.p;
+    const dim = p.dim;
+    const rows = p.queryRows;
     const quads = Math.ceil(count / 4);
     for (let q = 0; q < quads; q++) {
-      let dst = this.at.quad + q * 4 * dim;
-      const t0 = q * 4;
-      if (t0 + 4 <= count) {
-        const o0 = rows[q0 + t0] * dim;
-        const o1 = rows[q0 + t0 + 1] * dim;
-        const o2 = rows[q0 + t0 + 2] * dim;
-        const o3 = rows[q0 + t0 + 3] * dim;
-        for (let d = 0; d < dim; d++) {
-          f32[dst] = src[o0 + d];
-          f32[dst + 1] = src[o1 + d];
-          f32[dst + 2] = src[o2 + d];
-          f32[dst + 3] = src[o3 + d];
-          dst += 4;
-        }
-      } else {
-        for (let d = 0; d < dim; d++) {
-          for (let l = 0; l < 4; l++) f32[dst++] = t0 + l < count ? src[rows[q0 + t0 + l] * dim + d] : 0;
-        }
+      const base = this.at.quad + q * 4 * dim;
+      for (let l = 0; l < 4; l++) {
+        const t = q * 4 + l;
+        if (t < count) prepRow(p, p.pQueries, rows[q0 + t], f32, base + l, 4);
+        else for (let d = 0; d < dim; d++) f32[base + l + d * 4] = 0;
       }
     }
   }
@@ -526,9 +541,14 @@ class WasmEngine implements Engine {
 class JsEngine implements Engine {
   readonly kind = 'js';
   private readonly out = new Float32Array(ROWS * COLS);
+  private readonly items: Float32Array;
+  private readonly queries: Float32Array;
   private j0 = 0;
   private q0 = 0;
-  constructor(private readonly p: Problem) {}
+  constructor(private readonly p: Problem) {
+    this.items = preparedVectors(p, p.pItems, p.n);
+    this.queries = p.pQueries === p.pItems ? this.items : preparedVectors(p, p.pQueries, p.pQueries.kNorm.length);
+  }
 
   loadItems(j0: number): void {
     this.j0 = j0;
@@ -541,8 +561,8 @@ class JsEngine implements Engine {
   tile(r0: number, rows: number, c0: number, cols: number): void {
     const { out } = this;
     const dim = this.p.dim;
-    const a = this.p.pQueries.vec;
-    const b = this.p.pItems.vec;
+    const a = this.queries;
+    const b = this.items;
     const kn = this.p.pItems.kNorm;
     const qr = this.p.queryRows;
     const jBase = this.j0 + c0;
@@ -880,11 +900,11 @@ function buildProblem(
   const itemInv = inverseLengths(itemNorm2, n);
   const queryInv = sameSet ? itemInv : inverseLengths(queryNorm2, nq);
   const mu = centre(items, n, dim, itemInv);
-  let mx = maxCentredNorm(items, n, dim, itemInv, mu);
-  if (!sameSet) mx = Math.max(mx, maxCentredNorm(queries, nq, dim, queryInv, mu));
-  const scale = powerOfTwoScale(mx);
-  const pItems = prepare(items, n, dim, itemInv, mu, scale);
-  const pQueries = sameSet ? pItems : prepare(queries, nq, dim, queryInv, mu, scale);
+  const itemC2 = centredNorms2(items, n, dim, itemInv, mu);
+  const queryC2 = sameSet ? itemC2 : centredNorms2(queries, nq, dim, queryInv, mu);
+  const scale = powerOfTwoScale(Math.sqrt(Math.max(maxOf(itemC2), maxOf(queryC2))));
+  const pItems = prepared(items, itemInv, itemC2, scale);
+  const pQueries = sameSet ? pItems : prepared(queries, queryInv, queryC2, scale);
   let zeroItems = new Int32Array(0);
   if (itemNorm2 !== null) {
     const z: number[] = [];
@@ -894,7 +914,7 @@ function buildProblem(
   const maxNorm = Math.max(pItems.maxNorm, pQueries.maxNorm);
   return {
     metric, dim, k: effK, m, items, n, itemNorm2, queries, queryRows, queryNorm2, exclude,
-    pItems, pQueries, scale, maxNorm, zeroItems,
+    pItems, pQueries, mu, scale, maxNorm, zeroItems,
   };
 }
 

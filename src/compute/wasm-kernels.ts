@@ -281,22 +281,48 @@ export function wasmAvailable(): boolean {
   return getModule('scores', scoresModule) !== null;
 }
 
-function instantiate(mod: WebAssembly.Module | null, bytes: number): { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null {
+/**
+ * One instance per kernel module, kept between calls: its memory is reused and grown as needed
+ * (fresh pages are costly to touch, and the app calls the kernels again for every variant).
+ * `releaseKernelMemory()` drops them. Safe because every call is synchronous: a worker or the main
+ * thread never runs two searches at once.
+ */
+const instances = new Map<string, { memory: WebAssembly.Memory; exports: WebAssembly.Exports }>();
+
+function instantiate(name: string, mod: WebAssembly.Module | null, bytes: number): { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null {
   if (mod === null) return null;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
   if (pages > 65536) return null;
+  const cached = instances.get(name);
+  if (cached !== undefined) {
+    const have = cached.memory.buffer.byteLength / 65536;
+    if (have >= pages) return cached;
+    try {
+      cached.memory.grow(pages - have);
+      return cached;
+    } catch {
+      instances.delete(name); // could not grow: try a fresh memory below
+    }
+  }
   try {
     const memory = new WebAssembly.Memory({ initial: pages });
     const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
-    return { memory, exports: inst.exports };
+    const entry = { memory, exports: inst.exports };
+    instances.set(name, entry);
+    return entry;
   } catch {
     return null; // memory could not be reserved: the caller uses its JS path
   }
 }
 
-/** Instantiate the score kernel over a fresh memory of at least `bytes` bytes (null: use JS). */
+/** Drops the cached kernel instances and their memory. */
+export function releaseKernelMemory(): void {
+  instances.clear();
+}
+
+/** The score kernel over a memory of at least `bytes` bytes (null: use JS). Contents are stale. */
 export function createScoreKernel(bytes: number): ScoreKernel | null {
-  const r = instantiate(getModule('scores', scoresModule), bytes);
+  const r = instantiate('scores', getModule('scores', scoresModule), bytes);
   if (r === null) return null;
   const e = r.exports;
   return {
@@ -307,8 +333,8 @@ export function createScoreKernel(bytes: number): ScoreKernel | null {
   };
 }
 
-/** Instantiate the float64 GEMM kernel over a fresh memory of at least `bytes` bytes (null: use JS). */
+/** The float64 GEMM kernel over a memory of at least `bytes` bytes (null: use JS). Contents are stale. */
 export function createGemm64Kernel(bytes: number): Gemm64Kernel | null {
-  const r = instantiate(getModule('gemm64', () => [gemm64Kernel()]), bytes);
+  const r = instantiate('gemm64', getModule('gemm64', () => [gemm64Kernel()]), bytes);
   return r === null ? null : { memory: r.memory, gemm64: r.exports.gemm64 as Gemm64Kernel['gemm64'] };
 }

@@ -53,6 +53,7 @@ function scatterWasm(x: Embeddings, mu: Float64Array): Float64Array | null {
   const kernel = createGemm64Kernel((packDoubles + dp * dp) * 8);
   if (kernel === null) return null;
   const f64 = new Float64Array(kernel.memory.buffer);
+  f64.fill(0, cOff, cOff + dp * dp); // the kernel memory is reused between calls
   for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
     const rc = Math.min(ROW_BLOCK, n - r0);
     // Pack: quad q holds columns 4q..4q+3 for each row, P[q][i][0..4].
