@@ -14,12 +14,8 @@ import { decode as decodeJpegJs } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { InputError } from '../data/errors.ts';
 
-export interface Rgba {
-  width: number;
-  height: number;
-  /** width × height × 4, row-major, 8 bits a channel, straight (not premultiplied) alpha. */
-  data: Uint8Array;
-}
+import type { Rgba } from '../encoders/square.ts';
+export type { Rgba };
 
 /** Largest image decoded, in megapixels (10⁶ pixels); checked from the header before decoding. */
 export const MAX_IMAGE_MEGAPIXELS = 50;
