@@ -13,10 +13,19 @@ export interface SelectionState {
   lasso: Int32Array | null;
   /** Facet used for colours, marks and the bad-case queue. */
   facet: string | null;
+  /** A query placed on every UMAP panel: its vector in each variant's space (by variant id). */
+  probe: Probe | null;
   setSeed(seed: number | null): void;
   setHovered(row: number | null): void;
   setLasso(rows: Int32Array | null): void;
   setFacet(facet: string): void;
+  setProbe(probe: Probe | null): void;
+}
+
+/** A query item (e.g. a dropped image): a label and one vector per variant. */
+export interface Probe {
+  label: string;
+  vectors: Record<string, Float32Array>;
 }
 
 export const useSelection = create<SelectionState>()((set) => ({
@@ -24,8 +33,10 @@ export const useSelection = create<SelectionState>()((set) => ({
   hovered: null,
   lasso: null,
   facet: null,
+  probe: null,
   setSeed: (seed) => set({ seed }),
   setHovered: (hovered) => set((s) => (s.hovered === hovered ? s : { hovered })),
   setLasso: (lasso) => set({ lasso }),
   setFacet: (facet) => set({ facet }),
+  setProbe: (probe) => set({ probe }),
 }));
