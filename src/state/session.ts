@@ -3,7 +3,7 @@
  * fill one metrics row per variant as each finishes. All heavy work runs in workers; this file only
  * schedules it and writes progress into the store.
  */
-import type { Embeddings, LabelColumn, Whitening } from '../compute/types.ts';
+import type { Embeddings, KnnResult, LabelColumn, Whitening } from '../compute/types.ts';
 import { encodeLabels, isFacet } from '../compute/labels.ts';
 import { sampleSeeds } from '../compute/sampling.ts';
 import type { Corpus } from '../data/corpus.ts';
@@ -22,8 +22,9 @@ const NOT_FACETS = new Set(['id', 'identity', 'title']);
 export class AnalysisSession {
   readonly embeddings = new Map<string, Embeddings>();
   private readonly whitenings = new Map<string, Promise<Whitening>>();
-  private readonly facets: LabelColumn[];
-  private readonly identity?: LabelColumn;
+  private readonly variantVectors = new Map<string, Promise<Embeddings>>();
+  readonly facets: LabelColumn[];
+  readonly identity?: LabelColumn;
   private readonly pool: ComputePool;
   private readonly encoderWorker: Worker;
   private readonly encoder: Remote<EncoderApi>;
@@ -202,7 +203,17 @@ export class AnalysisSession {
   }
 
   /** The vectors a variant's KNN searched: raw, or whitened (all or the top-k directions). */
-  async variantEmbeddings(variant: string): Promise<Embeddings> {
+  variantEmbeddings(variant: string): Promise<Embeddings> {
+    let v = this.variantVectors.get(variant);
+    if (!v) {
+      v = this.computeVariant(variant);
+      v.catch(() => this.variantVectors.delete(variant));
+      this.variantVectors.set(variant, v);
+    }
+    return v;
+  }
+
+  private async computeVariant(variant: string): Promise<Embeddings> {
     const row = useStore.getState().rows[variant];
     if (!row) throw new Error(`unknown variant ${variant}`);
     const x = this.embeddings.get(row.encoderId);
@@ -210,6 +221,52 @@ export class AnalysisSession {
     if (row.whiten === 'none') return x;
     const w = await this.whitening(row.encoderId);
     return this.pool.run((api) => api.whiten(x, w, typeof row.whiten === 'number' ? row.whiten : null));
+  }
+
+  /** Embeds query images (size×size RGB) with one image encoder, in the encoder worker. */
+  async embedImages(card: ModelCard, rgb: Uint8Array, count: number, size: number): Promise<Embeddings> {
+    const { settings } = useStore.getState();
+    const r = await this.encoder.embedQuery({ card, modelUrl: modelUrl(card), images: rgb, count, size, backend: settings.backend });
+    return r.embeddings;
+  }
+
+  /** Top-k corpus items for raw query vectors of a variant's encoder (whitened like the variant). */
+  async search(variant: string, queries: Embeddings, k: number): Promise<KnnResult> {
+    const row = useStore.getState().rows[variant];
+    if (!row) throw new Error(`unknown variant ${variant}`);
+    const x = await this.variantEmbeddings(variant);
+    const q = row.whiten === 'none' ? queries : await this.projectQueries(row.encoderId, row.whiten, queries);
+    const metric = useStore.getState().settings.metric;
+    return this.pool.run((api) => api.query(x, q, k, metric));
+  }
+
+  /** Query vectors as the variant sees them (whitened with the corpus's μ and W). */
+  async projectQueries(encoderId: string, whiten: Whiten, queries: Embeddings): Promise<Embeddings> {
+    if (whiten === 'none') return queries;
+    const w = await this.whitening(encoderId);
+    return this.pool.run((api) => api.whiten(queries, w, typeof whiten === 'number' ? whiten : null));
+  }
+
+  /**
+   * A row's k nearest neighbours in a variant (itself excluded): from the metric run when the row was
+   * one of its seeds, else searched now on the compute pool.
+   */
+  async neighboursOf(variant: string, row: number, k: number): Promise<{ indices: Int32Array; distances: Float64Array }> {
+    const r = useStore.getState().rows[variant];
+    const knn = r?.knn;
+    if (knn && k <= knn.k) {
+      const at = binarySearch(knn.seeds, row);
+      if (at >= 0) {
+        return {
+          indices: knn.indices.subarray(at * knn.k, at * knn.k + k),
+          distances: knn.distances.subarray(at * knn.k, at * knn.k + k),
+        };
+      }
+    }
+    const x = await this.variantEmbeddings(variant);
+    const metric = useStore.getState().settings.metric;
+    const res = await this.pool.run((api) => api.neighbours(x, Int32Array.of(row), k, metric));
+    return { indices: res.indices, distances: res.distances };
   }
 
   /** Runs a job on the compute pool (e.g. a projection or a query search). */
@@ -222,4 +279,17 @@ export class AnalysisSession {
     this.pool.terminate();
     this.encoderWorker.terminate();
   }
+}
+
+/** Index of `v` in the ascending array `a`, or -1. */
+function binarySearch(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] === v) return mid;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

@@ -50,6 +50,10 @@ export interface AppState {
   /** Variant ids in display order. */
   order: string[];
   errors: string[];
+  /** Variants the analyst hid from the gallery and the panels (the table keeps every row). */
+  hidden: string[];
+  toggleHidden(variant: string): void;
+  setHidden(variants: string[]): void;
   setSettings(patch: Partial<Settings>): void;
   setEncoder(id: string, patch: Partial<EncoderStatus>): void;
   setRow(variant: string, patch: Partial<VariantRow>): void;
@@ -73,6 +77,9 @@ export const useStore = create<AppState>()((set) => ({
   rows: {},
   order: [],
   errors: [],
+  hidden: [],
+  toggleHidden: (v) => set((s) => ({ hidden: s.hidden.includes(v) ? s.hidden.filter((h) => h !== v) : [...s.hidden, v] })),
+  setHidden: (hidden) => set({ hidden }),
   setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
   setEncoder: (id, patch) =>
     set((s) => ({
@@ -90,4 +97,9 @@ export const useStore = create<AppState>()((set) => ({
 export function variantId(encoderId: string, whiten: Whiten): string {
   if (whiten === 'none') return encoderId;
   return whiten === 'full' ? `${encoderId}+w` : `${encoderId}+w${whiten}`;
+}
+
+/** Variant ids shown in the gallery and the panels, in table order. */
+export function visibleVariants(s: Pick<AppState, 'order' | 'hidden'>): string[] {
+  return s.hidden.length === 0 ? s.order : s.order.filter((v) => !s.hidden.includes(v));
 }

@@ -1,20 +1,39 @@
-/** Options read once from the page URL: `?backend=wasm|webgpu|auto&subset=200&seeds=1000&k=10`. */
+/**
+ * The view lives in the URL so a link reproduces it:
+ * `?corpus=emoji-styles&k=10&metric=cosine&seeds=1000&wk=32&seed=42&facet=style&hide=pixels,pixels%2Bw`
+ * plus run options `backend=wasm|webgpu|auto` and `subset=N` (a seeded random subset, for quick checks).
+ */
 import type { BackendChoice } from '../workers/encoder.worker.ts';
 import type { Settings } from './store.ts';
 
 export interface UrlOptions {
+  corpus: string;
   backend: BackendChoice;
   /** Run on a seeded random subset of this many items (quick checks, e.g. WebGPU on SwiftShader). */
   subset: number | null;
   settings: Partial<Settings>;
+  seed: number | null;
+  facet: string | null;
+  hidden: string[];
+}
+
+export interface UrlView {
+  corpus: string;
+  backend: BackendChoice;
+  subset: number | null;
+  settings: Settings;
+  seed: number | null;
+  facet: string | null;
+  hidden: string[];
 }
 
 export function readUrlOptions(search: string): UrlOptions {
   const p = new URLSearchParams(search);
   const backend = p.get('backend');
-  const int = (name: string) => {
-    const v = Number(p.get(name));
-    return Number.isInteger(v) && v > 0 ? v : null;
+  const int = (name: string, min = 1) => {
+    const raw = p.get(name);
+    const v = Number(raw);
+    return raw !== null && raw !== '' && Number.isInteger(v) && v >= min ? v : null;
   };
   const settings: Partial<Settings> = {};
   const k = int('k');
@@ -22,10 +41,34 @@ export function readUrlOptions(search: string): UrlOptions {
   const seeds = p.get('seeds');
   if (seeds === 'all') settings.seeds = 'all';
   else if (int('seeds')) settings.seeds = int('seeds')!;
-  if (p.get('metric') === 'cosine' || p.get('metric') === 'euclidean') settings.metric = p.get('metric') as Settings['metric'];
+  const metric = p.get('metric');
+  if (metric === 'cosine' || metric === 'euclidean') settings.metric = metric;
+  const wk = int('wk');
+  if (wk) settings.whitenK = wk;
+  const hide = p.get('hide');
   return {
+    corpus: p.get('corpus') ?? 'emoji-styles',
     backend: backend === 'wasm' || backend === 'webgpu' ? backend : 'auto',
     subset: int('subset'),
     settings,
+    seed: int('seed', 0),
+    facet: p.get('facet'),
+    hidden: hide ? hide.split(',').filter(Boolean) : [],
   };
+}
+
+/** The query string for a view (defaults left out, so links stay short). */
+export function writeUrlView(v: UrlView): string {
+  const p = new URLSearchParams();
+  p.set('corpus', v.corpus);
+  if (v.backend !== 'auto') p.set('backend', v.backend);
+  if (v.subset) p.set('subset', String(v.subset));
+  p.set('k', String(v.settings.k));
+  p.set('metric', v.settings.metric);
+  p.set('seeds', String(v.settings.seeds));
+  p.set('wk', String(v.settings.whitenK));
+  if (v.seed !== null) p.set('seed', String(v.seed));
+  if (v.facet) p.set('facet', v.facet);
+  if (v.hidden.length) p.set('hide', v.hidden.join(','));
+  return `?${p.toString()}`;
 }

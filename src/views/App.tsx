@@ -8,6 +8,9 @@ import { Controls } from './Controls.tsx';
 import { EncoderPanel } from './EncoderPanel.tsx';
 import { ErrorList } from './ErrorList.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
+import { Gallery } from './Gallery.tsx';
+import { BadCaseQueue } from './BadCaseQueue.tsx';
+import { QueryDrop } from './QueryDrop.tsx';
 
 export function App({ options }: { options: UrlOptions }) {
   const corpus = useDemoCorpus(options.subset);
@@ -48,8 +51,15 @@ export function App({ options }: { options: UrlOptions }) {
       )}
       <ErrorList />
       <Controls onChange={() => sessionRef.current?.recompute()} />
+      {session && <QueryDrop session={session} />}
       <EncoderPanel onCancel={() => sessionRef.current?.cancel()} />
-      {session && <MetricsTable facets={session.facetNames} hasIdentity={Boolean(session.corpus.columns.identity)} />}
+      {session && (
+        <>
+          <MetricsTable session={session} />
+          <Gallery session={session} />
+          <BadCaseQueue session={session} />
+        </>
+      )}
     </main>
   );
 }

@@ -2,6 +2,11 @@
 import { useMemo, useState } from 'react';
 import { useStore, type VariantRow } from '../state/store.ts';
 import { metricsToCsv } from '../data/metrics-csv.ts';
+import type { AnalysisSession } from '../state/session.ts';
+import { useSelection } from '../state/selection.ts';
+import { openSeed } from '../state/navigation.ts';
+import { lowestFirst, seedScores } from '../compute/badcases.ts';
+import { download } from './download.ts';
 
 const RECALL_AT = ['1', '5', '10', '20'];
 
@@ -14,7 +19,20 @@ function value(row: VariantRow, column: string): number {
   return m.facets[column]?.consistency ?? Number.NEGATIVE_INFINITY;
 }
 
-export function MetricsTable({ facets, hasIdentity }: { facets: string[]; hasIdentity: boolean }) {
+export function MetricsTable({ session }: { session: AnalysisSession }) {
+  const facets = session.facetNames;
+  const hasIdentity = Boolean(session.identity);
+  const hidden = useStore((s) => s.hidden);
+  const toggleHidden = useStore((s) => s.toggleHidden);
+  const k = useStore((s) => s.settings.k);
+  const facetName = useSelection((s) => s.facet) ?? facets[0];
+  /** A click on a row opens that variant's worst seed (current facet) in the gallery, the queue after it. */
+  const openWorst = (row: VariantRow) => {
+    const facet = session.facets.find((f) => f.name === facetName);
+    if (!row.knn || !facet) return;
+    const ranked = lowestFirst(seedScores(row.knn, facet, Math.min(k, row.knn.k)));
+    if (ranked.length) openSeed(ranked[0].row, Int32Array.from(ranked.map((r) => r.row)));
+  };
   const rows = useStore((s) => s.rows);
   const order = useStore((s) => s.order);
   const [sort, setSort] = useState<SortKey>(null);
@@ -44,12 +62,7 @@ export function MetricsTable({ facets, hasIdentity }: { facets: string[]; hasIde
 
   const exportCsv = () => {
     const done = sorted.filter((r) => r.metrics).map((r) => ({ variant: r.variant, metrics: r.metrics! }));
-    const blob = new Blob([metricsToCsv(done, facets, recall)], { type: 'text/csv' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = 'recall-lens-metrics.csv';
-    a.click();
-    URL.revokeObjectURL(a.href);
+    download(new Blob([metricsToCsv(done, facets, recall)], { type: 'text/csv' }), 'recall-lens-metrics.csv');
   };
 
   return (
@@ -81,8 +94,26 @@ export function MetricsTable({ facets, hasIdentity }: { facets: string[]; hasIde
         </thead>
         <tbody>
           {sorted.map((row) => (
-            <tr key={row.variant} data-testid="metrics-row" data-variant={row.variant} data-status={row.status}>
-              <td className="variant">{row.variant}</td>
+            <tr
+              key={row.variant}
+              data-testid="metrics-row"
+              data-variant={row.variant}
+              data-status={row.status}
+              className={hidden.includes(row.variant) ? 'hidden-variant' : undefined}
+              onClick={() => openWorst(row)}
+              title="Open this variant's worst seed in the gallery"
+            >
+              <td className="variant">
+                <input
+                  type="checkbox"
+                  data-testid="variant-visible"
+                  checked={!hidden.includes(row.variant)}
+                  onClick={(e) => e.stopPropagation()}
+                  onChange={() => toggleHidden(row.variant)}
+                  title="Show in the gallery and panels"
+                />{' '}
+                {row.variant}
+              </td>
               {row.status === 'done' && row.metrics ? (
                 <>
                   {facets.map((f) => {

@@ -2,7 +2,7 @@
 /** Compute worker: whitening, KNN and metrics from src/compute, exposed over typed RPC. */
 import { fitWhitening, applyWhitening } from '../compute/whitening.ts';
 import { evaluateVariantWithKnn, type VariantMetrics } from '../compute/evaluate.ts';
-import { knnQuery } from '../compute/knn.ts';
+import { knn, knnQuery } from '../compute/knn.ts';
 import type { Embeddings, KnnResult, Metric, Whitening } from '../compute/types.ts';
 import type { LabelColumn } from '../compute/types.ts';
 import { expose, throttled, transfer } from './rpc.ts';
@@ -42,6 +42,12 @@ const api = {
       onProgress: onProgress ? throttled(onProgress) : undefined,
     });
     return transfer(result, [result.knn.indices.buffer, result.knn.distances.buffer]);
+  },
+
+  /** Exact neighbours of some corpus rows (each excluded from its own list). */
+  neighbours(x: Embeddings, seeds: Int32Array, k: number, metric: Metric): KnnResult {
+    const r = knn(x, { k, metric, seeds });
+    return transfer(r, [r.indices.buffer, r.distances.buffer]);
   },
 
   query(x: Embeddings, queries: Embeddings, k: number, metric: Metric): KnnResult {

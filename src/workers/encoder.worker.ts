@@ -31,6 +31,13 @@ export interface EncodeResult {
 }
 
 let controller: AbortController | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const next = queue.then(fn, fn);
+  queue = next.catch(() => undefined);
+  return next;
+}
 const sessions = new Map<string, Encoder>();
 
 async function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<Encoder> {
@@ -41,6 +48,9 @@ async function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<Enco
   if (!response.ok) throw new InputError(job.card.file, `model file could not be loaded (HTTP ${response.status})`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const encoder = await loadWebEncoder(job.card, bytes, backend);
+  // One inference at a time per session: a query may arrive while the corpus is encoding.
+  const run = encoder.run.bind(encoder);
+  encoder.run = (input, count) => serial(() => run(input, count));
   sessions.set(key, encoder);
   return encoder;
 }
@@ -66,6 +76,15 @@ const api = {
     });
     const seconds = (performance.now() - start) / 1000;
     return transfer({ embeddings, backend, seconds }, [embeddings.data.buffer]);
+  },
+
+  /** Embeds a few query images (e.g. dropped files) without touching a running corpus job. */
+  async embedQuery(job: EncodeJob): Promise<EncodeResult> {
+    const backend = await chooseBackend(job.backend);
+    const encoder = await session(job, backend);
+    const start = performance.now();
+    const embeddings = await encodeAll(encoder, job.images, job.count, job.size, { batchSize: 16 });
+    return transfer({ embeddings, backend, seconds: (performance.now() - start) / 1000 }, [embeddings.data.buffer]);
   },
 
   cancel(): void {

@@ -1,0 +1,239 @@
+/**
+ * UMAP panels, one per variant, side by side. Each layout is computed in a UMAP worker with a fixed
+ * seed from the variant's vectors and the exact neighbour lists its metrics row already holds.
+ * Hover, click (seed) and lasso go through `useSelection`, so every panel (and the gallery) follows;
+ * a probe (query vectors) is placed in every panel by the layout's transform.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { coversAllRows, DEFAULT_SEED } from '../../compute/umap/project.ts';
+import type { AnalysisSession } from '../../state/session.ts';
+import { useSelection, type SelectionState } from '../../state/selection.ts';
+import { useStore } from '../../state/store.ts';
+import { CancelledError } from '../../workers/pool.ts';
+import { UmapClient } from './client.ts';
+import { Legend } from './Legend.tsx';
+import { colouring, type Colouring } from './palette.ts';
+import { umapPlots } from './registry.ts';
+import { Scatter } from './scatter.ts';
+import { ThumbnailCache } from './thumbnails.ts';
+import './umap.css';
+
+/** Neighbours per item in the UMAP graph. */
+const N_NEIGHBORS = 15;
+
+interface Props {
+  session: AnalysisSession;
+  /** Facet to colour by (controlled); by default the panels keep their own choice. */
+  colorBy?: string | null;
+  onColorByChange?: (facet: string | null) => void;
+}
+
+export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
+  const order = useStore((s) => s.order);
+  const lasso = useSelection((s) => s.lasso);
+  const facets = session.facetNames;
+  const [ownColour, setOwnColour] = useState<string | null>(
+    () => useSelection.getState().facet ?? (facets.includes('style') ? 'style' : (facets[0] ?? null)),
+  );
+  const facet = colorBy !== undefined ? colorBy : ownColour;
+  const setFacet = (f: string | null) => (onColorByChange ? onColorByChange(f) : setOwnColour(f));
+  const [lassoMode, setLassoMode] = useState(false);
+  const client = useMemo(() => new UmapClient(), []);
+  useEffect(() => () => client.dispose(), [client]);
+  const thumbs = useMemo(() => new ThumbnailCache(session.corpus), [session]);
+  const colours = useMemo(() => colouring(session.corpus.columns, facet, session.corpus.n), [session, facet]);
+
+  return (
+    <section className="panel umap" data-testid="umap">
+      <div className="panel-head">
+        <h2>UMAP</h2>
+        <span className="muted">drag: pan · wheel: zoom · double-click: reset · shift-drag: lasso · click: seed</span>
+      </div>
+      <div className="umap-toolbar">
+        <label>
+          Colour by
+          <select data-testid="umap-color" value={facet ?? ''} onChange={(e) => setFacet(e.target.value || null)}>
+            <option value="">none</option>
+            {facets.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" data-testid="umap-lasso-mode" checked={lassoMode} onChange={(e) => setLassoMode(e.target.checked)} />
+          lasso mode
+        </label>
+        {lasso && (
+          <button type="button" data-testid="umap-clear-lasso" onClick={() => useSelection.getState().setLasso(null)}>
+            clear selection ({lasso.length})
+          </button>
+        )}
+      </div>
+      <Legend colouring={colours} />
+      <div className="umap-grid">
+        {order.map((v) => (
+          <UmapPanel key={v} variant={v} session={session} client={client} colours={colours} thumbs={thumbs} lassoMode={lassoMode} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+interface PanelProps {
+  variant: string;
+  session: AnalysisSession;
+  client: UmapClient;
+  colours: Colouring;
+  thumbs: ThumbnailCache;
+  lassoMode: boolean;
+}
+
+type PanelState = 'computing' | 'ready' | 'error';
+
+function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: PanelProps) {
+  const row = useStore((s) => s.rows[variant]);
+  const probe = useSelection((s) => s.probe);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<HTMLDivElement>(null);
+  const scatterRef = useRef<Scatter | null>(null);
+  const requested = useRef<string | null>(null);
+  const [layoutKey, setLayoutKey] = useState<string | null>(null);
+  const [state, setState] = useState<PanelState>('computing');
+  const [progress, setProgress] = useState(0);
+  const [info, setInfo] = useState('waiting for the neighbour lists…');
+  const [error, setError] = useState<string | null>(null);
+
+  // The plot and its links to the shared selection (outside React's render cycle).
+  useEffect(() => {
+    const panel = panelRef.current!;
+    let plot: Scatter;
+    try {
+      plot = new Scatter(
+        plotRef.current!,
+        {
+          hover: (r) => useSelection.getState().setHovered(r),
+          click: (r) => useSelection.getState().setSeed(r),
+          lasso: (rows) => useSelection.getState().setLasso(rows),
+        },
+        thumbs,
+      );
+    } catch (e) {
+      setState('error');
+      setError((e as Error).message);
+      return;
+    }
+    scatterRef.current = plot;
+    umapPlots.set(variant, plot);
+    const sync = (s: SelectionState, prev?: SelectionState) => {
+      if (!prev || s.hovered !== prev.hovered) {
+        plot.setHovered(s.hovered);
+        panel.dataset.hovered = s.hovered === null ? '' : String(s.hovered);
+      }
+      if (!prev || s.seed !== prev.seed) plot.setSeed(s.seed);
+      if (!prev || s.lasso !== prev.lasso) {
+        plot.setSelection(s.lasso);
+        panel.dataset.selectedCount = String(s.lasso?.length ?? 0);
+      }
+    };
+    sync(useSelection.getState());
+    const unsubscribe = useSelection.subscribe(sync);
+    return () => {
+      unsubscribe();
+      if (umapPlots.get(variant) === plot) umapPlots.delete(variant);
+      plot.destroy();
+      scatterRef.current = null;
+    };
+  }, [variant, thumbs]);
+
+  useEffect(() => scatterRef.current?.setColouring(colours), [colours]);
+  useEffect(() => scatterRef.current?.setLassoMode(lassoMode), [lassoMode]);
+
+  // Compute the layout once the row's neighbour lists exist (again only when the metric changes).
+  const metric = row?.metrics?.metric;
+  const key = row?.status === 'done' && row.knn && metric ? `${variant}|${metric}` : null;
+  useEffect(() => {
+    if (!key || key === requested.current) return;
+    requested.current = key;
+    let live = true;
+    setState((s) => (s === 'ready' ? s : 'computing'));
+    setProgress(0);
+    setInfo('projecting…');
+    (async () => {
+      const x = await session.variantEmbeddings(variant);
+      const knn = useStore.getState().rows[variant]?.knn ?? null;
+      const result = await client.project(
+        {
+          key,
+          x,
+          metric: metric!,
+          knn: coversAllRows(knn, x.n, N_NEIGHBORS) ? knn : null,
+          seed: DEFAULT_SEED,
+        },
+        (done, total) => {
+          if (live && requested.current === key) setProgress(done / total);
+        },
+      );
+      if (!live || requested.current !== key) return;
+      scatterRef.current?.setPoints(result.coords);
+      setLayoutKey(key);
+      setProgress(1);
+      setState('ready');
+      setError(null);
+      setInfo(
+        `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` +
+          (result.reusedKnn ? ' · exact KNN reused' : '') +
+          (result.fitted < x.n ? ` · fitted on ${result.fitted.toLocaleString()}` : ''),
+      );
+    })().catch((e: Error) => {
+      if (!live || requested.current !== key) return;
+      requested.current = null; // retried when the row is done again
+      if (e instanceof CancelledError || e.message === 'cancelled') return;
+      setState('error');
+      setError(e.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [key, variant, metric, session, client]);
+
+  useEffect(() => {
+    if (row?.status === 'error' && !layoutKey) {
+      setState('error');
+      setError(row.error ?? 'failed');
+    }
+  }, [row?.status, row?.error, layoutKey]);
+
+  // The probe (a query), placed by the layout's transform.
+  useEffect(() => {
+    const plot = scatterRef.current;
+    if (!plot) return;
+    const vector = probe?.vectors[variant];
+    if (!probe || !vector || !layoutKey) {
+      plot.setProbe(null);
+      return;
+    }
+    let live = true;
+    client
+      .transform(layoutKey, { n: 1, dim: vector.length, data: vector })
+      .then((xy) => live && plot.setProbe({ x: xy[0], y: xy[1], label: probe.label }))
+      .catch((e: Error) => console.warn(`UMAP probe on ${variant}: ${e.message}`));
+    return () => {
+      live = false;
+    };
+  }, [probe, layoutKey, variant, client]);
+
+  return (
+    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-hovered="" data-selected-count="0">
+      <header>
+        <strong className="variant">{variant}</strong>
+        <span className="umap-info" title={info}>
+          {state === 'error' ? <span className="error">{error}</span> : info}
+        </span>
+      </header>
+      <progress data-testid="umap-progress" max={1} value={progress} />
+      <div ref={plotRef} className="umap-plot" />
+    </div>
+  );
+}
