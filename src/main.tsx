@@ -2,12 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App } from './views/App.tsx';
-import { readUrlOptions } from './state/url-options.ts';
-import { useStore } from './state/store.ts';
+import { applyUrlOptions, readUrlOptions, syncUrl } from './state/url-sync.ts';
 import './views/styles.css';
 
 const options = readUrlOptions(location.search);
-useStore.getState().setSettings({ ...options.settings, backend: options.backend });
+applyUrlOptions(options);
+syncUrl(options);
 const queryClient = new QueryClient();
 
 createRoot(document.getElementById('root')!).render(
