@@ -159,10 +159,12 @@ def write_fixture(path: str, titles: Iterable[str]) -> None:
         "fnv1a32": {s: fnv1a32(s.encode("utf-8")) for s in ["", "a", "foobar", "w:café", "g:<日本"]},
         "cases": cases,
     }
+    # One case per line; ensure_ascii so that lone surrogates survive as \\ud800 escapes.
+    head = {k: v for k, v in fixture.items() if k != "cases"}
     with open(path, "w", encoding="utf-8") as f:
-        # ensure_ascii: lone surrogates must survive as \\ud800 escapes
-        json.dump(fixture, f, indent=1, ensure_ascii=True)
-        f.write("\n")
+        f.write(json.dumps(head, indent=1, ensure_ascii=True)[:-2] + ',\n "cases": [\n')
+        f.write(",\n".join(json.dumps(c, ensure_ascii=True, separators=(",", ":")) for c in cases))
+        f.write("\n ]\n}\n")
 
 
 def check_fixture(path: str) -> int:
