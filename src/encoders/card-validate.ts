@@ -10,6 +10,8 @@ const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * Check a parsed `<id>.card.json` and return it typed. Throws InputError naming `file` and the first
  * field that is missing or wrong, e.g. `random-cnn.card.json: field "input.std[1]" must be a positive
  * number (got 0)`. Unknown extra fields are kept (forward compatible); `training` must be an object.
+ * Image cards (`modality: "image"`) have an NCHW pixel `input`; text cards (`modality: "text"`) a
+ * tokeniser `input` (`kind: "hashed-ngrams"`, see tokenize.ts).
  */
 export function parseCard(json: unknown, file: string): ModelCard {
   const fail = (field: string, problem: string): never => {
@@ -52,8 +54,7 @@ export function parseCard(json: unknown, file: string): ModelCard {
   if (!FILE_NAME.test(id)) fail('id', `must be letters, digits, ".", "_" or "-" (got ${describe(id)})`);
   const name = str(json, 'name', 'name');
   const modality = str(json, 'modality', 'modality');
-  if (modality === 'text') fail('modality', 'is "text": text encoders are not supported by this version of Recall Lens');
-  if (modality !== 'image') fail('modality', `must be "image" or "text" (got ${describe(modality)})`);
+  if (modality !== 'image' && modality !== 'text') fail('modality', `must be "image" or "text" (got ${describe(modality)})`);
   const modelFile = str(json, 'file', 'file');
   if (!FILE_NAME.test(modelFile) || !modelFile.toLowerCase().endsWith('.onnx')) {
     fail('file', `must be the name of an .onnx file next to the card, without directories (got ${describe(modelFile)})`);
@@ -63,11 +64,6 @@ export function parseCard(json: unknown, file: string): ModelCard {
 
   const input = obj(json, 'input');
   const inputName = str(input, 'name', 'input.name');
-  const size = int(input, 'size', 'input.size', 1, 4096);
-  if (input.channels !== 3) fail('input.channels', `must be 3 (RGB) (got ${describe(input.channels)})`);
-  if (input.layout !== 'NCHW') fail('input.layout', `must be "NCHW" (got ${describe(input.layout)})`);
-  const mean = triple(input, 'mean', 'input.mean', false);
-  const std = triple(input, 'std', 'input.std', true);
 
   const output = obj(json, 'output');
   const outputName = str(output, 'name', 'output.name');
@@ -80,21 +76,60 @@ export function parseCard(json: unknown, file: string): ModelCard {
   if (json.training !== undefined && !isObject(json.training)) {
     fail('training', `must be an object when present (got ${describe(json.training)})`);
   }
-
-  return {
+  if (json.pairs !== undefined) {
+    const pairs = str(json, 'pairs', 'pairs');
+    if (!FILE_NAME.test(pairs)) fail('pairs', `must be a model id (got ${describe(pairs)})`);
+  }
+  const common = {
     ...json,
     id,
     name,
-    modality: 'image',
     file: modelFile,
     sha256,
-    input: { ...input, name: inputName, size, channels: 3, layout: 'NCHW', mean, std },
     output: { ...output, name: outputName, dim },
     architecture,
     objective,
     provenance,
     licence,
     ...(json.training !== undefined ? { training: json.training as Record<string, unknown> } : {}),
+  };
+
+  if (modality === 'text') {
+    if (input.kind !== 'hashed-ngrams') {
+      fail('input.kind', `must be "hashed-ngrams", the only tokeniser of this version of Recall Lens (got ${describe(input.kind)})`);
+    }
+    if (input.version !== 'hashed-ngrams-v1') {
+      fail('input.version', `must be "hashed-ngrams-v1", the tokeniser this version of Recall Lens implements (got ${describe(input.version)})`);
+    }
+    const buckets = int(input, 'buckets', 'input.buckets', 1, 1 << 24);
+    const maxTokens = int(input, 'maxTokens', 'input.maxTokens', 1, 4096);
+    const ngram = int(input, 'ngram', 'input.ngram', 1, 16);
+    const column = input.column === undefined ? undefined : str(input, 'column', 'input.column');
+    return {
+      ...common,
+      modality: 'text',
+      input: {
+        ...input,
+        name: inputName,
+        kind: 'hashed-ngrams',
+        version: 'hashed-ngrams-v1',
+        buckets,
+        maxTokens,
+        ngram,
+        ...(column !== undefined ? { column } : {}),
+      },
+    };
+  }
+
+  const size = int(input, 'size', 'input.size', 1, 4096);
+  if (input.channels !== 3) fail('input.channels', `must be 3 (RGB) (got ${describe(input.channels)})`);
+  if (input.layout !== 'NCHW') fail('input.layout', `must be "NCHW" (got ${describe(input.layout)})`);
+  const mean = triple(input, 'mean', 'input.mean', false);
+  const std = triple(input, 'std', 'input.std', true);
+  return {
+    ...common,
+    modality: 'image',
+    input: { ...input, name: inputName, size, channels: 3, layout: 'NCHW', mean, std },
   };
 }
 

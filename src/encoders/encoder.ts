@@ -2,17 +2,20 @@ import type { Embeddings, Progress } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
 import type { ModelCard } from './card.ts';
 import { preprocess } from './preprocess.ts';
+import { tokenizeTitles } from './tokenize.ts';
 
-/** A loaded ONNX image encoder (onnxruntime-web in a worker, or onnxruntime-node). */
+/** A loaded ONNX encoder, image or text (onnxruntime-web in a worker, or onnxruntime-node). */
 export interface Encoder {
   card: ModelCard;
   /** What actually runs it, e.g. "webgpu", "wasm", "onnxruntime-node (cpu)". */
   backend: string;
   /**
-   * Embed `count` preprocessed images: `input` is float32 NCHW `count × 3 × S × S` with
-   * S = card.input.size; returns float32 `count × card.output.dim`, row-major.
+   * Embed `count` items; returns float32 `count × card.output.dim`, row-major.
+   * - image card: `input` is float32 NCHW `count × 3 × S × S` with S = card.input.size (preprocess());
+   * - text card: `input` is int64 `count × card.input.maxTokens` token ids (tokenizeTitles()).
+   * The other array type is a RangeError.
    */
-  run(input: Float32Array, count: number): Promise<Float32Array>;
+  run(input: Float32Array | BigInt64Array, count: number): Promise<Float32Array>;
   /** Release the session (and GPU buffers). The encoder must not be used afterwards. */
   dispose(): Promise<void>;
 }
@@ -39,6 +42,9 @@ export async function encodeAll(
   opts: EncodeOptions = {},
 ): Promise<Embeddings> {
   const { card } = enc;
+  if (card.modality !== 'image') {
+    throw new InputError(card.file, `is a ${card.modality} encoder; encodeAll embeds images (use encodeTexts for text encoders)`);
+  }
   const dim = card.output.dim;
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
   const bytesPerImage = srcSize * srcSize * 3;
@@ -55,6 +61,34 @@ export async function encodeAll(
     const n = Math.min(batchSize, count - start);
     const input = preprocess(rgb.subarray(start * bytesPerImage, (start + n) * bytesPerImage), n, srcSize, card);
     const out = await enc.run(input, n);
+    throwIfAborted(opts.signal);
+    checkOutput(card, out, n, start);
+    data.set(out.subarray(0, n * dim), start * dim);
+    opts.onProgress?.(start + n, count);
+  }
+  return { n: count, dim, data };
+}
+
+/**
+ * Tokenise and embed `texts` (e.g. the corpus's `title` column, see textColumn(card)) with a text
+ * encoder, in batches: tokenizeTitles(batch, card) → enc.run(int64 ids, n). Same options, progress,
+ * cancellation and output checks as encodeAll. A non-text encoder is an InputError naming card.file.
+ */
+export async function encodeTexts(enc: Encoder, texts: readonly string[], opts: EncodeOptions = {}): Promise<Embeddings> {
+  const { card } = enc;
+  if (card.modality !== 'text') {
+    throw new InputError(card.file, `is an ${card.modality} encoder; encodeTexts needs a text encoder (use encodeAll for images)`);
+  }
+  const dim = card.output.dim;
+  const count = texts.length;
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
+  const data = new Float32Array(count * dim);
+  opts.onProgress?.(0, count);
+  for (let start = 0; start < count; start += batchSize) {
+    throwIfAborted(opts.signal);
+    const n = Math.min(batchSize, count - start);
+    const ids = tokenizeTitles(texts.slice(start, start + n), card);
+    const out = await enc.run(ids, n);
     throwIfAborted(opts.signal);
     checkOutput(card, out, n, start);
     data.set(out.subarray(0, n * dim), start * dim);

@@ -17,6 +17,7 @@ import type { ModelCard } from './card.ts';
  * Arithmetic in float64, rounded once to float32 at the end.
  */
 export function preprocess(rgb: Uint8Array, count: number, srcSize: number, card: ModelCard): Float32Array {
+  if (card.modality !== 'image') throw new TypeError(`preprocess: ${card.id} is a ${card.modality} model, not an image model`);
   const size = card.input.size;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`preprocess: bad count ${count}`);
   if (!Number.isInteger(srcSize) || srcSize < 1) throw new RangeError(`preprocess: bad image size ${srcSize}`);

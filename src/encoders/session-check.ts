@@ -21,10 +21,10 @@ export interface SessionLike {
 }
 
 /**
- * The ONNX model's input and output agree with the card: one input named `card.input.name`, float32,
- * shape [batch, 3, size, size]; an output named `card.output.name`, float32, shape [batch, dim].
- * Symbolic (named) dimensions are accepted anywhere; fixed ones must match. Throws InputError naming
- * `file` (the ONNX file).
+ * The ONNX model's input and output agree with the card: one input named `card.input.name` — for an
+ * image card float32 of shape [batch, 3, size, size], for a text card int64 of shape [batch, maxTokens]
+ * — and an output named `card.output.name`, float32, shape [batch, dim]. Symbolic (named) dimensions
+ * are accepted anywhere; fixed ones must match. Throws InputError naming `file` (the ONNX file).
  */
 export function checkSessionAgainstCard(session: SessionLike, card: ModelCard, file: string): void {
   const ins = session.inputNames;
@@ -33,19 +33,25 @@ export function checkSessionAgainstCard(session: SessionLike, card: ModelCard, f
     throw new InputError(file, `the model has no input "${card.input.name}" (its inputs: ${list(ins)}); the card disagrees with the model`);
   }
   if (ins.length !== 1) {
-    throw new InputError(file, `the model has ${ins.length} inputs (${list(ins)}); an image encoder must have exactly one`);
+    throw new InputError(file, `the model has ${ins.length} inputs (${list(ins)}); an ${card.modality} encoder must have exactly one`);
   }
   if (!outs.includes(card.output.name)) {
     throw new InputError(file, `the model has no output "${card.output.name}" (its outputs: ${list(outs)}); the card disagrees with the model`);
   }
-  const s = card.input.size;
-  checkMeta(session.inputMetadata, card.input.name, [null, 3, s, s], file, 'input', `[batch, 3, ${s}, ${s}]`);
-  checkMeta(session.outputMetadata, card.output.name, [null, card.output.dim], file, 'output', `[batch, ${card.output.dim}]`);
+  if (card.modality === 'text') {
+    const L = card.input.maxTokens;
+    checkMeta(session.inputMetadata, card.input.name, 'int64', [null, L], file, 'input', `[batch, ${L}]`);
+  } else {
+    const s = card.input.size;
+    checkMeta(session.inputMetadata, card.input.name, 'float32', [null, 3, s, s], file, 'input', `[batch, 3, ${s}, ${s}]`);
+  }
+  checkMeta(session.outputMetadata, card.output.name, 'float32', [null, card.output.dim], file, 'output', `[batch, ${card.output.dim}]`);
 }
 
 function checkMeta(
   metas: readonly ValueMeta[] | undefined,
   name: string,
+  type: 'float32' | 'int64',
   expected: (number | null)[],
   file: string,
   what: string,
@@ -54,8 +60,8 @@ function checkMeta(
   const meta = metas?.find((m) => m.name === name);
   if (!meta) return; // older runtimes expose no metadata: the output check in encodeAll still applies
   if (!meta.isTensor) throw new InputError(file, `${what} "${name}" is not a tensor`);
-  if (meta.type !== undefined && meta.type !== 'float32') {
-    throw new InputError(file, `${what} "${name}" is ${meta.type}, expected float32`);
+  if (meta.type !== undefined && meta.type !== type) {
+    throw new InputError(file, `${what} "${name}" is ${meta.type}, expected ${type}`);
   }
   const shape = meta.shape;
   if (!shape || shape.length === 0) return; // shape not recorded in the model
@@ -68,6 +74,33 @@ function checkMeta(
       `${what} "${name}" has shape [${shape.map((d) => (typeof d === 'number' && d > 0 ? d : String(d || '?'))).join(', ')}], the card says ${shown}`,
     );
   }
+}
+
+/**
+ * The ORT input tensor for `count` items of `card`: image cards take float32 [count, 3, S, S], text
+ * cards int64 [count, maxTokens]. Throws RangeError when `input` has the wrong type or length.
+ */
+export function inputTensorSpec(
+  card: ModelCard,
+  input: Float32Array | BigInt64Array,
+  count: number,
+): { type: 'float32' | 'int64'; dims: number[] } {
+  if (card.modality === 'text') {
+    const L = card.input.maxTokens;
+    if (!(input instanceof BigInt64Array)) {
+      throw new RangeError(`run: ${card.id} is a text encoder and takes int64 token ids (a BigInt64Array from tokenizeTitles)`);
+    }
+    if (input.length !== count * L) throw new RangeError(`run: ${count} texts need ${count * L} token ids, got ${input.length}`);
+    return { type: 'int64', dims: [count, L] };
+  }
+  const s = card.input.size;
+  if (!(input instanceof Float32Array)) {
+    throw new RangeError(`run: ${card.id} is an image encoder and takes float32 pixels (from preprocess)`);
+  }
+  if (input.length !== count * 3 * s * s) {
+    throw new RangeError(`run: ${count} images need ${count * 3 * s * s} floats, got ${input.length}`);
+  }
+  return { type: 'float32', dims: [count, 3, s, s] };
 }
 
 function list(names: readonly string[]): string {

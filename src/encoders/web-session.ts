@@ -15,7 +15,7 @@ import { InputError } from '../data/errors.ts';
 import type { ModelCard } from './card.ts';
 import type { Encoder } from './encoder.ts';
 import { ORT_URL_PREFIX, ortRuntimeFiles } from './ort-files.ts';
-import { checkModelHash, checkSessionAgainstCard, ortMessage } from './session-check.ts';
+import { checkModelHash, checkSessionAgainstCard, inputTensorSpec, ortMessage } from './session-check.ts';
 
 export { ortRuntimeFiles };
 
@@ -89,15 +89,15 @@ export async function loadWebEncoder(
     await session.release();
     throw e;
   }
-  const s = card.input.size;
   return {
     card,
     backend,
-    async run(input: Float32Array, count: number): Promise<Float32Array> {
-      if (input.length !== count * 3 * s * s) {
-        throw new RangeError(`run: ${count} images need ${count * 3 * s * s} floats, got ${input.length}`);
-      }
-      const tensor = new ort.Tensor('float32', input, [count, 3, s, s]);
+    async run(input: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {
+      const spec = inputTensorSpec(card, input, count);
+      const tensor =
+        spec.type === 'int64'
+          ? new ort.Tensor('int64', input as BigInt64Array, spec.dims)
+          : new ort.Tensor('float32', input as Float32Array, spec.dims);
       let result: ort.InferenceSession.OnnxValueMapType;
       try {
         result = await session.run({ [card.input.name]: tensor });
@@ -113,7 +113,7 @@ export async function loadWebEncoder(
       if (out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== card.output.dim) {
         throw new InputError(
           file,
-          `output "${card.output.name}" has shape [${out.dims.join(', ')}] for ${count} images, the card says [${count}, ${card.output.dim}]`,
+          `output "${card.output.name}" has shape [${out.dims.join(', ')}] for ${count} items, the card says [${count}, ${card.output.dim}]`,
         );
       }
       // Copy out of ORT's buffer, then release every output tensor (GPU-side ones included).

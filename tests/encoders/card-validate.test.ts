@@ -70,7 +70,8 @@ describe('parseCard', () => {
     ['id', '../x', 'field "id" must be letters'],
     ['name', '', 'field "name" must be a non-empty string (got "")'],
     ['modality', 'audio', 'field "modality" must be "image" or "text" (got "audio")'],
-    ['modality', 'text', 'field "modality" is "text": text encoders are not supported'],
+    ['modality', 'text', 'field "input.kind" must be "hashed-ngrams"'],
+    ['pairs', '../x', 'field "pairs" must be a model id'],
     ['file', 'models/x.onnx', 'field "file" must be the name of an .onnx file next to the card'],
     ['file', 'x.bin', 'field "file" must be the name of an .onnx file'],
     ['sha256', 'ABC', 'field "sha256" must be 64 lowercase hex digits (got "ABC")'],
@@ -97,5 +98,63 @@ describe('parseCard', () => {
     expect(e.file).toBe(FILE);
     expect(e.message.startsWith(`${FILE}: `)).toBe(true);
     expect(e.message).toContain(message);
+  });
+});
+
+/** A valid text card (the shape training/image_title.py writes). */
+function textCard(): Record<string, unknown> {
+  return {
+    ...valid(),
+    id: 'title-text',
+    modality: 'text',
+    file: 'title-text.onnx',
+    input: { name: 'tokens', kind: 'hashed-ngrams', version: 'hashed-ngrams-v1', buckets: 16384, maxTokens: 128, ngram: 3, column: 'title' },
+    pairs: 'title-image',
+  };
+}
+
+function textWith(field: string, value: unknown): Record<string, unknown> {
+  const card = JSON.parse(JSON.stringify(textCard())) as Record<string, unknown>;
+  const keys = field.split('.');
+  let o = card;
+  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  if (value === undefined) delete o[keys[keys.length - 1]];
+  else o[keys[keys.length - 1]] = value;
+  return card;
+}
+
+describe('parseCard (text cards)', () => {
+  it('returns a typed text card with the tokeniser input', () => {
+    const card = parseCard(textCard(), FILE);
+    expect(card.modality).toBe('text');
+    if (card.modality !== 'text') throw new Error('unreachable');
+    expect(card.input).toEqual({ name: 'tokens', kind: 'hashed-ngrams', version: 'hashed-ngrams-v1', buckets: 16384, maxTokens: 128, ngram: 3, column: 'title' });
+    expect(card.pairs).toBe('title-image');
+    expect(card.output).toEqual({ name: 'embedding', dim: 128 });
+  });
+
+  it('column is optional', () => {
+    const card = parseCard(textWith('input.column', undefined), FILE);
+    expect(card.input).not.toHaveProperty('column');
+  });
+
+  it('image cards are unchanged (no tokeniser fields needed, pixel fields checked)', () => {
+    const card = parseCard(valid(), FILE);
+    expect(card.modality).toBe('image');
+  });
+
+  it.each([
+    ['input.kind', 'bpe', 'field "input.kind" must be "hashed-ngrams"'],
+    ['input.kind', undefined, 'field "input.kind" must be "hashed-ngrams"'],
+    ['input.version', 'hashed-ngrams-v2', 'field "input.version" must be "hashed-ngrams-v1"'],
+    ['input.buckets', 0, 'field "input.buckets" must be an integer from 1 to 16777216 (got 0)'],
+    ['input.buckets', undefined, 'field "input.buckets" is missing'],
+    ['input.maxTokens', 1.5, 'field "input.maxTokens" must be an integer from 1 to 4096 (got 1.5)'],
+    ['input.ngram', 0, 'field "input.ngram" must be an integer from 1 to 16 (got 0)'],
+    ['input.column', '', 'field "input.column" must be a non-empty string'],
+    ['input.name', undefined, 'field "input.name" is missing'],
+    ['output.dim', 0, 'field "output.dim" must be an integer from 1 to 65536 (got 0)'],
+  ])('%s = %j → %s', (field, value, message) => {
+    expect(errorOf(textWith(field, value)).message).toContain(message);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/data/errors.ts';
 import type { ModelCard } from '../../src/encoders/card.ts';
-import { encodeAll, type Encoder } from '../../src/encoders/encoder.ts';
+import { encodeAll, encodeTexts, type Encoder } from '../../src/encoders/encoder.ts';
+import { titleIds } from '../../src/encoders/tokenize.ts';
 
 const DIM = 3;
 const SIZE = 2;
@@ -101,5 +102,59 @@ describe('encodeAll', () => {
 
   it('rejects an image buffer that is too short', async () => {
     await expect(encodeAll(fakeEncoder(), new Uint8Array(5), 1, SIZE)).rejects.toThrow(/need 12 bytes, got 5/);
+  });
+});
+
+const TEXT_INPUT = { name: 'tokens', kind: 'hashed-ngrams', version: 'hashed-ngrams-v1', buckets: 1000, maxTokens: 6, ngram: 3 } as const;
+
+/** A text encoder whose embedding of a row is (number of ids, first id, last non-zero id). */
+function fakeTextEncoder(): Encoder & { batches: number[] } {
+  const batches: number[] = [];
+  const L = TEXT_INPUT.maxTokens;
+  return {
+    card: { ...card(), id: 'fake-text', modality: 'text', input: { ...TEXT_INPUT } },
+    backend: 'fake',
+    batches,
+    async run(input: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {
+      if (!(input instanceof BigInt64Array)) throw new RangeError('int64 expected');
+      expect(input.length).toBe(count * L);
+      batches.push(count);
+      const out = new Float32Array(count * DIM);
+      for (let n = 0; n < count; n++) {
+        const row = Array.from(input.subarray(n * L, (n + 1) * L), Number).filter((v) => v !== 0);
+        out.set([row.length, row[0] ?? 0, row[row.length - 1] ?? 0], n * DIM);
+      }
+      return out;
+    },
+    async dispose() {},
+  };
+}
+
+describe('encodeTexts', () => {
+  const titles = ['grinning face — face, grin', '', 'cat', 'a much longer title than six ids', 'cat'];
+
+  it('tokenises each batch and embeds in order, reporting progress', async () => {
+    const enc = fakeTextEncoder();
+    const progress: [number, number][] = [];
+    const x = await encodeTexts(enc, titles, { batchSize: 2, onProgress: (d, t) => progress.push([d, t]) });
+    expect([x.n, x.dim]).toEqual([5, DIM]);
+    expect(enc.batches).toEqual([2, 2, 1]);
+    expect(progress).toEqual([[0, 5], [2, 5], [4, 5], [5, 5]]);
+    titles.forEach((t, i) => {
+      const ids = titleIds(t, TEXT_INPUT);
+      expect(Array.from(x.data.subarray(i * DIM, (i + 1) * DIM))).toEqual([ids.length, ids[0] ?? 0, ids[ids.length - 1] ?? 0]);
+    });
+    expect(x.data[3 * DIM]).toBe(6); // truncated to maxTokens
+  });
+
+  it('refuses an image encoder, and encodeAll refuses a text encoder', async () => {
+    await expect(encodeTexts(fakeEncoder(), titles)).rejects.toThrow(/fake\.onnx: is an image encoder; encodeTexts needs a text encoder/);
+    await expect(encodeAll(fakeTextEncoder(), images(1), 1, SIZE)).rejects.toThrow(/is a text encoder; encodeAll embeds images/);
+  });
+
+  it('stops when the signal aborts', async () => {
+    const ctl = new AbortController();
+    ctl.abort(new Error('stop'));
+    await expect(encodeTexts(fakeTextEncoder(), titles, { signal: ctl.signal })).rejects.toThrow('stop');
   });
 });

@@ -1,4 +1,4 @@
-/** Loaders for tests/fixtures/encoders/*.json (written by training/export_baselines.py). */
+/** Loaders for tests/fixtures/encoders/*.json (written by training/export_baselines.py and training/image_title.py). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,6 +30,20 @@ export interface ModelFixture {
   count: number;
   size: number;
   images: string;
+  dim: number;
+  embedding: number[][];
+}
+
+/** tests/fixtures/encoders/<id>.json of a text model (training/image_title.py --export). */
+export interface TextModelFixture {
+  model: string;
+  card: string;
+  sha256: string;
+  seed: number;
+  count: number;
+  titles: string[];
+  /** Non-zero token ids per title (Python's tokeniser). */
+  tokens: number[][];
   dim: number;
   embedding: number[][];
 }

@@ -106,6 +106,21 @@ describe('loadNodeEncoder errors', () => {
     expect((await failure(loadNodeEncoder(p2))).message).toMatch(/outname\.onnx: the model has no output "features" \(its outputs: "embedding"\)/);
   });
 
+  it('a text card on an image model: the input type and shape disagree', async () => {
+    const textInput = { name: 'images', kind: 'hashed-ngrams', version: 'hashed-ngrams-v1', buckets: 16, maxTokens: 8, ngram: 3 };
+    const p = setup('textcard', { modality: 'text', input: textInput }, good);
+    expect((await failure(loadNodeEncoder(p))).message).toBe(`${path.join(dir, 'textcard.onnx')}: input "images" is float32, expected int64`);
+  });
+
+  it('the wrong input array type for the modality is a RangeError', async () => {
+    copyFileSync(path.join(MODELS_DIR, 'pixels.onnx'), path.join(dir, 'pixels.onnx'));
+    copyFileSync(path.join(MODELS_DIR, 'pixels.card.json'), path.join(dir, 'pixels.card.json'));
+    const enc = await loadNodeEncoder(path.join(dir, 'pixels.card.json'));
+    await expect(enc.run(new BigInt64Array(2 * 3 * 64 * 64), 2)).rejects.toThrow(/takes float32 pixels/);
+    await expect(enc.run(new Float32Array(5), 2)).rejects.toThrow(/2 images need 24576 floats, got 5/);
+    await enc.dispose();
+  });
+
   it('a copied card and model load and encode', async () => {
     copyFileSync(path.join(MODELS_DIR, 'pixels.onnx'), path.join(dir, 'pixels.onnx'));
     copyFileSync(path.join(MODELS_DIR, 'pixels.card.json'), path.join(dir, 'pixels.card.json'));
