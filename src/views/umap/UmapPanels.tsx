@@ -131,7 +131,10 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
         plot.setHovered(s.hovered);
         panel.dataset.hovered = s.hovered === null ? '' : String(s.hovered);
       }
-      if (!prev || s.seed !== prev.seed) plot.setSeed(s.seed);
+      if (!prev || s.seed !== prev.seed) {
+        plot.setSeed(s.seed);
+        panel.dataset.seed = s.seed === null ? '' : String(s.seed);
+      }
       if (!prev || s.lasso !== prev.lasso) {
         plot.setSelection(s.lasso);
         panel.dataset.selectedCount = String(s.lasso?.length ?? 0);
@@ -225,7 +228,7 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
   }, [probe, layoutKey, variant, client]);
 
   return (
-    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-hovered="" data-selected-count="0">
+    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-hovered="" data-seed="" data-selected-count="0">
       <header>
         <strong className="variant">{variant}</strong>
         <span className="umap-info" title={info}>

@@ -1,0 +1,87 @@
+/**
+ * UMAP panels on WASM with a 600-item subset: a panel per variant reaches `ready`; hovering a point
+ * in one panel marks the same row in every panel; a lasso in one panel selects the same items in
+ * all; clicking a point picks the seed; the colouring has a legend.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectedVariants } from './app.ts';
+
+function panel(page: Page, variant: string): Locator {
+  return page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`);
+}
+
+async function canvasBox(p: Locator) {
+  await p.scrollIntoViewIfNeeded();
+  const box = await p.getByTestId('umap-canvas').boundingBox();
+  expect(box).not.toBeNull();
+  return box!;
+}
+
+/** Moves over a grid in the panel until some point is hovered; returns that row. */
+async function hoverSomePoint(page: Page, p: Locator): Promise<{ row: string; x: number; y: number }> {
+  const box = await canvasBox(p);
+  for (let gy = 0.3; gy <= 0.7; gy += 0.05) {
+    for (let gx = 0.3; gx <= 0.7; gx += 0.025) {
+      const x = box.x + gx * box.width;
+      const y = box.y + gy * box.height;
+      await page.mouse.move(x, y);
+      const row = await p.getAttribute('data-hovered');
+      if (row) return { row, x, y };
+    }
+  }
+  throw new Error('no point found under the pointer');
+}
+
+test('UMAP panels: one per variant, linked hover, lasso and seed', async ({ page }) => {
+  const t0 = Date.now();
+  await page.goto('/?backend=wasm&subset=600');
+  const variants = expectedVariants();
+  await expect(page.getByTestId('umap-panel')).toHaveCount(variants.length, { timeout: 120_000 });
+  for (const v of variants) {
+    const p = panel(page, v);
+    await expect(p).toHaveAttribute('data-state', /computing|ready/);
+    await expect(p.getByTestId('umap-progress')).toBeAttached();
+  }
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-state', 'ready', { timeout: 5 * 60_000 });
+  console.log(`all ${variants.length} UMAP panels ready ${((Date.now() - t0) / 1000).toFixed(1)} s after navigation`);
+
+  // Colour by a facet: legend entries appear.
+  await page.getByTestId('umap-color').selectOption('style');
+  await expect(page.getByTestId('umap-legend').locator('li')).not.toHaveCount(0);
+
+  // Hover in the first panel → the same row is marked in every panel.
+  const [a, b] = variants;
+  const { row, x, y } = await hoverSomePoint(page, panel(page, a));
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-hovered', row);
+  // Click it → it becomes the seed in every panel.
+  await page.mouse.click(x, y);
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-seed', row);
+  await page.mouse.move(5, 5);
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-hovered', '');
+
+  // Hover in the second panel also shows in the first.
+  const other = await hoverSomePoint(page, panel(page, b));
+  await expect(panel(page, a)).toHaveAttribute('data-hovered', other.row);
+
+  // Shift-drag a lasso in the second panel → the same items selected in every panel.
+  const box = await canvasBox(panel(page, b));
+  const pts = [
+    [0.15, 0.15],
+    [0.85, 0.15],
+    [0.85, 0.85],
+    [0.15, 0.85],
+  ];
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + pts[0][0] * box.width, box.y + pts[0][1] * box.height);
+  await page.mouse.down();
+  for (const [px, py] of [...pts.slice(1), pts[0]]) {
+    await page.mouse.move(box.x + px * box.width, box.y + py * box.height, { steps: 8 });
+  }
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const count = await panel(page, b).getAttribute('data-selected-count');
+  expect(Number(count)).toBeGreaterThan(0);
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-selected-count', count!);
+  await page.getByTestId('umap-clear-lasso').click();
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-selected-count', '0');
+});
