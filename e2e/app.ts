@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import type { ModelCard } from '../src/encoders/card.ts';
+import { embeddingSources } from '../src/state/embedding-sources.ts';
 
 const MODELS = join(import.meta.dirname, '..', 'public', 'models');
 
@@ -15,9 +16,9 @@ export function cardPath(id: string): string {
   return join(MODELS, `${id}.card.json`);
 }
 
-/** Variant ids the app shows by default: raw, whitened, whitened top-32 (when the model has more dims). */
+/** Variant ids the app shows by default: raw, whitened, whitened top-32 (when the source has more dims). */
 export function expectedVariants(whitenK = 32): string[] {
-  return cards().flatMap((c) => [c.id, `${c.id}+w`, ...(whitenK < c.output.dim ? [`${c.id}+w${whitenK}`] : [])]);
+  return embeddingSources(cards()).flatMap((s) => [s.id, `${s.id}+w`, ...(whitenK < s.dim ? [`${s.id}+w${whitenK}`] : [])]);
 }
 
 export async function waitForAllRows(page: Page, variants: string[], timeout = 8 * 60_000): Promise<void> {

@@ -3,7 +3,8 @@ import { loadCorpusFromDir, DEMO_CORPUS_DIR } from '../src/data/corpus-node.ts';
 import { subsetCorpus } from '../src/data/subset.ts';
 import { sampleSeeds } from '../src/compute/sampling.ts';
 import { loadNodeEncoder } from '../src/encoders/node-session.ts';
-import { encodeAll } from '../src/encoders/encoder.ts';
+import { encodeAll, encodeTexts } from '../src/encoders/encoder.ts';
+import { textColumn } from '../src/encoders/card.ts';
 import { cardPath } from './app.ts';
 
 /** Embeds the first `count` items of the corpus the page shows (the whole demo, or `?subset=N`). */
@@ -12,7 +13,11 @@ export async function nodeEmbeddings(encoderId: string, count: number, subset: n
   if (subset) corpus = subsetCorpus(corpus, sampleSeeds(corpus.n, subset, 0));
   const encoder = await loadNodeEncoder(cardPath(encoderId));
   try {
-    const x = await encodeAll(encoder, corpus.images, count, corpus.imageSize);
+    const card = encoder.card;
+    const x =
+      card.modality === 'text'
+        ? await encodeTexts(encoder, corpus.columns[textColumn(card)].slice(0, count))
+        : await encodeAll(encoder, corpus.images, count, corpus.imageSize);
     return Array.from({ length: count }, (_, i) => Array.from(x.data.subarray(i * x.dim, (i + 1) * x.dim)));
   } finally {
     await encoder.dispose();

@@ -58,6 +58,21 @@ export async function runImageQueries(session: AnalysisSession, files: File[]): 
   }
 }
 
+/** A typed text as a query: embedded by every text encoder, searched in each of its variants. */
+export async function runTextQuery(session: AnalysisSession, text: string): Promise<void> {
+  const id = nextId++;
+  const cards = session.cards.filter((c) => c.modality === 'text');
+  useQueries.getState().add({ id, name: text, kind: 'text', results: {}, status: 'encoding' });
+  try {
+    await searchEveryVariant(session, id, (encoderId) => session.embedTexts(cards.find((c) => c.id === encoderId)!, [text]), cards.map((c) => c.id));
+    useQueries.getState().update(id, { status: 'done' });
+  } catch (e) {
+    const message = `text query "${text}": ${(e as Error).message}`;
+    useQueries.getState().update(id, { status: 'error', error: message });
+    useStore.getState().addError(message);
+  }
+}
+
 /** Embeds the query with each encoder, then searches each of its variants; results land as they finish. */
 export async function searchEveryVariant(
   session: AnalysisSession,

@@ -7,7 +7,8 @@ import type { Embeddings, KnnResult, LabelColumn, Whitening } from '../compute/t
 import { encodeLabels, isFacet } from '../compute/labels.ts';
 import { sampleSeeds } from '../compute/sampling.ts';
 import type { Corpus } from '../data/corpus.ts';
-import type { ModelCard } from '../encoders/card.ts';
+import { textColumn, type ModelCard } from '../encoders/card.ts';
+import { embeddingSources, type EmbeddingSource } from './embedding-sources.ts';
 import { connect, callback, type Remote } from '../workers/rpc.ts';
 import type { EncoderApi } from '../workers/encoder.worker.ts';
 import type { ComputeApi } from '../workers/compute.worker.ts';
@@ -28,6 +29,8 @@ export class AnalysisSession {
   private readonly pool: ComputePool;
   private readonly encoderWorker: Worker;
   private readonly encoder: Remote<EncoderApi>;
+  /** Models plus fused sources; one metrics row per source × whitening. */
+  readonly sources: EmbeddingSource[];
   private generation = 0;
   private cancelled = false;
 
@@ -35,6 +38,7 @@ export class AnalysisSession {
     readonly corpus: Corpus,
     readonly cards: ModelCard[],
   ) {
+    this.sources = embeddingSources(cards);
     this.facets = Object.entries(corpus.columns)
       .filter(([name, values]) => !NOT_FACETS.has(name) && isFacet(values))
       .map(([name, values]) => encodeLabels(name, values));
@@ -61,6 +65,22 @@ export class AnalysisSession {
     }
   }
 
+  /** A fused source becomes ready once both of its parts are. */
+  private async fuseReady(): Promise<void> {
+    for (const s of this.sources) {
+      if (!s.fuse || this.embeddings.has(s.id)) continue;
+      const a = this.embeddings.get(s.fuse[0]);
+      const b = this.embeddings.get(s.fuse[1]);
+      if (!a || !b) continue;
+      try {
+        this.ready(s.id, await this.pool.run((api) => api.fuse(a, b)));
+      } catch (e) {
+        if (!(e instanceof CancelledError)) this.failRows(s.id, (e as Error).message);
+        else void this.fuseReady();
+      }
+    }
+  }
+
   private async encode(card: ModelCard): Promise<void> {
     const { setEncoder, addError, settings } = useStore.getState();
     const key = cacheKey(card.sha256, this.corpus.hash);
@@ -78,6 +98,7 @@ export class AnalysisSession {
           card,
           modelUrl: modelUrl(card),
           images: this.corpus.images,
+          texts: card.modality === 'text' ? this.corpus.columns[textColumn(card)] : undefined,
           count: this.corpus.n,
           size: this.corpus.imageSize,
           backend: settings.backend,
@@ -111,14 +132,15 @@ export class AnalysisSession {
     void this.encoder.cancel();
   }
 
-  private ready(encoderId: string, x: Embeddings): void {
-    this.embeddings.set(encoderId, x);
-    this.schedule(encoderId, this.generation);
+  private ready(sourceId: string, x: Embeddings): void {
+    this.embeddings.set(sourceId, x);
+    this.schedule(sourceId, this.generation);
+    void this.fuseReady();
   }
 
-  private variants(card: ModelCard, settings: Settings): Whiten[] {
+  private variants(source: EmbeddingSource, settings: Settings): Whiten[] {
     const out: Whiten[] = ['none', 'full'];
-    if (settings.whitenK < card.output.dim) out.push(settings.whitenK);
+    if (settings.whitenK < source.dim) out.push(settings.whitenK);
     return out;
   }
 
@@ -132,10 +154,10 @@ export class AnalysisSession {
 
   private resetRows(): void {
     const { settings, resetRows } = useStore.getState();
-    const rows: VariantRow[] = this.cards.flatMap((card) =>
-      this.variants(card, settings).map((whiten) => ({
-        variant: variantId(card.id, whiten),
-        encoderId: card.id,
+    const rows: VariantRow[] = this.sources.flatMap((source) =>
+      this.variants(source, settings).map((whiten) => ({
+        variant: variantId(source.id, whiten),
+        encoderId: source.id,
         whiten,
         status: 'pending' as const,
         progress: 0,
@@ -144,9 +166,10 @@ export class AnalysisSession {
     resetRows(rows);
   }
 
-  private failRows(encoderId: string, error: string): void {
+  private failRows(sourceId: string, error: string): void {
     const { rows, setRow } = useStore.getState();
-    for (const row of Object.values(rows)) if (row.encoderId === encoderId) setRow(row.variant, { status: 'error', error });
+    const dependents = new Set([sourceId, ...this.sources.filter((s) => s.fuse?.includes(sourceId)).map((s) => s.id)]);
+    for (const row of Object.values(rows)) if (dependents.has(row.encoderId)) setRow(row.variant, { status: 'error', error });
   }
 
   whitening(encoderId: string): Promise<Whitening> {
@@ -161,10 +184,10 @@ export class AnalysisSession {
   }
 
   private schedule(encoderId: string, generation: number): void {
-    const card = this.cards.find((c) => c.id === encoderId)!;
+    const source = this.sources.find((c) => c.id === encoderId)!;
     const { settings } = useStore.getState();
     const seeds = sampleSeeds(this.corpus.n, settings.seeds, settings.sampleSeed);
-    for (const whiten of this.variants(card, settings)) {
+    for (const whiten of this.variants(source, settings)) {
       void this.evaluate(encoderId, whiten, seeds, settings, generation);
     }
   }
@@ -227,6 +250,21 @@ export class AnalysisSession {
   async embedImages(card: ModelCard, rgb: Uint8Array, count: number, size: number): Promise<Embeddings> {
     const { settings } = useStore.getState();
     const r = await this.encoder.embedQuery({ card, modelUrl: modelUrl(card), images: rgb, count, size, backend: settings.backend });
+    return r.embeddings;
+  }
+
+  /** Embeds typed query texts with one text encoder, in the encoder worker. */
+  async embedTexts(card: ModelCard, texts: string[]): Promise<Embeddings> {
+    const { settings } = useStore.getState();
+    const r = await this.encoder.embedQuery({
+      card,
+      modelUrl: modelUrl(card),
+      images: new Uint8Array(0),
+      texts,
+      count: texts.length,
+      size: this.corpus.imageSize,
+      backend: settings.backend,
+    });
     return r.embeddings;
   }
 

@@ -1,11 +1,13 @@
 /** Query by example: drop images anywhere, paste from the clipboard, or pick files. */
 import { useEffect, useRef, useState } from 'react';
 import type { AnalysisSession } from '../state/session.ts';
-import { runImageQueries } from '../state/query-runner.ts';
+import { runImageQueries, runTextQuery } from '../state/query-runner.ts';
 import { useQueries } from '../state/query.ts';
 
 export function QueryDrop({ session }: { session: AnalysisSession }) {
   const [over, setOver] = useState(false);
+  const [text, setText] = useState('');
+  const hasText = session.cards.some((c) => c.modality === 'text');
   const input = useRef<HTMLInputElement>(null);
   const items = useQueries((s) => s.items);
   const active = useQueries((s) => s.active);
@@ -56,6 +58,18 @@ export function QueryDrop({ session }: { session: AnalysisSession }) {
           e.target.value = '';
         }}
       />
+      {hasText && (
+        <form
+          className="text-query"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (text.trim()) void runTextQuery(session, text.trim());
+          }}
+        >
+          <input data-testid="text-query" placeholder="…or describe it in words" value={text} onChange={(e) => setText(e.target.value)} />
+          <button type="submit">Search</button>
+        </form>
+      )}
       {items.length > 0 && (
         <span className="query-list">
           {items.map((q) => (

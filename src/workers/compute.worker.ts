@@ -3,6 +3,7 @@
 import { fitWhitening, applyWhitening } from '../compute/whitening.ts';
 import { evaluateVariantWithKnn, type VariantMetrics } from '../compute/evaluate.ts';
 import { knn, knnQuery } from '../compute/knn.ts';
+import { fuseEmbeddings } from '../compute/fuse.ts';
 import type { Embeddings, KnnResult, Metric, Whitening } from '../compute/types.ts';
 import type { LabelColumn } from '../compute/types.ts';
 import { expose, throttled, transfer } from './rpc.ts';
@@ -48,6 +49,12 @@ const api = {
   neighbours(x: Embeddings, seeds: Int32Array, k: number, metric: Metric): KnnResult {
     const r = knn(x, { k, metric, seeds });
     return transfer(r, [r.indices.buffer, r.distances.buffer]);
+  },
+
+  /** concat(L2(a), L2(b))/√2 of two embeddings of the same items. */
+  fuse(a: Embeddings, b: Embeddings): Embeddings {
+    const f = fuseEmbeddings(a, b);
+    return transfer(f, [f.data.buffer]);
   },
 
   query(x: Embeddings, queries: Embeddings, k: number, metric: Metric): KnnResult {

@@ -5,7 +5,7 @@
  * between batches.
  */
 import { probeWebGPU } from '../encoders/backend.ts';
-import { encodeAll, type Encoder } from '../encoders/encoder.ts';
+import { encodeAll, encodeTexts, type EncodeOptions, type Encoder } from '../encoders/encoder.ts';
 import { loadWebEncoder } from '../encoders/web-session.ts';
 import type { ModelCard } from '../encoders/card.ts';
 import type { Embeddings } from '../compute/types.ts';
@@ -19,6 +19,8 @@ export interface EncodeJob {
   modelUrl: string;
   /** n × size × size × 3 RGB bytes (ideally backed by a SharedArrayBuffer, so nothing is copied). */
   images: Uint8Array;
+  /** The texts a text encoder embeds (one per item; e.g. the titles). */
+  texts?: string[];
   count: number;
   size: number;
   backend: BackendChoice;
@@ -62,6 +64,14 @@ async function chooseBackend(choice: BackendChoice): Promise<'webgpu' | 'wasm'> 
   return hasGpu ? 'webgpu' : 'wasm';
 }
 
+function encodeJob(encoder: Encoder, job: EncodeJob, opts: EncodeOptions): Promise<Embeddings> {
+  if (job.card.modality === 'text') {
+    if (!job.texts) throw new InputError(job.card.file, 'is a text model but no texts were given');
+    return encodeTexts(encoder, job.texts.slice(0, job.count), opts);
+  }
+  return encodeAll(encoder, job.images, job.count, job.size, opts);
+}
+
 const api = {
   async encode(job: EncodeJob, onProgress: (done: number, total: number) => void): Promise<EncodeResult> {
     controller?.abort();
@@ -69,7 +79,7 @@ const api = {
     const backend = await chooseBackend(job.backend);
     const encoder = await session(job, backend);
     const start = performance.now();
-    const embeddings = await encodeAll(encoder, job.images, job.count, job.size, {
+    const embeddings = await encodeJob(encoder, job, {
       batchSize: backend === 'webgpu' ? 16 : 64,
       onProgress: throttled(onProgress),
       signal: controller.signal,
@@ -83,7 +93,7 @@ const api = {
     const backend = await chooseBackend(job.backend);
     const encoder = await session(job, backend);
     const start = performance.now();
-    const embeddings = await encodeAll(encoder, job.images, job.count, job.size, { batchSize: 16 });
+    const embeddings = await encodeJob(encoder, job, { batchSize: 16 });
     return transfer({ embeddings, backend, seconds: (performance.now() - start) / 1000 }, [embeddings.data.buffer]);
   },
 
