@@ -27,7 +27,7 @@
  */
 import type { Embeddings, KnnResult, Metric, Progress } from './types.ts';
 import { assertEmbeddings } from './validate.ts';
-import { createScoreKernel, type ScoreKernel } from './wasm-kernels.ts';
+import { createScoreKernel, wasmAvailable, type ScoreKernel } from './wasm-kernels.ts';
 
 export type KnnBackend = 'auto' | 'wasm' | 'js';
 
@@ -777,14 +777,7 @@ function finalizeSeed(
 
 // ---------------------------------------------------------------------------------------------
 
-function makeEngine(p: Problem, backend: KnnBackend, blockItems: number, chunkRows: number, colItems: number): Engine {
-  if (backend !== 'js') {
-    const e = WasmEngine.create(p, blockItems, chunkRows, colItems);
-    if (e !== null) return e;
-    if (backend === 'wasm') throw new Error('knn: WebAssembly SIMD is not available in this engine');
-  }
-  return new JsEngine(p);
-}
+const NO_WASM = 'knn: WebAssembly SIMD is not available in this engine (or its memory could not be reserved)';
 
 function newStats(): KnnStats {
   return { backend: 'none', symmetric: false, fallbacks: 0, reranked: 0 };
@@ -806,12 +799,23 @@ function searchGeneral(
   const indices = new Int32Array(Q * p.k);
   const distances = new Float64Array(Q * p.k);
   const itemBytes = p.n * p.dim * 4;
-  const blockItems =
+  let blockItems =
     itemBytes <= (tuning.residentBytes ?? RESIDENT_BYTES)
       ? p.n
       : Math.max(1, tuning.blockItems ?? Math.max(COLS, Math.floor(BLOCK_BYTES / (p.dim * 4 * COLS)) * COLS));
-  const chunkRows = Math.max(1, Math.min(tuning.chunkRows ?? CHUNK, Q));
-  const engine = makeEngine(p, backend, Math.min(blockItems, p.n), chunkRows, 0);
+  let chunkRows = Math.max(1, Math.min(tuning.chunkRows ?? CHUNK, Q));
+  let engine: Engine | null = null;
+  if (backend !== 'js') {
+    engine = WasmEngine.create(p, Math.min(blockItems, p.n), chunkRows, 0);
+    if (engine === null && blockItems === p.n) {
+      // The resident corpus did not fit in WebAssembly memory: stream it in blocks instead.
+      blockItems = Math.max(COLS, Math.floor(BLOCK_BYTES / (p.dim * 4 * COLS)) * COLS);
+      chunkRows = Math.min(chunkRows, 1024);
+      engine = WasmEngine.create(p, Math.min(blockItems, p.n), chunkRows, 0);
+    }
+    if (engine === null && backend === 'wasm') throw new Error(NO_WASM);
+  }
+  engine ??= new JsEngine(p);
   stats.backend = engine.kind;
   const cand = new Candidates(chunkRows, p.m);
   const scratch = { dist: new Float64Array(p.m + p.k + 1), idx: new Int32Array(p.m + p.k + 1) };
@@ -842,12 +846,23 @@ function searchGeneral(
   return { indices, distances };
 }
 
-/** All-pairs path (queries are all rows in order, exclusion of self): each block pair once. */
-function searchSymmetric(p: Problem, backend: KnnBackend, stats: KnnStats, onProgress?: Progress): { indices: Int32Array; distances: Float64Array } {
+/**
+ * All-pairs path (queries are all rows in order, exclusion of self): each block pair once.
+ * Returns null when the WebAssembly memory for it cannot be reserved (the caller then uses the
+ * blocked general path).
+ */
+function searchSymmetric(p: Problem, backend: KnnBackend, stats: KnnStats, onProgress?: Progress): { indices: Int32Array; distances: Float64Array } | null {
   const n = p.n;
+  let engine: Engine;
+  if (backend === 'js' || (backend === 'auto' && !wasmAvailable())) {
+    engine = new JsEngine(p);
+  } else {
+    const e = WasmEngine.create(p, n, n, n);
+    if (e === null) return null;
+    engine = e;
+  }
   const indices = new Int32Array(n * p.k);
   const distances = new Float64Array(n * p.k);
-  const engine = makeEngine(p, backend, n, n, n);
   stats.backend = engine.kind;
   stats.symmetric = true;
   engine.loadItems(0, n);
@@ -954,9 +969,9 @@ export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
   const p = buildProblem(opts.metric, opts.k, opts.margin, x.data, n, x.dim, x.data, n, seeds, seeds, true);
   const symmetric = allRows && (opts.symmetric ?? true) && n * x.dim * 4 <= (opts.tuning?.residentBytes ?? RESIDENT_BYTES);
   const backend = opts.backend ?? 'auto';
-  const r = symmetric
-    ? searchSymmetric(p, backend, stats, opts.onProgress)
-    : searchGeneral(p, backend, stats, opts.onProgress, opts.tuning);
+  const r =
+    (symmetric ? searchSymmetric(p, backend, stats, opts.onProgress) : null) ??
+    searchGeneral(p, backend, stats, opts.onProgress, opts.tuning);
   return { k: p.k, seeds, indices: r.indices, distances: r.distances };
 }
 
