@@ -11,6 +11,7 @@ import { MetricsTable } from './MetricsTable.tsx';
 import { Gallery } from './Gallery.tsx';
 import { BadCaseQueue } from './BadCaseQueue.tsx';
 import { QueryDrop } from './QueryDrop.tsx';
+import { UmapPanels } from './umap/UmapPanels.tsx';
 
 export function App({ options }: { options: UrlOptions }) {
   const corpus = useDemoCorpus(options.subset);
@@ -56,6 +57,7 @@ export function App({ options }: { options: UrlOptions }) {
       {session && (
         <>
           <MetricsTable session={session} />
+          <UmapPanels session={session} />
           <Gallery session={session} />
           <BadCaseQueue session={session} />
         </>
