@@ -69,3 +69,15 @@ test('a model that fails to load is reported by file name and the other models s
   const unaffected = rest.filter((c) => c.pairs !== broken.id);
   await waitForAllRows(page, expectedVariants().filter((v) => unaffected.some((c) => v === c.id || v.startsWith(`${c.id}+`))));
 });
+
+test('cancel stops encoding part-way and resume finishes it', async ({ page }) => {
+  await page.goto('/?backend=wasm&subset=3000');
+  const encoders = page.getByTestId('encoder-status');
+  await expect(encoders.filter({ has: page.locator('progress') }).first()).toBeVisible();
+  await expect(page.locator('[data-testid="encoder-status"][data-state="encoding"]')).toHaveCount(1, { timeout: 60_000 });
+  await page.getByTestId('cancel-encoding').click();
+  await expect(page.locator('[data-testid="encoder-status"][data-state="cancelled"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="metrics-row"][data-status="error"]').first()).toContainText('cancelled');
+  await page.getByTestId('resume-encoding').click();
+  await waitForAllRows(page, expectedVariants());
+});

@@ -59,10 +59,33 @@ export class AnalysisSession {
     const store = useStore.getState();
     for (const card of this.cards) store.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
     this.resetRows();
+    await this.encodeMissing();
+  }
+
+  /** Encodes every model that has no embeddings yet; after a cancel, the rest are marked cancelled. */
+  private async encodeMissing(): Promise<void> {
     for (const card of this.cards) {
-      if (this.cancelled) break;
+      if (this.embeddings.has(card.id)) continue;
+      if (this.cancelled) {
+        useStore.getState().setEncoder(card.id, { state: 'cancelled' });
+        this.failRows(card.id, 'encoding was cancelled');
+        continue;
+      }
       await this.encode(card);
     }
+  }
+
+  /** Picks up after a cancel: encodes the models that were not finished. */
+  async resume(): Promise<void> {
+    this.cancelled = false;
+    const { rows, setRow, setEncoder } = useStore.getState();
+    for (const card of this.cards) {
+      if (this.embeddings.has(card.id)) continue;
+      setEncoder(card.id, { state: 'queued', done: 0, error: undefined });
+      const dependents = new Set([card.id, ...this.sources.filter((s) => s.fuse?.includes(card.id)).map((s) => s.id)]);
+      for (const row of Object.values(rows)) if (dependents.has(row.encoderId)) setRow(row.variant, { status: 'pending', error: undefined });
+    }
+    await this.encodeMissing();
   }
 
   /** A fused source becomes ready once both of its parts are. */

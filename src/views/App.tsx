@@ -53,7 +53,7 @@ export function App({ options }: { options: UrlOptions }) {
       <ErrorList />
       <Controls onChange={() => sessionRef.current?.recompute()} />
       {session && <QueryDrop session={session} />}
-      <EncoderPanel onCancel={() => sessionRef.current?.cancel()} />
+      <EncoderPanel onCancel={() => sessionRef.current?.cancel()} onResume={() => void sessionRef.current?.resume()} />
       {session && (
         <>
           <MetricsTable session={session} />

@@ -1,7 +1,7 @@
 /** Per encoder: which backend ran, progress, throughput (items/s), and a cancel button. */
 import { useStore } from '../state/store.ts';
 
-export function EncoderPanel({ onCancel }: { onCancel: () => void }) {
+export function EncoderPanel({ onCancel, onResume }: { onCancel: () => void; onResume: () => void }) {
   const encoders = useStore((s) => s.encoders);
   const list = Object.values(encoders);
   const busy = list.some((e) => e.state === 'encoding' || e.state === 'loading' || e.state === 'queued');
@@ -9,9 +9,15 @@ export function EncoderPanel({ onCancel }: { onCancel: () => void }) {
     <section className="panel" data-testid="encoders">
       <div className="panel-head">
         <h2>Encoders</h2>
-        <button data-testid="cancel-encoding" onClick={onCancel} disabled={!busy}>
-          Cancel
-        </button>
+        {list.some((e) => e.state === 'cancelled') && !busy ? (
+          <button data-testid="resume-encoding" onClick={onResume}>
+            Resume
+          </button>
+        ) : (
+          <button data-testid="cancel-encoding" onClick={onCancel} disabled={!busy}>
+            Cancel
+          </button>
+        )}
       </div>
       <ul className="encoders">
         {list.map((e) => (
