@@ -241,6 +241,7 @@ export class LayoutOptimizer {
     const twoAB = 2 * a * b;
     const twoGB = 2 * gamma * b;
     const bm1 = b - 1;
+    const tailScale = nTail / 4294967296;
     let s = this.rng;
     const end = Math.min(nEpochs, this.epoch + epochs);
     for (let n = this.epoch; n < end; n++) {
@@ -277,7 +278,7 @@ export class LayoutOptimizer {
           s ^= s << 13;
           s ^= s >>> 17;
           s ^= s << 5;
-          const r = (s >>> 0) % nTail;
+          const r = Math.floor((s >>> 0) * tailScale); // uniform in 0…nTail−1 without an integer division
           if (moveOther && r === j) continue;
           const ox = cx - T[r * 2];
           const oy = cy - T[r * 2 + 1];

@@ -44,11 +44,14 @@ export interface Projection {
   timings: { knn: number; graph: number; init: number; sgd: number; rest: number };
 }
 
-/** Epochs by size: fewer than umap-learn's 500/200 because the start is PCA, not random. */
+/**
+ * Epochs by size. Fewer than umap-learn's 500 (≤ 10k items) / 200 and umap-js's 500…200: the start
+ * is PCA, not random, so the layout needs less time to untangle; the SGD is most of the cost.
+ */
 export function defaultEpochs(n: number): number {
-  if (n <= 5_000) return 300;
-  if (n <= 20_000) return 200;
-  return 150;
+  if (n <= 2_500) return 300;
+  if (n <= 10_000) return 150;
+  return 120;
 }
 
 /** Whether `r` holds the neighbours of every row 0…n−1, in order, with at least k columns. */

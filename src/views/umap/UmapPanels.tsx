@@ -154,13 +154,24 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
   useEffect(() => scatterRef.current?.setLassoMode(lassoMode), [lassoMode]);
 
   // Compute the layout once the row's neighbour lists exist (again only when the metric changes).
-  const metric = row?.metrics?.metric;
-  const key = row?.status === 'done' && row.knn && metric ? `${variant}|${metric}` : null;
+  // A job's result is applied while the panel is mounted and still wants that key; rows going back
+  // to pending (new K) do not cancel it.
+  const mounted = useRef(false);
   useEffect(() => {
-    if (!key || key === requested.current) return;
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      requested.current = null;
+    };
+  }, []);
+  const metric = row?.metrics?.metric;
+  const corpus = session.corpus;
+  const key = row?.status === 'done' && row.knn && metric ? `${variant}|${metric}|${corpus.hash}|${corpus.n}` : null;
+  useEffect(() => {
+    if (!key || !metric || key === requested.current) return;
     requested.current = key;
-    let live = true;
-    setState((s) => (s === 'ready' ? s : 'computing'));
+    const current = () => mounted.current && requested.current === key;
+    setState('computing');
     setProgress(0);
     setInfo('projecting…');
     (async () => {
@@ -170,16 +181,16 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
         {
           key,
           x,
-          metric: metric!,
+          metric,
           knn: coversAllRows(knn, x.n, N_NEIGHBORS) ? knn : null,
           seed: DEFAULT_SEED,
         },
         (done, total) => {
-          if (live && requested.current === key) setProgress(done / total);
+          if (current()) setProgress(done / total);
         },
       );
-      if (!live || requested.current !== key) return;
-      scatterRef.current?.setPoints(result.coords);
+      if (!current() || !scatterRef.current) return; // no plot: WebGL2 is missing, the error stays
+      scatterRef.current.setPoints(result.coords);
       setLayoutKey(key);
       setProgress(1);
       setState('ready');
@@ -190,15 +201,12 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
           (result.fitted < x.n ? ` · fitted on ${result.fitted.toLocaleString()}` : ''),
       );
     })().catch((e: Error) => {
-      if (!live || requested.current !== key) return;
+      if (!current()) return;
       requested.current = null; // retried when the row is done again
       if (e instanceof CancelledError || e.message === 'cancelled') return;
       setState('error');
       setError(e.message);
     });
-    return () => {
-      live = false;
-    };
   }, [key, variant, metric, session, client]);
 
   useEffect(() => {

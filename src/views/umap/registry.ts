@@ -2,6 +2,7 @@
 import type { Scatter } from './scatter.ts';
 
 export const umapPlots = new Map<string, Scatter>();
+(globalThis as { __umapPlots?: Map<string, Scatter> }).__umapPlots = umapPlots;
 
 /** PNG data URLs of every ready panel, by variant id. */
 export function umapPanelImages(): Record<string, string> {

@@ -157,6 +157,14 @@ export class Scatter {
     select(this.overlay).call(this.zoomer.transform, zoomIdentity);
   }
 
+  /** Applies a zoom transform (k, x, y) and draws at once; returns the milliseconds spent (for benchmarks). */
+  drawAt(k: number, x: number, y: number): number {
+    const t0 = performance.now();
+    select(this.overlay).call(this.zoomer.transform, zoomIdentity.translate(x, y).scale(k));
+    this.draw();
+    return performance.now() - t0;
+  }
+
   /** Screen position (client pixels) of a row, for tests and tooltips; null when not drawn. */
   clientPosition(row: number): { x: number; y: number } | null {
     if (!this.coords || row < 0 || row * 2 >= this.coords.length) return null;
@@ -351,10 +359,15 @@ export class Scatter {
     const n = coords.length >> 1;
     const w = this.frame.width, h = this.frame.height;
     const t = this.tmp;
+    // The visible rectangle in data units, so the scan over all points is plain comparisons.
+    this.frame.toData(-20, h + 20, t);
+    const x0 = t[0], y0 = t[1];
+    this.frame.toData(w + 20, -20, t);
+    const x1 = t[0], y1 = t[1];
     let count = 0;
     for (let i = 0; i < n; i++) {
-      this.frame.toScreen(coords[i * 2], coords[i * 2 + 1], t);
-      if (t[0] < -20 || t[1] < -20 || t[0] > w + 20 || t[1] > h + 20) continue;
+      const x = coords[i * 2], y = coords[i * 2 + 1];
+      if (x < x0 || x > x1 || y < y0 || y > y1) continue;
       if (count === MAX_THUMBS) return; // too many on screen: dots only
       this.visible[count++] = i;
     }
