@@ -191,6 +191,7 @@ def consistency_at_k(z: np.ndarray, labels: np.ndarray, k: int = 10) -> float:
 def train(a: argparse.Namespace) -> None:
     torch.set_num_threads(os.cpu_count() or 1)
     root = repo_root()
+    commit = git_commit(root)  # the code that trains, recorded before anything can change it
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     g = torch.Generator().manual_seed(a.seed)
@@ -310,7 +311,7 @@ def train(a: argparse.Namespace) -> None:
                 "final_in_batch_accuracy": round(log[-1]["acc"], 4),
                 "final_temperature": round(float(1 / logit_scale.exp().item()), 4),
                 "seed": a.seed,
-                "git_commit": git_commit(root),
+                "git_commit": commit,
                 "data": f"public/data/emoji-styles (corpus hash {manifest['hash']}), {n} (image, title) pairs, "
                         f"{len(set(titles))} distinct titles; titles = CLDR emoji names + keywords from emojibase-data "
                         "(the corpus `title` column); labels (style, category, subcategory) never used",
@@ -325,7 +326,8 @@ def train(a: argparse.Namespace) -> None:
                     "loss": "symmetric InfoNCE (CLIP), same-identity pairs masked out of both softmax denominators",
                     "augmentation": "random resized crop (area 0.6-1, aspect 3/4-4/3) + brightness/contrast +-0.15 (p 0.8); "
                                     "no flips, no hue/saturation, no grayscale, no blur",
-                    "image_input": f"{a.size}x{a.size} (corpus 64x64 resized bilinear; crops resampled to {a.size}), (v - 0.5) / 0.5",
+                    "image_input": f"{a.size}x{a.size} (corpus 64x64 resized as the app's preprocessing: area averaging for an integer factor, "
+                                   f"else bilinear; augmented crops resampled bilinearly to {a.size}), (v - 0.5) / 0.5",
                     "text_tokens": f"hashed-ngrams-v1: words + character {NGRAM}-grams, FNV-1a 32 mod {BUCKETS}, max {MAX_TOKENS} ids",
                     "text_tower": f"Embedding({BUCKETS + 1}, {EMBED_WIDTH}) masked mean -> Linear({EMBED_WIDTH},{HIDDEN}) ReLU Linear({HIDDEN},{DIM})",
                     "image_projection": "Linear(128,256) ReLU Linear(256,128)",
@@ -344,6 +346,8 @@ def export(a: argparse.Namespace) -> None:
     root = repo_root()
     ck = torch.load(a.ckpt)
     facts = ck["facts"]
+    if a.train_commit:
+        facts["git_commit"] = a.train_commit
     size = int(facts["input_size"])
     img_tower = ImageTower()
     img_tower.load_state_dict(ck["image"])
@@ -439,6 +443,8 @@ if __name__ == "__main__":
     ap.add_argument("--max-steps", type=int, default=0, help="cap steps per epoch (smoke tests)")
     ap.add_argument("--ckpt", default=CKPT, help="checkpoint path")
     ap.add_argument("--dest", default="", help="--export: write under this root instead of the repository")
+    ap.add_argument("--train-commit", default="", help="--export: the commit the checkpoint was trained from "
+                    "(overrides the recorded one; checkpoints before ba6a2cb's successor recorded HEAD at the end of training)")
     ap.add_argument("--bench", type=int, default=0, help="run this many steps, print the time, exit")
     ap.add_argument("--export", action="store_true", help="export the checkpoint to public/models")
     a = ap.parse_args()

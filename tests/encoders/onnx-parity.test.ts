@@ -1,17 +1,21 @@
 /**
  * onnxruntime (node, and web's WASM build running in Node) on the fixture images, through the app's
- * preprocessing, equals PyTorch's embeddings stored by training/export_baselines.py.
+ * preprocessing, equals PyTorch's embeddings stored by training/export_baselines.py (baselines) and
+ * training/image_title.py --export (image-title towers); for the text tower, the fixture's titles go
+ * through the app's tokeniser (whose ids must equal the fixture's Python ids) and encodeTexts.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCard } from '../../src/encoders/card-validate.ts';
-import { encodeAll, type Encoder } from '../../src/encoders/encoder.ts';
+import { encodeAll, encodeTexts, type Encoder } from '../../src/encoders/encoder.ts';
+import { tokenizeTitles } from '../../src/encoders/tokenize.ts';
 import { loadNodeEncoder } from '../../src/encoders/node-session.ts';
 import { loadWebEncoder } from '../../src/encoders/web-session.ts';
-import { MODELS_DIR, base64Bytes, maxAbsDiff, modelFixture, readJson, webOptions } from './fixtures.ts';
+import { FIXTURES_DIR, MODELS_DIR, base64Bytes, maxAbsDiff, modelFixture, readJson, webOptions, type TextModelFixture } from './fixtures.ts';
 
-const MODELS = ['pixels', 'random-cnn'];
+const MODELS = ['pixels', 'random-cnn', 'image-title-image'];
+const TEXT_MODELS = ['image-title-text'];
 const open: Encoder[] = [];
 afterAll(async () => {
   for (const e of open) await e.dispose();
@@ -45,5 +49,39 @@ describe.each(MODELS)('%s', (id) => {
     open.push(enc);
     expect(enc.backend).toBe('wasm');
     await check(enc, id);
+  });
+});
+
+async function checkText(enc: Encoder, id: string): Promise<void> {
+  const fx = readJson<TextModelFixture>(path.join(FIXTURES_DIR, `${id}.json`));
+  expect(fx.sha256).toBe(enc.card.sha256);
+  expect(fx.dim).toBe(enc.card.output.dim);
+  if (enc.card.modality !== 'text') throw new Error(`${id} is not a text model`);
+  const L = enc.card.input.maxTokens;
+  // The app's tokeniser gives the ids PyTorch was fed.
+  const ids = tokenizeTitles(fx.titles, enc.card);
+  fx.tokens.forEach((row, r) => {
+    expect(Array.from(ids.subarray(r * L, (r + 1) * L), Number)).toEqual([...row, ...new Array<number>(L - row.length).fill(0)]);
+  });
+  const x = await encodeTexts(enc, fx.titles, { batchSize: 3 });
+  const expected = fx.embedding.flat();
+  expect(maxAbsDiff(x.data, expected)).toBeLessThanOrEqual(1e-4);
+}
+
+describe.each(TEXT_MODELS)('%s (text)', (id) => {
+  it('onnxruntime-node equals PyTorch on the fixture titles (max |Δ| ≤ 1e-4)', async () => {
+    const enc = await loadNodeEncoder(path.join(MODELS_DIR, `${id}.card.json`));
+    open.push(enc);
+    await checkText(enc, id);
+  });
+
+  it('onnxruntime-web (wasm, int64 input) equals PyTorch on the fixture titles', async () => {
+    const card = parseCard(readJson(path.join(MODELS_DIR, `${id}.card.json`)), `${id}.card.json`);
+    const bytes = new Uint8Array(readFileSync(path.join(MODELS_DIR, card.file)));
+    const enc = await loadWebEncoder(card, bytes, 'wasm', webOptions());
+    open.push(enc);
+    expect(enc.backend).toBe('wasm');
+    await checkText(enc, id);
+    await expect(enc.run(new Float32Array(card.modality === 'text' ? card.input.maxTokens : 1), 1)).rejects.toThrow(/takes int64 token ids/);
   });
 });
