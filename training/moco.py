@@ -38,7 +38,7 @@ from backbone import Backbone  # noqa: E402
 from common.export import repo_root  # noqa: E402
 from common.train_utils import (  # noqa: E402
     RunLog,
-    cosine_lr,
+    TimeCosine,
     embedding_stats,
     export_backbone,
     git_commit,
@@ -67,9 +67,11 @@ class MoCoNet(nn.Module):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--epochs", type=int, default=100, help="maximum epochs (see --budget-minutes)")
-    ap.add_argument("--budget-minutes", type=float, default=22.0,
-                    help="after epoch 1, plan min(--epochs, budget / time of epoch 1) epochs; 0 = always --epochs")
+    ap.add_argument("--epochs", type=int, default=200, help="maximum epochs (see --budget-minutes)")
+    ap.add_argument("--budget-minutes", type=float, default=20.0,
+                    help="training time budget: the cosine LR runs over max(step / max steps, time / budget) "
+                         "and training stops after the epoch where it reaches 1; 0 = epochs only")
+    ap.add_argument("--max-minutes", type=float, default=25.0, help="hard stop after the epoch that crosses this")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--size", type=int, default=32, help="training resolution of the views (divisible by 16)")
     ap.add_argument("--lr", type=float, default=0.06)
@@ -82,7 +84,6 @@ def main() -> None:
     ap.add_argument("--input-size", type=int, default=None,
                     help="input size of the exported model (default: --size); the app area-averages the 64 px images to it")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--max-minutes", type=float, default=25.0, help="hard stop after the epoch that crosses this")
     ap.add_argument("--id", default="moco-v2")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--smoke", type=int, default=0, help="debug: only this many steps per epoch")
@@ -114,17 +115,15 @@ def main() -> None:
     epochs = []
     step = 0
     stopped_early = False
-    planned = args.epochs
-    epoch = -1
-    while epoch + 1 < planned:
-        epoch += 1
+    sched = TimeCosine(args.lr, total_steps, warmup, args.budget_minutes * 60)
+    for epoch in range(args.epochs):
         model_q.train()
         model_k.train()
         t0 = time.time()
         perm = torch.randperm(n, generator=g)
         loss_sum, acc_sum = 0.0, 0.0
         for it in range(steps_per_epoch):
-            lr = cosine_lr(step, total_steps, args.lr, warmup)
+            lr = sched.lr(step)
             for grp in opt.param_groups:
                 grp["lr"] = lr
             x = to_float(images[perm[it * args.batch:(it + 1) * args.batch]])
@@ -158,20 +157,16 @@ def main() -> None:
             step += 1
         dt = time.time() - t0
         rec = {"epoch": epoch + 1, "loss": loss_sum / steps_per_epoch, "top1": acc_sum / steps_per_epoch,
-               "seconds": dt, "lr": lr}
+               "seconds": dt, "lr": lr, "progress": sched.progress(step)}
         epochs.append(rec)
         log("epoch", **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in rec.items()},
             elapsed=round(time.time() - t_start, 1))
         save_checkpoint(os.path.join(run_dir, "last.pt"), {"model_q": model_q.state_dict(), "epoch": epoch + 1,
                                                            "args": vars(args), "epochs": epochs})
-        if epoch == 0 and args.budget_minutes > 0:
-            planned = max(2, min(args.epochs, int(args.budget_minutes * 60 / dt)))
-            total_steps = steps_per_epoch * planned
-            log("planned epochs from the time of epoch 1", planned=planned, epoch_seconds=round(dt, 1),
-                budget_minutes=args.budget_minutes)
-        if (time.time() - t_start) / 60 > args.max_minutes and epoch + 1 < planned:
+        if (sched.done(step) or (time.time() - t_start) / 60 > args.max_minutes) and epoch + 1 < args.epochs:
             stopped_early = True
-            log("time budget reached: stopping early", epoch=epoch + 1, max_minutes=args.max_minutes)
+            log("time budget reached: the cosine schedule has run out, stopping", epoch=epoch + 1,
+                budget_minutes=args.budget_minutes)
             break
     wall = time.time() - t_start
 
@@ -187,9 +182,9 @@ def main() -> None:
         "recipe": "MoCo v2 (momentum encoder, queue, MLP head, InfoNCE), no labels",
         "data": f"demo corpus {corpus.name} ({n} images, hash {corpus.hash[:16]}), images only",
         "epochs": len(epochs),
-        "epochs_planned": planned,
-        "epoch_budget_minutes": args.budget_minutes,
-        "stopped_early_by_time_budget": stopped_early,
+        "epochs_max": args.epochs,
+        "time_budget_minutes": args.budget_minutes,
+        "stopped_by_time_budget": stopped_early,
         "steps": step,
         "batch_size": args.batch,
         "wall_time_seconds": round(wall, 1),
@@ -200,7 +195,8 @@ def main() -> None:
         "git_commit": git_commit(),
         "hyperparameters": {
             "optimizer": "SGD momentum 0.9", "lr": args.lr, "weight_decay": args.wd,
-            "schedule": f"linear warm-up {args.warmup_epochs} epoch(s), cosine to 0 (per step)",
+            "schedule": f"linear warm-up {args.warmup_epochs} epoch(s), then cosine to 0 over "
+                        f"max(step / max steps, elapsed / {args.budget_minutes} min) (common/train_utils.py TimeCosine)",
             "momentum_encoder": args.momentum_encoder, "queue": args.queue, "temperature": args.temperature,
             "projection_head": "Linear(128,512)-ReLU-Linear(512,128), L2-normalised",
             "shuffle_bn": f"key batch permuted, key encoder run in {args.shuffle_chunks} chunks",

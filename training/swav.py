@@ -42,7 +42,7 @@ from backbone import Backbone  # noqa: E402
 from common.export import repo_root  # noqa: E402
 from common.train_utils import (  # noqa: E402
     RunLog,
-    cosine_lr,
+    TimeCosine,
     embedding_stats,
     export_backbone,
     git_commit,
@@ -96,9 +96,11 @@ def entropy_of_histogram(idx: torch.Tensor, k: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--epochs", type=int, default=100, help="maximum epochs (see --budget-minutes)")
-    ap.add_argument("--budget-minutes", type=float, default=22.0,
-                    help="after epoch 1, plan min(--epochs, budget / time of epoch 1) epochs; 0 = always --epochs")
+    ap.add_argument("--epochs", type=int, default=200, help="maximum epochs (see --budget-minutes)")
+    ap.add_argument("--budget-minutes", type=float, default=20.0,
+                    help="training time budget: the cosine LR runs over max(step / max steps, time / budget) "
+                         "and training stops after the epoch where it reaches 1; 0 = epochs only")
+    ap.add_argument("--max-minutes", type=float, default=25.0, help="hard stop after the epoch that crosses this")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--size", type=int, default=32, help="resolution of the 2 global views (divisible by 16)")
     ap.add_argument("--small-crops", type=int, default=4)
@@ -117,7 +119,6 @@ def main() -> None:
     ap.add_argument("--input-size", type=int, default=None,
                     help="input size of the exported model (default: --size); the app area-averages the 64 px images to it")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--max-minutes", type=float, default=25.0, help="hard stop after the epoch that crosses this")
     ap.add_argument("--id", default="swav")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--smoke", type=int, default=0, help="debug: only this many steps per epoch")
@@ -151,10 +152,8 @@ def main() -> None:
     epochs = []
     step = 0
     stopped_early = False
-    planned = args.epochs
-    epoch = -1
-    while epoch + 1 < planned:
-        epoch += 1
+    sched = TimeCosine(args.lr, total_steps, warmup, args.budget_minutes * 60)
+    for epoch in range(args.epochs):
         model.train()
         t0 = time.time()
         perm = torch.randperm(n, generator=g)
@@ -162,7 +161,7 @@ def main() -> None:
         pred_idx, code_idx = [], []
         use_queue = queue is not None and epoch + 1 >= args.queue_start_epoch
         for it in range(steps_per_epoch):
-            lr = cosine_lr(step, total_steps, args.lr, warmup)
+            lr = sched.lr(step)
             for grp in opt.param_groups:
                 grp["lr"] = lr
             with torch.no_grad():
@@ -214,7 +213,7 @@ def main() -> None:
         h_code = entropy_of_histogram(torch.cat(code_idx), args.prototypes) / ln_k
         rec = {"epoch": epoch + 1, "loss": mean_loss, "loss_over_lnK": mean_loss / ln_k,
                "pred_entropy_over_lnK": h_pred, "code_entropy_over_lnK": h_code, "seconds": dt, "lr": lr,
-               "queue": bool(use_queue and queue_filled >= args.queue)}
+               "progress": sched.progress(step), "queue": bool(use_queue and queue_filled >= args.queue)}
         epochs.append(rec)
         log("epoch", **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in rec.items()},
             elapsed=round(time.time() - t_start, 1))
@@ -231,14 +230,10 @@ def main() -> None:
                     f"SwAV COLLAPSE: after {epoch + 1} epochs the predicted prototypes' histogram has entropy "
                     f"{h_pred:.3f} x ln K: the views map to a handful of the {args.prototypes} prototypes. "
                     f"Try the queue (--queue), more frozen-prototype epochs or a lower --lr.")
-        if epoch == 0 and args.budget_minutes > 0:
-            planned = max(2, min(args.epochs, int(args.budget_minutes * 60 / dt)))
-            total_steps = steps_per_epoch * planned
-            log("planned epochs from the time of epoch 1", planned=planned, epoch_seconds=round(dt, 1),
-                budget_minutes=args.budget_minutes)
-        if (time.time() - t_start) / 60 > args.max_minutes and epoch + 1 < planned:
+        if (sched.done(step) or (time.time() - t_start) / 60 > args.max_minutes) and epoch + 1 < args.epochs:
             stopped_early = True
-            log("time budget reached: stopping early", epoch=epoch + 1, max_minutes=args.max_minutes)
+            log("time budget reached: the cosine schedule has run out, stopping", epoch=epoch + 1,
+                budget_minutes=args.budget_minutes)
             break
     wall = time.time() - t_start
 
@@ -255,9 +250,9 @@ def main() -> None:
         "recipe": "SwAV (online clustering, Sinkhorn-Knopp codes, swapped prediction, multi-crop), no labels",
         "data": f"demo corpus {corpus.name} ({n} images, hash {corpus.hash[:16]}), images only",
         "epochs": len(epochs),
-        "epochs_planned": planned,
-        "epoch_budget_minutes": args.budget_minutes,
-        "stopped_early_by_time_budget": stopped_early,
+        "epochs_max": args.epochs,
+        "time_budget_minutes": args.budget_minutes,
+        "stopped_by_time_budget": stopped_early,
         "steps": step,
         "batch_size": bs,
         "wall_time_seconds": round(wall, 1),
@@ -269,7 +264,8 @@ def main() -> None:
         "git_commit": git_commit(),
         "hyperparameters": {
             "optimizer": "SGD momentum 0.9", "lr": args.lr, "weight_decay": args.wd,
-            "schedule": f"linear warm-up {args.warmup_epochs} epoch(s), cosine to 0 (per step)",
+            "schedule": f"linear warm-up {args.warmup_epochs} epoch(s), then cosine to 0 over "
+                        f"max(step / max steps, elapsed / {args.budget_minutes} min) (common/train_utils.py TimeCosine)",
             "prototypes": args.prototypes, "temperature": args.temperature,
             "sinkhorn": {"epsilon": args.epsilon, "iterations": args.sinkhorn_iters},
             "prototypes_frozen_epochs": args.freeze_prototypes_epochs,

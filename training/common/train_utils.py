@@ -58,6 +58,32 @@ RECIPE_FILES = ["training/backbone.py", "training/data.py", "training/augment.py
                 "training/moco.py", "training/swav.py"]
 
 
+class TimeCosine:
+    """Cosine learning rate over *progress* = max(step / max_steps, elapsed / budget): linear warm-up
+    for `warmup` steps, then cosine from `base` to 0. On a machine whose speed varies (shared cores)
+    the schedule still anneals to 0 exactly when the time budget (or the step cap) runs out, instead
+    of being cut off half-way by a hard stop. `done()` is checked after each epoch."""
+
+    def __init__(self, base: float, max_steps: int, warmup: int, budget_seconds: float):
+        self.base, self.max_steps, self.warmup, self.budget = base, max_steps, warmup, budget_seconds
+        self.t0 = time.time()
+
+    def progress(self, step: int) -> float:
+        p = step / max(1, self.max_steps)
+        if self.budget > 0:
+            p = max(p, (time.time() - self.t0) / self.budget)
+        return min(1.0, p)
+
+    def lr(self, step: int) -> float:
+        if step < self.warmup:
+            return self.base * (step + 1) / self.warmup
+        p = self.progress(step)
+        return self.base * 0.5 * (1 + math.cos(math.pi * p))
+
+    def done(self, step: int) -> bool:
+        return self.progress(step) >= 1.0
+
+
 def git_commit() -> str:
     """HEAD, flagged when the recipe's own files differ from it."""
     try:
