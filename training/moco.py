@@ -90,6 +90,7 @@ def main() -> None:
     args = ap.parse_args()
 
     threads = set_threads()
+    commit = git_commit()  # at start: the code that runs is the code of this commit
     g = seed_everything(args.seed)
     run_dir = os.path.join(repo_root(), "training", "runs", args.id)
     log = RunLog(run_dir)
@@ -192,7 +193,7 @@ def main() -> None:
         "final_loss": round(epochs[-1]["loss"], 4),
         "final_top1_positive": round(epochs[-1]["top1"], 4),
         "seed": args.seed,
-        "git_commit": git_commit(),
+        "git_commit": commit,
         "hyperparameters": {
             "optimizer": "SGD momentum 0.9", "lr": args.lr, "weight_decay": args.wd,
             "schedule": f"linear warm-up {args.warmup_epochs} epoch(s), then cosine to 0 over "

@@ -125,6 +125,7 @@ def main() -> None:
     args = ap.parse_args()
 
     threads = set_threads()
+    commit = git_commit()  # at start: the code that runs is the code of this commit
     g = seed_everything(args.seed)
     run_dir = os.path.join(repo_root(), "training", "runs", args.id)
     log = RunLog(run_dir)
@@ -261,7 +262,7 @@ def main() -> None:
         "ln_K": round(ln_k, 4),
         "final_pred_entropy_over_lnK": round(last["pred_entropy_over_lnK"], 4),
         "seed": args.seed,
-        "git_commit": git_commit(),
+        "git_commit": commit,
         "hyperparameters": {
             "optimizer": "SGD momentum 0.9", "lr": args.lr, "weight_decay": args.wd,
             "schedule": f"linear warm-up {args.warmup_epochs} epoch(s), then cosine to 0 over "
