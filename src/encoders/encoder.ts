@@ -1,6 +1,6 @@
 import type { Embeddings, Progress } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
-import type { ModelCard } from './card.ts';
+import { textColumn, type ModelCard } from './card.ts';
 import { preprocess } from './preprocess.ts';
 import { tokenizeTitles } from './tokenize.ts';
 
@@ -95,6 +95,32 @@ export async function encodeTexts(enc: Encoder, texts: readonly string[], opts: 
     opts.onProgress?.(start + n, count);
   }
   return { n: count, dim, data };
+}
+
+/** The items of a corpus as encoders see them (Corpus from src/data/corpus.ts fits). */
+export interface EncodeItems {
+  /** `n × imageSize × imageSize × 3` RGB bytes. */
+  images: Uint8Array;
+  n: number;
+  imageSize: number;
+  /** Metadata columns; a text encoder reads `columns[textColumn(card)]` (n strings). */
+  columns: Record<string, readonly string[]>;
+}
+
+/**
+ * encodeAll or encodeTexts, whichever the card's modality needs: the one call a worker or the CLI
+ * makes per model. A text encoder whose column is missing or of the wrong length is an InputError.
+ */
+export async function encodeItems(enc: Encoder, items: EncodeItems, opts: EncodeOptions = {}): Promise<Embeddings> {
+  const { card } = enc;
+  if (card.modality === 'image') return encodeAll(enc, items.images, items.n, items.imageSize, opts);
+  const column = textColumn(card);
+  const texts = items.columns[column];
+  if (!texts) throw new InputError(card.file, `is a text encoder of the "${column}" column, which the items do not have`);
+  if (texts.length !== items.n) {
+    throw new InputError(card.file, `column "${column}" has ${texts.length} values for ${items.n} items`);
+  }
+  return encodeTexts(enc, texts, opts);
 }
 
 /** The batch output has `dim` finite values per image, else an InputError naming the model file. */

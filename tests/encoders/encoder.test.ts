@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/data/errors.ts';
 import type { ModelCard } from '../../src/encoders/card.ts';
-import { encodeAll, encodeTexts, type Encoder } from '../../src/encoders/encoder.ts';
+import { encodeAll, encodeItems, encodeTexts, type Encoder } from '../../src/encoders/encoder.ts';
 import { titleIds } from '../../src/encoders/tokenize.ts';
 
 const DIM = 3;
@@ -156,5 +156,23 @@ describe('encodeTexts', () => {
     const ctl = new AbortController();
     ctl.abort(new Error('stop'));
     await expect(encodeTexts(fakeTextEncoder(), titles, { signal: ctl.signal })).rejects.toThrow('stop');
+  });
+});
+
+describe('encodeItems', () => {
+  const items = { images: images(3), n: 3, imageSize: SIZE, columns: { title: ['a b', 'cat', 'a b'], id: ['x', 'y', 'z'] } };
+
+  it('dispatches on the modality: images for image cards, the title column for text cards', async () => {
+    const img = await encodeItems(fakeEncoder(), items);
+    expect(img).toEqual(await encodeAll(fakeEncoder(), items.images, 3, SIZE));
+    const txt = await encodeItems(fakeTextEncoder(), items, { batchSize: 2 });
+    expect(txt).toEqual(await encodeTexts(fakeTextEncoder(), items.columns.title));
+  });
+
+  it('a text encoder needs its column, one value per item', async () => {
+    await expect(encodeItems(fakeTextEncoder(), { ...items, columns: { id: ['x', 'y', 'z'] } })).rejects.toThrow(
+      /fake\.onnx: is a text encoder of the "title" column, which the items do not have/,
+    );
+    await expect(encodeItems(fakeTextEncoder(), { ...items, columns: { title: ['a'] } })).rejects.toThrow(/column "title" has 1 values for 3 items/);
   });
 });
