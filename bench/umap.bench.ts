@@ -1,7 +1,7 @@
 /**
  * UMAP speed, side by side in one run: umap-js 1.4 with its defaults (its own NN-descent KNN,
  * 200 epochs at 10k items) against src/compute/umap with the app's defaults (exact KNN + fuzzy
- * graph + PCA start + typed-array SGD, 150 epochs at 10k), on 10k × 128 float32 vectors (a seeded
+ * graph + PCA start + typed-array SGD, 100 epochs at 10k), on 10k × 128 float32 vectors (a seeded
  * mixture of 20 Gaussian clusters). Runs alternate; medians; ratio = ours / umap-js. Also reports
  * ours at umap-js's epoch count (same SGD work), ours when the exact KNN is already there (the app
  * reuses the metrics' neighbour lists) and a quality check for

@@ -18,7 +18,7 @@ async function canvasBox(p: Locator) {
 }
 
 /** Moves over a grid in the panel until some point is hovered; returns that row. */
-async function hoverSomePoint(page: Page, p: Locator): Promise<{ row: string; x: number; y: number }> {
+async function hoverSomePoint(page: Page, p: Locator): Promise<string> {
   const box = await canvasBox(p);
   for (let gy = 0.3; gy <= 0.7; gy += 0.05) {
     for (let gx = 0.3; gx <= 0.7; gx += 0.025) {
@@ -26,7 +26,7 @@ async function hoverSomePoint(page: Page, p: Locator): Promise<{ row: string; x:
       const y = box.y + gy * box.height;
       await page.mouse.move(x, y);
       const row = await p.getAttribute('data-hovered');
-      if (row) return { row, x, y };
+      if (row) return row;
     }
   }
   throw new Error('no point found under the pointer');
@@ -51,17 +51,26 @@ test('UMAP panels: one per variant, linked hover, lasso and seed', async ({ page
 
   // Hover in the first panel → the same row is marked in every panel.
   const [a, b] = variants;
-  const { row, x, y } = await hoverSomePoint(page, panel(page, a));
+  const row = await hoverSomePoint(page, panel(page, a));
   for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-hovered', row);
-  // Click it → it becomes the seed in every panel.
-  await page.mouse.click(x, y);
+  // Click it → it becomes the seed in every panel. (Its position is read again right before the
+  // click: other views may have moved the page since.)
+  const at = await page.evaluate(
+    ([v, r]) => {
+      type Plot = { clientPosition(row: number): { x: number; y: number } | null };
+      return (globalThis as unknown as { __umapPlots: Map<string, Plot> }).__umapPlots.get(v)!.clientPosition(r);
+    },
+    [a, Number(row)] as const,
+  );
+  expect(at).not.toBeNull();
+  await page.mouse.click(at!.x, at!.y);
   for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-seed', row);
   await page.mouse.move(5, 5);
   for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-hovered', '');
 
   // Hover in the second panel also shows in the first.
   const other = await hoverSomePoint(page, panel(page, b));
-  await expect(panel(page, a)).toHaveAttribute('data-hovered', other.row);
+  await expect(panel(page, a)).toHaveAttribute('data-hovered', other);
 
   // Shift-drag a lasso in the second panel → the same items selected in every panel.
   const box = await canvasBox(panel(page, b));
