@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { browserEmbeddings, cards, cosine, expectedVariants, waitForAllRows } from './app.ts';
 import { nodeEmbeddings } from './parity.ts';
 
-const SUBSET = 48;
+const SUBSET = 32;
 
 test('demo subset on WebGPU: rows for every variant, embeddings equal onnxruntime-node', async ({ page }) => {
   const hasAdapter = await page.goto('/').then(() => page.evaluate(async () => {

@@ -115,7 +115,11 @@ export class AnalysisSession {
     }
     setEncoder(card.id, { state: 'loading' });
     try {
-      const onProgress = callback((done: number, total: number) => setEncoder(card.id, { state: 'encoding', done, total }));
+      // Progress messages may arrive after the result: they only move a model that is still running.
+      const onProgress = callback((done: number, total: number) => {
+        const state = useStore.getState().encoders[card.id]?.state;
+        if (state === 'loading' || state === 'encoding') setEncoder(card.id, { state: 'encoding', done, total });
+      });
       const result = await this.encoder.encode(
         {
           card,
