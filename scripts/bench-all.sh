@@ -11,3 +11,4 @@ server=$!
 trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:4173/ >/dev/null && break; sleep 0.2; done
 npx tsx bench/page.bench.ts
+BENCH_URL=http://127.0.0.1:4173 npx tsx bench/umap.bench.ts
