@@ -109,25 +109,25 @@ test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-
     const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 4294967296);
     for (let i = 0; i < n * 2; i++) coords[i] = (rnd() + rnd() + rnd() - 1.5) * 10 + (i % 10);
     plot.setPoints(coords);
-    const ms: number[] = [];
-    for (let f = 0; f < 120; f++) ms.push(plot.drawAt(1 + f * 0.08, -f * 3, f * 1.5));
-    // Wall-clock frames while zooming by animation frames (GPU work included; SwiftShader here).
-    const t0 = performance.now();
-    let frames = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        frames++;
-        plot.drawAt(1 + frames * 0.05, -frames, frames);
-        if (performance.now() - t0 < 1000) requestAnimationFrame(tick);
-        else resolve();
-      };
-      requestAnimationFrame(tick);
-    });
+    const canvas = document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"] canvas.umap-gl`) as HTMLCanvasElement;
+    const gl = canvas.getContext('webgl2')!;
+    const pixel = new Uint8Array(4);
+    const main: number[] = [];
+    const full: number[] = [];
+    for (let f = 0; f < 60; f++) {
+      const t0 = performance.now();
+      main.push(plot.drawAt(1 + f * 0.08, -f * 3, f * 1.5));
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel); // waits for the GPU (here: SwiftShader)
+      full.push(performance.now() - t0);
+    }
     plot.resetZoom();
-    ms.sort((a, b) => a - b);
-    const seconds = (performance.now() - t0) / 1000;
-    return { medianMs: ms[ms.length >> 1], p90Ms: ms[Math.floor(ms.length * 0.9)], frames, seconds };
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
+    return { mainMedian: med(main), mainP90: p90(main), fullMedian: med(full), fullP90: p90(full) };
   }, variant);
-  console.log(`100k points: draw ${result.medianMs.toFixed(2)} ms median, ${result.p90Ms.toFixed(2)} ms p90 (main thread); ${result.frames} frames presented in ${result.seconds.toFixed(1)} s with rAF (GPU work included; headless SwiftShader here)`);
-  expect(result.medianMs).toBeLessThan(16);
+  console.log(
+    `100k points, per pan/zoom frame: main thread ${result.mainMedian.toFixed(2)} ms median (p90 ${result.mainP90.toFixed(2)}); ` +
+      `with the GPU work finished ${result.fullMedian.toFixed(2)} ms median (p90 ${result.fullP90.toFixed(2)}; SwiftShader, a CPU rasteriser, in this headless run)`,
+  );
+  expect(result.mainMedian).toBeLessThan(16);
 });
