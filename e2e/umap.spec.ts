@@ -93,6 +93,14 @@ test('UMAP panels: one per variant, linked hover, lasso and seed', async ({ page
   for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-selected-count', count!);
   await page.getByTestId('umap-clear-lasso').click();
   for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-selected-count', '0');
+
+  // A variant hidden in the metrics table loses its panel; shown again, its layout is back at once.
+  const box2 = page.locator(`[data-testid="metrics-row"][data-variant="${b}"] [data-testid="variant-visible"]`);
+  await box2.uncheck();
+  await expect(panel(page, b)).toHaveCount(0);
+  await expect(page.getByTestId('umap-panel')).toHaveCount(variants.length - 1);
+  await box2.check();
+  await expect(panel(page, b)).toHaveAttribute('data-state', 'ready', { timeout: 5_000 });
 });
 
 test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-thread time', async ({ page }) => {

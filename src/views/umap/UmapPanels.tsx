@@ -2,13 +2,14 @@
  * UMAP panels, one per variant, side by side. Each layout is computed in a UMAP worker with a fixed
  * seed from the variant's vectors and the exact neighbour lists its metrics row already holds.
  * Hover, click (seed) and lasso go through `useSelection`, so every panel (and the gallery) follows;
- * a probe (query vectors) is placed in every panel by the layout's transform.
+ * a probe (query vectors) is placed in every panel by the layout's transform. Hidden variants
+ * (the metrics table's checkboxes) get no panel; showing one again reuses its layout.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { coversAllRows, DEFAULT_SEED } from '../../compute/umap/project.ts';
 import type { AnalysisSession } from '../../state/session.ts';
 import { useSelection, type SelectionState } from '../../state/selection.ts';
-import { useStore } from '../../state/store.ts';
+import { useStore, visibleVariants } from '../../state/store.ts';
 import { CancelledError } from '../../workers/pool.ts';
 import { UmapClient } from './client.ts';
 import { Legend } from './Legend.tsx';
@@ -30,6 +31,8 @@ interface Props {
 
 export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
   const order = useStore((s) => s.order);
+  const hidden = useStore((s) => s.hidden);
+  const shown = useMemo(() => visibleVariants({ order, hidden }), [order, hidden]);
   const lasso = useSelection((s) => s.lasso);
   const facets = session.facetNames;
   const [ownColour, setOwnColour] = useState<string | null>(
@@ -73,7 +76,7 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
       </div>
       <Legend colouring={colours} />
       <div className="umap-grid">
-        {order.map((v) => (
+        {shown.map((v) => (
           <UmapPanel key={v} variant={v} session={session} client={client} colours={colours} thumbs={thumbs} lassoMode={lassoMode} />
         ))}
       </div>

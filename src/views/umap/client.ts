@@ -16,6 +16,8 @@ interface Slot {
 export class UmapClient {
   private readonly slots: Slot[];
   private readonly owner = new Map<string, Slot>();
+  /** Finished layouts by key (a panel shown again, or remounted, gets its layout back at once). */
+  private readonly done = new Map<string, Promise<ProjectResult>>();
 
   constructor(size = defaultWorkers()) {
     this.slots = Array.from({ length: size }, () => {
@@ -24,8 +26,20 @@ export class UmapClient {
     });
   }
 
-  /** Fits a layout on the least busy worker; the model is kept there under `job.key`. */
-  async project(job: ProjectJob, onProgress?: (done: number, total: number) => void): Promise<ProjectResult> {
+  /**
+   * Fits a layout on the least busy worker; the model is kept there under `job.key`. A key fitted
+   * (or being fitted) before returns that result: same key, same input, same seed.
+   */
+  project(job: ProjectJob, onProgress?: (done: number, total: number) => void): Promise<ProjectResult> {
+    const known = this.done.get(job.key);
+    if (known) return known.then((r) => ({ ...r, coords: r.coords.slice() }));
+    const p = this.fit(job, onProgress);
+    this.done.set(job.key, p);
+    p.catch(() => this.done.delete(job.key));
+    return p.then((r) => ({ ...r, coords: r.coords.slice() }));
+  }
+
+  private async fit(job: ProjectJob, onProgress?: (done: number, total: number) => void): Promise<ProjectResult> {
     const slot = this.slots.reduce((a, b) => (b.queued < a.queued ? b : a));
     const previous = this.owner.get(job.key);
     if (previous && previous !== slot) void previous.api.forget(job.key);
@@ -48,6 +62,7 @@ export class UmapClient {
   dispose(): void {
     for (const s of this.slots) s.worker.terminate();
     this.owner.clear();
+    this.done.clear();
   }
 }
 
