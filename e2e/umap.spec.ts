@@ -4,7 +4,25 @@
  * all; clicking a point picks the seed; the colouring has a legend.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { expectedVariants } from './app.ts';
+import { PNG } from 'pngjs';
+import { cards, expectedVariants } from './app.ts';
+import { loadCorpusFromDir, DEMO_CORPUS_DIR } from '../src/data/corpus-node.ts';
+import { subsetCorpus } from '../src/data/subset.ts';
+import { sampleSeeds } from '../src/compute/sampling.ts';
+
+const SUBSET = 600;
+
+/** Item `row` of the page's subset, as a PNG file. */
+async function itemPng(row: number): Promise<Buffer> {
+  const full = await loadCorpusFromDir(DEMO_CORPUS_DIR);
+  const corpus = subsetCorpus(full, sampleSeeds(full.n, SUBSET, 0));
+  const s = corpus.imageSize;
+  const png = new PNG({ width: s, height: s });
+  for (let i = 0; i < s * s; i++) {
+    png.data.set([...corpus.images.subarray((row * s * s + i) * 3, (row * s * s + i) * 3 + 3), 255], i * 4);
+  }
+  return PNG.sync.write(png);
+}
 
 function panel(page: Page, variant: string): Locator {
   return page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`);
@@ -34,7 +52,7 @@ async function hoverSomePoint(page: Page, p: Locator): Promise<string> {
 
 test('UMAP panels: one per variant, linked hover, lasso and seed', async ({ page }) => {
   const t0 = Date.now();
-  await page.goto('/?backend=wasm&subset=600');
+  await page.goto(`/?backend=wasm&subset=${SUBSET}`);
   const variants = expectedVariants();
   await expect(page.getByTestId('umap-panel')).toHaveCount(variants.length, { timeout: 120_000 });
   for (const v of variants) {
@@ -104,7 +122,7 @@ test('UMAP panels: one per variant, linked hover, lasso and seed', async ({ page
 });
 
 test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-thread time', async ({ page }) => {
-  await page.goto('/?backend=wasm&subset=600');
+  await page.goto(`/?backend=wasm&subset=${SUBSET}`);
   const first = page.getByTestId('umap-panel').first();
   await expect(first).toHaveAttribute('data-state', 'ready', { timeout: 5 * 60_000 });
   const variant = (await first.getAttribute('data-variant'))!;
@@ -138,4 +156,35 @@ test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-
       `with the GPU work finished ${result.fullMedian.toFixed(2)} ms median (p90 ${result.fullP90.toFixed(2)}; SwiftShader, a CPU rasteriser, in this headless run)`,
   );
   expect(result.mainMedian).toBeLessThan(16);
+});
+
+test('a dropped image is placed on every image variant\'s panel; the exact corpus image lands on its item', async ({ page }) => {
+  await page.goto(`/?backend=wasm&subset=${SUBSET}`);
+  const variants = expectedVariants();
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-state', 'ready', { timeout: 5 * 60_000 });
+  const png = await itemPng(7);
+  await page.evaluate(
+    ([bytes, name]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [Array.from(png), 'seven.png'] as const,
+  );
+  // Raw pixels: the query equals item 7, so the transform puts it exactly on item 7.
+  await expect(panel(page, 'pixels')).toHaveAttribute('data-probe', 'seven.png', { timeout: 60_000 });
+  await panel(page, 'pixels').scrollIntoViewIfNeeded();
+  const [probe, item] = await page.evaluate(() => {
+    type Plot = { probeClientPosition(): { x: number; y: number } | null; clientPosition(row: number): { x: number; y: number } | null };
+    const plot = (globalThis as unknown as { __umapPlots: Map<string, Plot> }).__umapPlots.get('pixels')!;
+    return [plot.probeClientPosition(), plot.clientPosition(7)];
+  });
+  expect(Math.hypot(probe!.x - item!.x, probe!.y - item!.y)).toBeLessThan(1);
+  // Every panel of an image encoder's variant shows it.
+  const imageIds = cards().filter((c) => c.modality === 'image').map((c) => c.id);
+  const imageVariants = variants.filter((v) => imageIds.some((id) => v === id || v.startsWith(`${id}+w`)));
+  expect(imageVariants.length).toBeGreaterThan(0);
+  for (const v of imageVariants) {
+    await expect(panel(page, v)).toHaveAttribute('data-probe', 'seven.png', { timeout: 60_000 });
+  }
 });

@@ -6,7 +6,10 @@
  * (the metrics table's checkboxes) get no panel; showing one again reuses its layout.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { findAB } from '../../compute/umap/layout.ts';
 import { coversAllRows, DEFAULT_SEED } from '../../compute/umap/project.ts';
+import { transformPoints } from '../../compute/umap/transform.ts';
+import { useQueries } from '../../state/query.ts';
 import type { AnalysisSession } from '../../state/session.ts';
 import { useSelection, type SelectionState } from '../../state/selection.ts';
 import { useStore, visibleVariants } from '../../state/store.ts';
@@ -21,6 +24,8 @@ import './umap.css';
 
 /** Neighbours per item in the UMAP graph. */
 const N_NEIGHBORS = 15;
+/** UMAP's curve parameters for the default spread and min_dist (the workers fit the same). */
+const AB = findAB();
 
 interface Props {
   session: AnalysisSession;
@@ -98,6 +103,8 @@ type PanelState = 'computing' | 'ready' | 'error';
 function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: PanelProps) {
   const row = useStore((s) => s.rows[variant]);
   const probe = useSelection((s) => s.probe);
+  const query = useQueries((s) => (s.active === null ? null : (s.items.find((q) => q.id === s.active) ?? null)));
+  const coordsRef = useRef<Float32Array | null>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const scatterRef = useRef<Scatter | null>(null);
@@ -194,6 +201,7 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
       );
       if (!current() || !scatterRef.current) return; // no plot: WebGL2 is missing, the error stays
       scatterRef.current.setPoints(result.coords);
+      coordsRef.current = result.coords;
       setLayoutKey(key);
       setProgress(1);
       setState('ready');
@@ -219,27 +227,46 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
     }
   }, [row?.status, row?.error, layoutKey]);
 
-  // The probe (a query), placed by the layout's transform.
+  // The probe: vectors given in `useSelection.probe` are placed by the worker's transform; else the
+  // active query's neighbour lists (from the gallery's query by example) place it directly — the
+  // transform needs only a point's nearest corpus items and their distances.
   useEffect(() => {
     const plot = scatterRef.current;
+    const panel = panelRef.current!;
     if (!plot) return;
+    const show = (x: number, y: number, label: string) => {
+      plot.setProbe({ x, y, label });
+      panel.dataset.probe = label;
+    };
     const vector = probe?.vectors[variant];
-    if (!probe || !vector || !layoutKey) {
-      plot.setProbe(null);
+    if (probe && vector && layoutKey) {
+      let live = true;
+      client
+        .transform(layoutKey, { n: 1, dim: vector.length, data: vector })
+        .then((xy) => live && show(xy[0], xy[1], probe.label))
+        .catch((e: Error) => console.warn(`UMAP probe on ${variant}: ${e.message}`));
+      return () => {
+        live = false;
+      };
+    }
+    const found = query?.results[variant];
+    const coords = coordsRef.current;
+    if (query && found && coords && layoutKey && found.indices.length > 0) {
+      const k = Math.min(N_NEIGHBORS, found.indices.length);
+      const xy = transformPoints(
+        { n: 1, k, indices: found.indices.subarray(0, k), distances: found.distances.subarray(0, k) },
+        coords,
+        { ...AB, seed: DEFAULT_SEED },
+      );
+      show(xy[0], xy[1], query.name);
       return;
     }
-    let live = true;
-    client
-      .transform(layoutKey, { n: 1, dim: vector.length, data: vector })
-      .then((xy) => live && plot.setProbe({ x: xy[0], y: xy[1], label: probe.label }))
-      .catch((e: Error) => console.warn(`UMAP probe on ${variant}: ${e.message}`));
-    return () => {
-      live = false;
-    };
-  }, [probe, layoutKey, variant, client]);
+    plot.setProbe(null);
+    panel.dataset.probe = '';
+  }, [probe, query, layoutKey, variant, client]);
 
   return (
-    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-hovered="" data-seed="" data-selected-count="0">
+    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-hovered="" data-seed="" data-selected-count="0" data-probe="">
       <header>
         <strong className="variant">{variant}</strong>
         <span className="umap-info" title={info}>

@@ -143,6 +143,14 @@ export class Scatter {
     this.requestDraw();
   }
 
+  /** Client position of the probe marker (null when none), for tests. */
+  probeClientPosition(): { x: number; y: number } | null {
+    if (!this.probe) return null;
+    this.frame.toScreen(this.probe.x, this.probe.y, this.tmp);
+    const r = this.overlay.getBoundingClientRect();
+    return { x: r.left + this.tmp[0], y: r.top + this.tmp[1] };
+  }
+
   setProbe(probe: ProbeMark | null): void {
     this.probe = probe;
     this.requestDraw();
