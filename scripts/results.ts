@@ -119,7 +119,7 @@ for (const text of cards.filter((c) => c.modality === 'text' && c.id.endsWith('-
     fuseNotes.push(`${id}: not evaluated, this CLI's embed has no --fuse option yet.`);
     continue;
   }
-  const label = `${image.name} ⊕ ${text.name} (fused)`;
+  const label = `Image–title fused: ${image.id} ⊕ ${text.id}, concat of L2-normalised rows`;
   rows.push(
     evaluate(id, label, ['--model', `public/models/${image.id}.card.json`, '--model', `public/models/${text.id}.card.json`, '--fuse']),
   );
@@ -227,7 +227,7 @@ if (trained.length) {
     const get = (k: string): string => (t[k] === undefined ? '–' : String(t[k]));
     const wall = typeof t.wall_time_seconds === 'number' ? `${(t.wall_time_seconds / 60).toFixed(1)} min` : get('wallTimeSeconds');
     lines.push(
-      `| \`${r.id}\` | ${r.card?.input?.size ?? '–'} px | ${get('epochs')} | ${get('steps')} | ${wall} | ${t.final_loss ?? t.finalLoss ?? '–'} | ${get('seed')} | ${String(t.hardware ?? '–').slice(0, 80)} |`,
+      `| \`${r.id}\` | ${r.card?.modality === 'image' ? `${r.card?.input?.size ?? '–'} px` : (r.card?.modality ?? '–')} | ${get('epochs')} | ${get('steps')} | ${wall} | ${t.final_loss ?? t.finalLoss ?? '–'} | ${get('seed')} | ${String(t.hardware ?? '–').slice(0, 80)} |`,
     );
   }
   lines.push('');
