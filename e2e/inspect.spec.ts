@@ -123,3 +123,29 @@ test('the URL holds the view: a link reproduces K, distance, seed, facet and hid
   await expect(page.getByTestId('k-select')).toHaveValue('20');
   await expect(page.getByTestId('gallery')).toHaveAttribute('data-seed', '4');
 });
+
+test('exports: neighbour lists as CSV, the gallery and the UMAP panels as PNG', async ({ page }) => {
+  await open(page, '&seed=11');
+  await expect(page.locator('[data-testid="umap-panel"][data-state="ready"]')).toHaveCount(expectedVariants().length, { timeout: 5 * 60_000 });
+  const saved = async (testId: string) => {
+    const download = page.waitForEvent('download');
+    await page.getByTestId(testId).click();
+    const d = await download;
+    const chunks: Buffer[] = [];
+    for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
+    return { name: d.suggestedFilename(), bytes: Buffer.concat(chunks) };
+  };
+  const csv = await saved('export-neighbours-csv');
+  const lines = csv.bytes.toString('utf8').trim().split('\n');
+  expect(lines[0]).toMatch(/^query,variant,rank,row,id,title,distance/);
+  expect(lines).toHaveLength(1 + 10 * expectedVariants().length);
+  for (const id of ['export-gallery-png', 'export-umap-png']) {
+    const png = await saved(id);
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(PNG.sync.read(png.bytes).width).toBeGreaterThan(300);
+  }
+  await expect(page).toHaveURL(/color=style/);
+  await page.getByTestId('umap-color').selectOption('category');
+  await expect(page).toHaveURL(/color=category/);
+});

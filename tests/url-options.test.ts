@@ -11,6 +11,7 @@ describe('URL view', () => {
       settings: { ...defaultSettings, k: 5, metric: 'cosine' as const, seeds: 1000, whitenK: 16 },
       seed: 0,
       facet: 'category',
+      color: null,
       hidden: ['pixels', 'pixels+w'],
     };
     const back = readUrlOptions(writeUrlView(view));
@@ -21,6 +22,7 @@ describe('URL view', () => {
       settings: { k: 5, metric: 'cosine', seeds: 1000, whitenK: 16 },
       seed: 0,
       facet: 'category',
+      color: null,
       hidden: ['pixels', 'pixels+w'],
     });
   });

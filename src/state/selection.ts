@@ -15,11 +15,14 @@ export interface SelectionState {
   facet: string | null;
   /** A query placed on every UMAP panel: its vector in each variant's space (by variant id). */
   probe: Probe | null;
+  /** Facet colouring the UMAP panels: undefined = the first facet, null = no colour. */
+  colorBy: string | null | undefined;
   setSeed(seed: number | null): void;
   setHovered(row: number | null): void;
   setLasso(rows: Int32Array | null): void;
   setFacet(facet: string): void;
   setProbe(probe: Probe | null): void;
+  setColorBy(facet: string | null): void;
 }
 
 /** A query item (e.g. a dropped image): a label and one vector per variant. */
@@ -34,9 +37,11 @@ export const useSelection = create<SelectionState>()((set) => ({
   lasso: null,
   facet: null,
   probe: null,
+  colorBy: undefined,
   setSeed: (seed) => set({ seed }),
   setHovered: (hovered) => set((s) => (s.hovered === hovered ? s : { hovered })),
   setLasso: (lasso) => set({ lasso }),
   setFacet: (facet) => set({ facet }),
   setProbe: (probe) => set({ probe }),
+  setColorBy: (colorBy) => set({ colorBy }),
 }));

@@ -1,6 +1,6 @@
 /**
  * The view lives in the URL so a link reproduces it:
- * `?corpus=emoji-styles&k=10&metric=cosine&seeds=1000&wk=32&seed=42&facet=style&hide=pixels,pixels%2Bw`
+ * `?corpus=emoji-styles&k=10&metric=cosine&seeds=1000&wk=32&seed=42&facet=style&color=category&hide=pixels,pixels%2Bw`
  * plus run options `backend=wasm|webgpu|auto` and `subset=N` (a seeded random subset, for quick checks).
  */
 import type { BackendChoice } from '../workers/encoder.worker.ts';
@@ -14,6 +14,8 @@ export interface UrlOptions {
   settings: Partial<Settings>;
   seed: number | null;
   facet: string | null;
+  /** UMAP colouring: a facet, null for none, undefined for the default. */
+  color: string | null | undefined;
   hidden: string[];
 }
 
@@ -24,6 +26,7 @@ export interface UrlView {
   settings: Settings;
   seed: number | null;
   facet: string | null;
+  color: string | null | undefined;
   hidden: string[];
 }
 
@@ -53,6 +56,7 @@ export function readUrlOptions(search: string): UrlOptions {
     settings,
     seed: int('seed', 0),
     facet: p.get('facet'),
+    color: p.get('color') === 'none' ? null : (p.get('color') ?? undefined),
     hidden: hide ? hide.split(',').filter(Boolean) : [],
   };
 }
@@ -69,6 +73,7 @@ export function writeUrlView(v: UrlView): string {
   p.set('wk', String(v.settings.whitenK));
   if (v.seed !== null) p.set('seed', String(v.seed));
   if (v.facet) p.set('facet', v.facet);
+  if (v.color !== undefined) p.set('color', v.color ?? 'none');
   if (v.hidden.length) p.set('hide', v.hidden.join(','));
   return `?${p.toString()}`;
 }

@@ -8,17 +8,18 @@ export function applyUrlOptions(o: UrlOptions): void {
   useStore.getState().setHidden(o.hidden);
   if (o.seed !== null) useSelection.getState().setSeed(o.seed);
   if (o.facet) useSelection.getState().setFacet(o.facet);
+  if (o.color !== undefined) useSelection.getState().setColorBy(o.color);
 }
 
 export function syncUrl(o: UrlOptions): () => void {
   const write = () => {
     const { settings, hidden } = useStore.getState();
-    const { seed, facet } = useSelection.getState();
-    const search = writeUrlView({ corpus: o.corpus, backend: o.backend, subset: o.subset, settings, seed, facet, hidden });
+    const { seed, facet, colorBy } = useSelection.getState();
+    const search = writeUrlView({ corpus: o.corpus, backend: o.backend, subset: o.subset, settings, seed, facet, color: colorBy, hidden });
     if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}${location.hash}`);
   };
   const a = useStore.subscribe((s, prev) => (s.settings !== prev.settings || s.hidden !== prev.hidden) && write());
-  const b = useSelection.subscribe((s, prev) => (s.seed !== prev.seed || s.facet !== prev.facet) && write());
+  const b = useSelection.subscribe((s, prev) => (s.seed !== prev.seed || s.facet !== prev.facet || s.colorBy !== prev.colorBy) && write());
   write();
   return () => {
     a();

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { AnalysisSession } from '../state/session.ts';
 import { useDemoCorpus, useModelCards } from '../state/queries.ts';
 import { useStore } from '../state/store.ts';
+import { useSelection } from '../state/selection.ts';
 import type { UrlOptions } from '../state/url-options.ts';
 import { Controls } from './Controls.tsx';
 import { EncoderPanel } from './EncoderPanel.tsx';
@@ -17,6 +18,8 @@ export function App({ options }: { options: UrlOptions }) {
   const corpus = useDemoCorpus(options.subset);
   const models = useModelCards();
   const addError = useStore((s) => s.addError);
+  const colorBy = useSelection((s) => s.colorBy);
+  const setColorBy = useSelection((s) => s.setColorBy);
   const sessionRef = useRef<AnalysisSession | null>(null);
   const [session, setSession] = useState<AnalysisSession | null>(null);
 
@@ -57,7 +60,7 @@ export function App({ options }: { options: UrlOptions }) {
       {session && (
         <>
           <MetricsTable session={session} />
-          <UmapPanels session={session} />
+          <UmapPanels session={session} colorBy={colorBy === undefined ? (session.facetNames[0] ?? null) : colorBy} onColorByChange={setColorBy} />
           <Gallery session={session} />
           <BadCaseQueue session={session} />
         </>

@@ -6,6 +6,7 @@
  * (the metrics table's checkboxes) get no panel; showing one again reuses its layout.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { PanelsExport } from './PanelsExport.tsx';
 import { findAB } from '../../compute/umap/layout.ts';
 import { coversAllRows, DEFAULT_SEED } from '../../compute/umap/project.ts';
 import { transformPoints } from '../../compute/umap/transform.ts';
@@ -56,6 +57,7 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
       <div className="panel-head">
         <h2>UMAP</h2>
         <span className="muted">drag: pan · wheel: zoom · double-click: reset · shift-drag: lasso · click: seed</span>
+        <PanelsExport />
       </div>
       <div className="umap-toolbar">
         <label>
