@@ -151,9 +151,10 @@ def write_card(models_dir: str, card: Dict[str, Any]) -> str:
 
 
 def update_index(models_dir: str) -> List[str]:
-    """Rewrite index.json to list every `*.card.json` in models_dir (sorted, baselines first)."""
+    """Rewrite index.json to list every `*.card.json` in models_dir: baselines, self-supervised, the rest sorted."""
     cards = sorted(f for f in os.listdir(models_dir) if f.endswith(".card.json"))
-    first = [c for c in ("pixels.card.json", "random-cnn.card.json") if c in cards]
+    order = ("pixels.card.json", "random-cnn.card.json", "moco-v2.card.json", "swav.card.json")
+    first = [c for c in order if c in cards]
     ordered = first + [c for c in cards if c not in first]
     write_json(os.path.join(models_dir, "index.json"), {"models": ordered})
     return ordered
