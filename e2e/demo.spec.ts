@@ -37,6 +37,9 @@ test('demo on WASM: every variant row, parity with onnxruntime-node, same-origin
   for (const c of cards()) {
     await expect(page.locator(`[data-testid="encoder-status"][data-encoder="${c.id}"]`)).toHaveAttribute('data-state', 'cached');
   }
+  // Metrics and neighbour lists come back from the cache too, with the same numbers.
+  await expect(page.locator('[data-testid="metrics-row"][data-cached="true"]')).toHaveCount(variants.length);
+  expect(await page.locator('[data-testid="metrics-row"] td[data-facet] .num').allTextContents()).toEqual(cells);
   expect(foreignRequests(urls, new URL(baseURL!).origin)).toEqual([]);
 });
 

@@ -1,5 +1,6 @@
 /**
- * Embeddings cached in IndexedDB, keyed by model hash + corpus hash, so a reload does not re-encode.
+ * Embeddings cached in IndexedDB, keyed by model hash + corpus hash, so a reload does not re-encode;
+ * each variant's metrics and neighbour lists too, keyed by the embeddings and every setting they depend on.
  * A cache that cannot be opened (private mode, quota) is treated as empty: the app still works.
  */
 import type { Embeddings } from '../compute/types.ts';
@@ -32,6 +33,23 @@ function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest)
         };
       }),
   );
+}
+
+/** Any structured-cloneable value (e.g. a variant's metrics and neighbour lists); null when absent or unreadable. */
+export async function readValue<T>(key: string): Promise<T | null> {
+  try {
+    return ((await run<T | undefined>('readonly', (s) => s.get(key))) ?? null) as T | null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeValue(key: string, value: unknown): Promise<void> {
+  try {
+    await run('readwrite', (s) => s.put(value, key));
+  } catch {
+    // As for embeddings: a failed write only costs a recomputation.
+  }
 }
 
 export function cacheKey(modelSha256: string, corpusHash: string): string {

@@ -13,7 +13,8 @@ import { connect, callback, type Remote } from '../workers/rpc.ts';
 import type { EncoderApi } from '../workers/encoder.worker.ts';
 import type { ComputeApi } from '../workers/compute.worker.ts';
 import { CancelledError, ComputePool } from '../workers/pool.ts';
-import { cacheKey, readCached, writeCached } from './embedding-cache.ts';
+import { cacheKey, readCached, readValue, writeCached, writeValue } from './embedding-cache.ts';
+import type { VariantMetrics } from '../compute/evaluate.ts';
 import { modelUrl } from './sources.ts';
 import { useStore, variantId, type Settings, type VariantRow, type Whiten } from './store.ts';
 
@@ -226,7 +227,13 @@ export class AnalysisSession {
     };
     const x = this.embeddings.get(encoderId)!;
     const start = performance.now();
+    const key = `metrics:v1|${this.sourceKey(encoderId)}|${whiten}|k${settings.k}|${settings.metric}|seeds:${settings.seeds}:${settings.sampleSeed}`;
     try {
+      const cached = await readValue<{ metrics: VariantMetrics; knn: KnnResult }>(key);
+      if (cached?.knn?.indices instanceof Int32Array && cached.metrics) {
+        update({ status: 'done', progress: 1, ...cached, seconds: (performance.now() - start) / 1000, cached: true });
+        return;
+      }
       const whitening = whiten === 'none' ? null : await this.whitening(encoderId);
       update({ status: 'running' });
       const onProgress = callback((done: number, total: number) => update({ progress: done / total }));
@@ -245,11 +252,19 @@ export class AnalysisSession {
           onProgress,
         ),
       );
-      update({ status: 'done', progress: 1, metrics, knn, seconds: (performance.now() - start) / 1000 });
+      update({ status: 'done', progress: 1, metrics, knn, seconds: (performance.now() - start) / 1000, cached: false });
+      await writeValue(key, { metrics, knn });
     } catch (e) {
       if (e instanceof CancelledError || generation !== this.generation) return;
       update({ status: 'error', error: (e as Error).message });
     }
+  }
+
+  /** Identifies a source's embeddings: model hash + corpus hash, or those of a fused source's parts. */
+  private sourceKey(id: string): string {
+    const source = this.sources.find((s) => s.id === id)!;
+    if (source.fuse) return `fused(${source.fuse.map((p) => this.sourceKey(p)).join(',')})`;
+    return cacheKey(source.card!.sha256, this.corpus.hash);
   }
 
   /** The vectors a variant's KNN searched: raw, or whitened (all or the top-k directions). */

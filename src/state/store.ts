@@ -40,6 +40,8 @@ export interface VariantRow {
   /** Neighbour lists of the scored seeds (k = max(K, 20)), nearest first. */
   knn?: KnnResult;
   seconds?: number;
+  /** The row came from the IndexedDB cache (same embeddings and settings). */
+  cached?: boolean;
   error?: string;
 }
 

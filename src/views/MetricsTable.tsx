@@ -99,6 +99,7 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
               data-testid="metrics-row"
               data-variant={row.variant}
               data-status={row.status}
+              data-cached={row.cached ? 'true' : 'false'}
               className={hidden.includes(row.variant) ? 'hidden-variant' : undefined}
               onClick={() => openWorst(row)}
               title="Open this variant's worst seed in the gallery"
@@ -138,7 +139,9 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
                       {row.metrics!.recall?.[n]?.toFixed(4) ?? '–'}
                     </td>
                   ))}
-                  <td className="muted">{row.seconds?.toFixed(1)} s</td>
+                  <td className="muted" title={row.cached ? 'from the IndexedDB cache' : 'computed now'}>
+                    {row.cached ? 'cached' : `${row.seconds?.toFixed(1)} s`}
+                  </td>
                 </>
               ) : (
                 <td colSpan={facets.length + recall.length + 1} className={row.status === 'error' ? 'error' : 'muted'}>
