@@ -15,7 +15,8 @@ Recipe (see training/README.md for the reasons):
   - swapped prediction: every view predicts the codes of each *other* global view,
     cross-entropy against softmax(scores / 0.1);
   - prototypes frozen (no gradient) for the first epoch;
-  - collapse check (fails the run with SystemExit): if, after --collapse-check-epochs epochs, the
+  - collapse check (fails the run with SystemExit): if, after --collapse-check-epochs epochs (10; at 3
+    it fired on a run whose loss was still falling, 0.996 ln K), the
     epoch's mean loss is within 1% of ln K (nothing learned: predictions stay uniform), or the
     entropy of the predicted-prototype histogram over the epoch falls under 30% of ln K (everything
     lands on a few prototypes);
@@ -115,7 +116,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--wd", type=float, default=1e-4)
     ap.add_argument("--warmup-epochs", type=float, default=1.0)
-    ap.add_argument("--collapse-check-epochs", type=int, default=3)
+    ap.add_argument("--collapse-check-epochs", type=int, default=10)
     ap.add_argument("--input-size", type=int, default=None,
                     help="input size of the exported model (default: --size); the app area-averages the 64 px images to it")
     ap.add_argument("--seed", type=int, default=0)
@@ -270,6 +271,7 @@ def main() -> None:
             "prototypes": args.prototypes, "temperature": args.temperature,
             "sinkhorn": {"epsilon": args.epsilon, "iterations": args.sinkhorn_iters},
             "prototypes_frozen_epochs": args.freeze_prototypes_epochs,
+            "collapse_check_from_epoch": args.collapse_check_epochs,
             "queue": {"length": args.queue, "start_epoch": args.queue_start_epoch},
             "multi_crop": {"global": [2, args.size, list(big.scale)],
                            "local": [args.small_crops, args.small_size, list(small.scale)]},
