@@ -148,3 +148,21 @@ test('exports: neighbour lists as CSV, the gallery and the UMAP panels as PNG', 
   await page.getByTestId('umap-color').selectOption('category');
   await expect(page).toHaveURL(/color=category/);
 });
+
+test('typing words queries the text tower: its columns fill with items whose titles match', async ({ page }) => {
+  const variants = await open(page);
+  // The title tower, and across the dual encoder its image tower and the fused item embedding.
+  const textVariants = variants.filter((v) => v.startsWith('image-title-'));
+  expect(textVariants.length).toBeGreaterThan(0);
+  await page.getByTestId('text-query').fill('grinning face');
+  await page.getByTestId('text-query').press('Enter');
+  await expect(page.getByTestId('gallery-query')).toContainText('grinning face');
+  await expect(page.getByTestId('query-chip').first()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  for (const v of textVariants) {
+    const column = page.locator(`[data-testid="gallery-column"][data-variant="${v}"]`);
+    await expect(column.getByTestId('neighbour')).toHaveCount(10);
+  }
+  await expect(page.locator(`[data-testid="gallery-column"][data-variant="image-title-text"]`).getByTestId('neighbour').first()).toContainText(/face/i);
+  // Image-only encoders cannot read words: their columns say so instead of waiting.
+  await expect(page.locator(`[data-testid="gallery-column"][data-variant="pixels"]`).getByTestId('unsupported')).toBeVisible();
+});

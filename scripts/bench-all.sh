@@ -6,9 +6,9 @@ bash scripts/ensure-chromium.sh
 npm run assets
 npx vite build --logLevel warn
 npx tsx bench/compute.bench.ts
-npx vite preview --host 127.0.0.1 --port 4173 --strictPort >/dev/null 2>&1 &
+npx vite preview --host 127.0.0.1 --port 4183 --strictPort >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
-for _ in $(seq 50); do curl -sf http://127.0.0.1:4173/ >/dev/null && break; sleep 0.2; done
-npx tsx bench/page.bench.ts
-BENCH_URL=http://127.0.0.1:4173 npx tsx bench/umap.bench.ts
+for _ in $(seq 50); do curl -sf http://127.0.0.1:4183/ >/dev/null && break; sleep 0.2; done
+BENCH_URL=http://127.0.0.1:4183 npx tsx bench/page.bench.ts
+BENCH_URL=http://127.0.0.1:4183 npx tsx bench/umap.bench.ts

@@ -16,6 +16,8 @@ export interface QueryItem {
   size?: number;
   /** Neighbours per variant, filled as each variant finishes. */
   results: Record<string, QueryNeighbours>;
+  /** Variants this kind of query cannot reach (e.g. raw pixels for typed text). */
+  unsupported?: string[];
   status: 'encoding' | 'searching' | 'done' | 'error';
   error?: string;
 }

@@ -93,6 +93,7 @@ export function Gallery({ session }: { session: AnalysisSession }) {
               k={k}
               seed={query ? null : seed}
               query={query?.results[variant]}
+              unsupported={query?.unsupported?.includes(variant) ?? false}
               ready={rows[variant]?.status === 'done'}
               marks={marks}
               focused={i === focus}

@@ -14,11 +14,13 @@ export interface ColumnProps {
   /** Neighbours of the active query in this variant. */
   query?: QueryNeighbours;
   ready: boolean;
+  /** The active query cannot reach this variant (e.g. typed text and a pixel encoder). */
+  unsupported?: boolean;
   marks: boolean;
   focused: boolean;
 }
 
-export function GalleryColumn({ session, variant, k, seed, query, ready, marks, focused }: ColumnProps) {
+export function GalleryColumn({ session, variant, k, seed, query, ready, unsupported, marks, focused }: ColumnProps) {
   const [found, setFound] = useState<QueryNeighbours | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -53,7 +55,8 @@ export function GalleryColumn({ session, variant, k, seed, query, ready, marks, 
         )}
       </h3>
       {error && <p className="error">{error}</p>}
-      {!list && !error && <p className="muted">{ready ? 'searching…' : 'waiting for this variant…'}</p>}
+      {unsupported && <p className="muted" data-testid="unsupported">not reachable by this kind of query</p>}
+      {!list && !error && !unsupported && <p className="muted">{ready ? 'searching…' : 'waiting for this variant…'}</p>}
       <ol className="neighbours">
         {list &&
           Array.from(list.indices.subarray(0, k)).map((row, rank) => (
