@@ -10,7 +10,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
 import { cards, cardPath, expectedVariants } from '../e2e/app.ts';
 import { loadCorpusFromDir, DEMO_CORPUS_DIR } from '../src/data/corpus-node.ts';
 import { loadNodeEncoder } from '../src/encoders/node-session.ts';
-import { encodeAll } from '../src/encoders/encoder.ts';
+import { encodeItems } from '../src/encoders/encoder.ts';
 import { median } from './stats.ts';
 
 const URL_BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:4173';
@@ -65,7 +65,7 @@ async function main() {
     const encoder = await loadNodeEncoder(cardPath(c.id));
     for (let run = 0; run < RUNS; run++) {
       const t = performance.now();
-      await encodeAll(encoder, corpus.images, corpus.n, corpus.imageSize, { batchSize: 64 });
+      await encodeItems(encoder, { images: corpus.images, n: corpus.n, imageSize: corpus.imageSize, columns: corpus.columns }, { batchSize: 64 });
       (nodeRate[c.id] ??= []).push(corpus.n / ((performance.now() - t) / 1000));
     }
     await encoder.dispose();
