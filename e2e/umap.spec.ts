@@ -4,24 +4,13 @@
  * all; clicking a point picks the seed; the colouring has a legend.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { PNG } from 'pngjs';
 import { cards, expectedVariants } from './app.ts';
-import { loadCorpusFromDir, DEMO_CORPUS_DIR } from '../src/data/corpus-node.ts';
-import { subsetCorpus } from '../src/data/subset.ts';
-import { sampleSeeds } from '../src/compute/sampling.ts';
+import { demoItemPng } from './parity.ts';
 
 const SUBSET = 600;
 
-/** Item `row` of the page's subset, as a PNG file. */
-async function itemPng(row: number): Promise<Buffer> {
-  const full = await loadCorpusFromDir(DEMO_CORPUS_DIR);
-  const corpus = subsetCorpus(full, sampleSeeds(full.n, SUBSET, 0));
-  const s = corpus.imageSize;
-  const png = new PNG({ width: s, height: s });
-  for (let i = 0; i < s * s; i++) {
-    png.data.set([...corpus.images.subarray((row * s * s + i) * 3, (row * s * s + i) * 3 + 3), 255], i * 4);
-  }
-  return PNG.sync.write(png);
+function itemPng(row: number): Promise<Buffer> {
+  return demoItemPng(row, SUBSET);
 }
 
 function panel(page: Page, variant: string): Locator {
