@@ -1,7 +1,8 @@
 /**
  * onnxruntime (node, and web's WASM build running in Node) on the fixture images, through the app's
- * preprocessing, equals PyTorch's embeddings stored by training/export_baselines.py (baselines) and
- * training/image_title.py --export (image-title towers); for the text tower, the fixture's titles go
+ * preprocessing, equals PyTorch's embeddings stored by training/export_baselines.py (baselines),
+ * training/common/train_utils.py export_backbone (moco-v2, swav) and training/image_title.py --export
+ * (image-title towers); for the text tower, the fixture's titles go
  * through the app's tokeniser (whose ids must equal the fixture's Python ids) and encodeTexts.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { loadNodeEncoder } from '../../src/encoders/node-session.ts';
 import { loadWebEncoder } from '../../src/encoders/web-session.ts';
 import { FIXTURES_DIR, MODELS_DIR, base64Bytes, maxAbsDiff, modelFixture, readJson, webOptions, type TextModelFixture } from './fixtures.ts';
 
-const MODELS = ['pixels', 'random-cnn', 'image-title-image'];
+const MODELS = ['pixels', 'random-cnn', 'moco-v2', 'swav', 'image-title-image'];
 const TEXT_MODELS = ['image-title-text'];
 const open: Encoder[] = [];
 afterAll(async () => {
@@ -25,7 +26,8 @@ async function check(enc: Encoder, id: string): Promise<void> {
   const fx = modelFixture(id);
   expect(fx.sha256).toBe(enc.card.sha256);
   expect(fx.dim).toBe(enc.card.output.dim);
-  // batch size 3 with 4 images: also exercises the dynamic batch axis (3 and 1)
+  expect(fx.size).toBe((enc.card.input as { size?: number }).size);
+  // batch size 3 with 4+ images: also exercises the dynamic batch axis (3 and 1)
   const x = await encodeAll(enc, base64Bytes(fx.images), fx.count, fx.size, { batchSize: 3 });
   const expected = fx.embedding.flat();
   const scale = Math.max(...expected.map(Math.abs));
