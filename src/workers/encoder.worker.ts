@@ -17,6 +17,8 @@ export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 export interface EncodeJob {
   card: ModelCard;
   modelUrl: string;
+  /** The model itself, for encoders the user imported (then `modelUrl` is only a label). */
+  modelBytes?: Uint8Array;
   /** n × size × size × 3 RGB bytes (ideally backed by a SharedArrayBuffer, so nothing is copied). */
   images: Uint8Array;
   /** The texts a text encoder embeds (one per item; e.g. the titles). */
@@ -46,9 +48,12 @@ async function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<Enco
   const key = `${job.card.sha256}:${backend}`;
   const open = sessions.get(key);
   if (open) return open;
-  const response = await fetch(job.modelUrl);
-  if (!response.ok) throw new InputError(job.card.file, `model file could not be loaded (HTTP ${response.status})`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  let bytes = job.modelBytes;
+  if (!bytes) {
+    const response = await fetch(job.modelUrl);
+    if (!response.ok) throw new InputError(job.card.file, `model file could not be loaded (HTTP ${response.status})`);
+    bytes = new Uint8Array(await response.arrayBuffer());
+  }
   const encoder = await loadWebEncoder(job.card, bytes, backend);
   // One inference at a time per session: a query may arrive while the corpus is encoding.
   const run = encoder.run.bind(encoder);
