@@ -41,3 +41,13 @@ export function sampleSeeds(n: number, count: number | 'all', seed: number): Int
   }
   return pool.slice(0, count).sort();
 }
+
+/** Corpora up to this many items score every item as a seed by default. */
+export const ALL_SEEDS_UP_TO = 20_000;
+/** Larger corpora score a seeded sample of this many seeds by default (app and CLI alike). */
+export const DEFAULT_SEED_SAMPLE = 2_000;
+
+/** The default seed setting for a corpus of n items: every item, or a seeded 2,000-item sample. */
+export function defaultSeeds(n: number): 'all' | number {
+  return n <= ALL_SEEDS_UP_TO ? 'all' : DEFAULT_SEED_SAMPLE;
+}
