@@ -1,9 +1,8 @@
 /** `recall-lens eval`: KNN facet consistency and identity Recall@N for embedding variants. */
-import type { Embeddings, FacetScore, Metric, Whitening } from '../compute/types.ts';
+import type { FacetScore, Metric, Whitening } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
-import type { Metadata } from '../data/metadata.ts';
-import { baseName, embeddingsFormat } from '../data/projector.ts';
 import { nonNegInt, parse, positiveInt, UsageError } from './args.ts';
+import { evalSources } from './eval-inputs.ts';
 import { formatEvalTable } from './format.ts';
 import type { Io } from './main.ts';
 
@@ -54,13 +53,6 @@ export interface VariantReport {
   recall?: Record<string, number>;
 }
 
-interface Source {
-  name: string;
-  file: string;
-  metadataFile?: string;
-  load(): Promise<Embeddings>;
-}
-
 const CMD = 'eval';
 
 export async function runEval(argv: string[], io: Io): Promise<number> {
@@ -79,11 +71,6 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     io.stdout(EVAL_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`${CMD}: missing <embeddings> file (see recall-lens eval --help)`);
-  if (positionals.length > 1) {
-    throw new UsageError(`${CMD}: expected one <embeddings> file, got ${positionals.length} (${positionals.map((p) => JSON.stringify(p)).join(' ')}); use a projector_config.json for several variants`);
-  }
-  const embPath = positionals[0];
   const dim = values.dim === undefined ? undefined : positiveInt(CMD, 'dim', values.dim as string, 0);
   const k = positiveInt(CMD, 'k', values.k as string | undefined, 10);
   const metric = (values.metric ?? 'euclidean') as string;
@@ -94,55 +81,21 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
   const seedsArg = ((values.seeds as string | undefined) ?? 'all').trim();
   const seedCount: number | 'all' = seedsArg === 'all' ? 'all' : positiveInt(CMD, 'seeds', seedsArg, 0);
   const seed = nonNegInt(CMD, 'seed', values.seed as string | undefined, 0);
-  const metadataPath = values.metadata as string | undefined;
 
   // The compute core and loaders are loaded only now: --help and flag errors stay instant.
-  const [{ evaluateVariant }, { sampleSeeds }, { applyWhitening, fitWhitening }, files, { buildMetadata, checkRowCount }] = await Promise.all([
+  const sources = await evalSources({ positionals, metadata: values.metadata as string | undefined, dim });
+  const [{ evaluateVariant }, { sampleSeeds }, { applyWhitening, fitWhitening }, { checkRowCount }] = await Promise.all([
     import('../compute/evaluate.ts'),
     import('../compute/sampling.ts'),
     import('../compute/whitening.ts'),
-    import('../data/files-node.ts'),
     import('../data/metadata.ts'),
   ]);
-  const { loadEmbeddingsFile, loadTableFile, loadProjectorConfig } = files;
-
-  // Sources: one file, or every entry of a projector config.
-  let sources: Source[];
-  if (embeddingsFormat(embPath) === 'config') {
-    const entries = await loadProjectorConfig(embPath);
-    sources = entries.map((e) => ({ name: e.entry.tensorName, file: e.tensorFile, metadataFile: e.metadataFile, load: e.load }));
-    if (!metadataPath) {
-      const missing = sources.find((s) => !s.metadataFile);
-      if (missing) {
-        throw new InputError(embPath, `entry "${missing.name}" has no metadataPath; give one in the config or pass --metadata <file>`);
-      }
-    }
-  } else {
-    if (!metadataPath) throw new UsageError(`${CMD}: --metadata <file> is required for ${embPath} (see recall-lens eval --help)`);
-    sources = [{ name: baseName(embPath), file: embPath, load: () => loadEmbeddingsFile(embPath, { dim }) }];
-  }
-
-  const metaCache = new Map<string, Promise<Metadata>>();
-  const metadataFor = (file: string, viaConfig: boolean): Promise<Metadata> => {
-    let p = metaCache.get(file);
-    if (!p) {
-      p = loadTableFile(file).then(buildMetadata, (e: unknown) => {
-        if (viaConfig && e instanceof InputError && /not found/.test(e.problem)) {
-          throw new InputError(file, `${e.problem} (metadataPath in ${embPath})`, e.where);
-        }
-        throw e;
-      });
-      metaCache.set(file, p);
-    }
-    return p;
-  };
-
   const t0 = performance.now();
   const reports: VariantReport[] = [];
   const progress = io.stderrIsTTY && !values.json;
   for (const src of sources) {
-    const metaFile = metadataPath ?? src.metadataFile!;
-    const meta = await metadataFor(metaFile, !metadataPath);
+    const metaFile = src.metadataFile;
+    const meta = await src.metadata();
     if (meta.facets.length === 0 && !meta.identity) {
       const why = meta.ignored.map((c) => `${c.name}: ${c.reason}`).join('; ');
       throw new InputError(metaFile, `nothing to evaluate: no column has repeated values and there is no "identity" column${why ? ` (${why})` : ''}`);
