@@ -7,6 +7,7 @@ import type { Embeddings, KnnResult, LabelColumn, Whitening } from '../compute/t
 import { encodeLabels, isFacet } from '../compute/labels.ts';
 import { sampleSeeds } from '../compute/sampling.ts';
 import type { Corpus } from '../data/corpus.ts';
+import type { Workspace } from '../data/import/types.ts';
 import { textColumn, type ModelCard } from '../encoders/card.ts';
 import { embeddingSources, type EmbeddingSource } from './embedding-sources.ts';
 import { connect, callback, type Remote } from '../workers/rpc.ts';
@@ -16,7 +17,7 @@ import { CancelledError, ComputePool } from '../workers/pool.ts';
 import { cacheKey, readCached, readValue, writeCached, writeValue } from './embedding-cache.ts';
 import type { VariantMetrics } from '../compute/evaluate.ts';
 import { modelUrl } from './sources.ts';
-import { useStore, variantId, type Settings, type VariantRow, type Whiten } from './store.ts';
+import { resolveSeeds, useStore, variantId, type Settings, type VariantRow, type Whiten } from './store.ts';
 
 /** Columns never treated as facets: they identify items rather than group them. */
 const NOT_FACETS = new Set(['id', 'identity', 'title']);
@@ -35,11 +36,16 @@ export class AnalysisSession {
   private generation = 0;
   private cancelled = false;
 
+  /** ONNX bytes of the encoders the analyst imported, by card id (built-in models are fetched). */
+  private readonly models: Map<string, Uint8Array>;
+
   constructor(
     readonly corpus: Corpus,
     readonly cards: ModelCard[],
+    imported: Pick<Workspace, 'variants' | 'encoders'> = { variants: [], encoders: [] },
   ) {
-    this.sources = embeddingSources(cards);
+    this.sources = embeddingSources(cards, imported.variants);
+    this.models = new Map(imported.encoders.map((e) => [e.card.id, e.model]));
     this.facets = Object.entries(corpus.columns)
       .filter(([name, values]) => !NOT_FACETS.has(name) && isFacet(values))
       .map(([name, values]) => encodeLabels(name, values));
@@ -60,6 +66,7 @@ export class AnalysisSession {
     const store = useStore.getState();
     for (const card of this.cards) store.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
     this.resetRows();
+    for (const s of this.sources) if (s.precomputed) this.ready(s.id, s.precomputed);
     await this.encodeMissing();
   }
 
@@ -114,6 +121,12 @@ export class AnalysisSession {
       this.ready(card.id, cached);
       return;
     }
+    if (card.modality === 'image' && this.corpus.imageSize === 0) {
+      const message = `${card.file}: this corpus has no images to encode (import a manifest with an image column, or a projector sprite)`;
+      setEncoder(card.id, { state: 'error', error: message });
+      this.failRows(card.id, message);
+      return;
+    }
     setEncoder(card.id, { state: 'loading' });
     try {
       // Progress messages may arrive after the result: they only move a model that is still running.
@@ -125,6 +138,7 @@ export class AnalysisSession {
         {
           card,
           modelUrl: modelUrl(card),
+          modelBytes: this.models.get(card.id),
           images: this.corpus.images,
           texts: card.modality === 'text' ? this.corpus.columns[textColumn(card)] : undefined,
           count: this.corpus.n,
@@ -214,7 +228,7 @@ export class AnalysisSession {
   private schedule(encoderId: string, generation: number): void {
     const source = this.sources.find((c) => c.id === encoderId)!;
     const { settings } = useStore.getState();
-    const seeds = sampleSeeds(this.corpus.n, settings.seeds, settings.sampleSeed);
+    const seeds = sampleSeeds(this.corpus.n, resolveSeeds(settings.seeds, this.corpus.n), settings.sampleSeed);
     for (const whiten of this.variants(source, settings)) {
       void this.evaluate(encoderId, whiten, seeds, settings, generation);
     }
@@ -227,7 +241,7 @@ export class AnalysisSession {
     };
     const x = this.embeddings.get(encoderId)!;
     const start = performance.now();
-    const key = `metrics:v1|${this.sourceKey(encoderId)}|${whiten}|k${settings.k}|${settings.metric}|seeds:${settings.seeds}:${settings.sampleSeed}`;
+    const key = `metrics:v1|${this.sourceKey(encoderId)}|${whiten}|k${settings.k}|${settings.metric}|seeds:${resolveSeeds(settings.seeds, this.corpus.n)}:${settings.sampleSeed}`;
     try {
       const cached = await readValue<{ metrics: VariantMetrics; knn: KnnResult }>(key);
       if (cached?.knn?.indices instanceof Int32Array && cached.metrics) {
@@ -264,6 +278,7 @@ export class AnalysisSession {
   private sourceKey(id: string): string {
     const source = this.sources.find((s) => s.id === id)!;
     if (source.fuse) return `fused(${source.fuse.map((p) => this.sourceKey(p)).join(',')})`;
+    if (source.precomputed) return `imported:${this.corpus.hash}:${source.id}`;
     return cacheKey(source.card!.sha256, this.corpus.hash);
   }
 
@@ -291,7 +306,7 @@ export class AnalysisSession {
   /** Embeds query images (size×size RGB) with one image encoder, in the encoder worker. */
   async embedImages(card: ModelCard, rgb: Uint8Array, count: number, size: number): Promise<Embeddings> {
     const { settings } = useStore.getState();
-    const r = await this.encoder.embedQuery({ card, modelUrl: modelUrl(card), images: rgb, count, size, backend: settings.backend });
+    const r = await this.encoder.embedQuery({ card, modelUrl: modelUrl(card), modelBytes: this.models.get(card.id), images: rgb, count, size, backend: settings.backend });
     return r.embeddings;
   }
 
@@ -301,6 +316,7 @@ export class AnalysisSession {
     const r = await this.encoder.embedQuery({
       card,
       modelUrl: modelUrl(card),
+      modelBytes: this.models.get(card.id),
       images: new Uint8Array(0),
       texts,
       count: texts.length,

@@ -3,16 +3,27 @@ import { create } from 'zustand';
 import type { KnnResult, Metric } from '../compute/types.ts';
 import type { VariantMetrics } from '../compute/evaluate.ts';
 import type { BackendChoice } from '../workers/encoder.worker.ts';
+import { defaultSeeds } from '../compute/sampling.ts';
 
 export interface Settings {
   k: number;
   metric: Metric;
-  /** 'all' seeds, or a seeded random sample of this many. */
-  seeds: 'all' | number;
+  /**
+   * 'auto' (the default): `defaultSeeds(corpus.n)`, i.e. every item up to 20k, else a seeded 2,000
+   * sample; 'all' seeds; or a seeded random sample of this many. Resolve with `resolveSeeds`.
+   */
+  seeds: SeedsSetting;
   sampleSeed: number;
   /** Directions kept by the truncated whitening variant. */
   whitenK: number;
   backend: BackendChoice;
+}
+
+export type SeedsSetting = 'auto' | 'all' | number;
+
+/** The seed count a setting means for a corpus of n items ('auto' → `defaultSeeds(n)`). */
+export function resolveSeeds(seeds: SeedsSetting, n: number): 'all' | number {
+  return seeds === 'auto' ? defaultSeeds(n) : seeds;
 }
 
 export type EncodeState = 'queued' | 'loading' | 'encoding' | 'cached' | 'done' | 'cancelled' | 'error';
@@ -67,7 +78,7 @@ export interface AppState {
 export const defaultSettings: Settings = {
   k: 10,
   metric: 'euclidean',
-  seeds: 'all',
+  seeds: 'auto',
   sampleSeed: 0,
   whitenK: 32,
   backend: 'auto',

@@ -1,7 +1,7 @@
 /**
  * The view lives in the URL so a link reproduces it:
  * `?corpus=emoji-styles&k=10&metric=cosine&seeds=1000&wk=32&seed=42&facet=style&color=category&hide=pixels,pixels%2Bw`
- * plus run options `backend=wasm|webgpu|auto` and `subset=N` (a seeded random subset, for quick checks).
+ * (`seeds` = auto | all | N; auto, the default, is left out) plus run options `backend=wasm|webgpu|auto` and `subset=N` (a seeded random subset, for quick checks).
  */
 import type { BackendChoice } from '../workers/encoder.worker.ts';
 import type { Settings } from './store.ts';
@@ -42,7 +42,7 @@ export function readUrlOptions(search: string): UrlOptions {
   const k = int('k');
   if (k) settings.k = k;
   const seeds = p.get('seeds');
-  if (seeds === 'all') settings.seeds = 'all';
+  if (seeds === 'all' || seeds === 'auto') settings.seeds = seeds;
   else if (int('seeds')) settings.seeds = int('seeds')!;
   const metric = p.get('metric');
   if (metric === 'cosine' || metric === 'euclidean') settings.metric = metric;
@@ -69,7 +69,7 @@ export function writeUrlView(v: UrlView): string {
   if (v.subset) p.set('subset', String(v.subset));
   p.set('k', String(v.settings.k));
   p.set('metric', v.settings.metric);
-  p.set('seeds', String(v.settings.seeds));
+  if (v.settings.seeds !== 'auto') p.set('seeds', String(v.settings.seeds));
   p.set('wk', String(v.settings.whitenK));
   if (v.seed !== null) p.set('seed', String(v.seed));
   if (v.facet) p.set('facet', v.facet);

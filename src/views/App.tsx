@@ -54,7 +54,7 @@ export function App({ options }: { options: UrlOptions }) {
         </p>
       )}
       <ErrorList />
-      <Controls onChange={() => sessionRef.current?.recompute()} />
+      <Controls onChange={() => sessionRef.current?.recompute()} items={session?.corpus.n} />
       {session && <QueryDrop session={session} />}
       <EncoderPanel onCancel={() => sessionRef.current?.cancel()} onResume={() => void sessionRef.current?.resume()} />
       {session && (

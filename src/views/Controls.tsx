@@ -1,11 +1,24 @@
 /** K, distance, seeds and the truncated-whitening size. Changing any recomputes the metric rows. */
-import { useStore, type Settings } from '../state/store.ts';
+import { resolveSeeds, useStore, type Settings } from '../state/store.ts';
 
 const K_CHOICES = [1, 5, 10, 20, 50];
-const SEED_CHOICES: Array<Settings['seeds']> = ['all', 500, 1000, 2000];
+const SEED_CHOICES: Array<Settings['seeds']> = ['auto', 'all', 500, 1000, 2000];
 const WHITEN_K = [8, 16, 32, 64, 128];
 
-export function Controls({ onChange }: { onChange: () => void }) {
+/** What "auto" means for a corpus of `items` items: "auto: all 7,076" or "auto: 2,000 of 100,000". */
+export function autoSeedsLabel(items: number | undefined): string {
+  if (items === undefined) return 'auto';
+  const r = resolveSeeds('auto', items);
+  return r === 'all' || r >= items ? `auto: all ${items.toLocaleString('en-US')}` : `auto: ${r.toLocaleString('en-US')} of ${items.toLocaleString('en-US')}`;
+}
+
+function seedLabel(s: Settings['seeds'], items: number | undefined): string {
+  if (s === 'auto') return autoSeedsLabel(items);
+  return s === 'all' ? 'all items' : `random ${s}`;
+}
+
+/** `items`: the corpus size, so the seeds menu can say what "auto" means here. */
+export function Controls({ onChange, items }: { onChange: () => void; items?: number }) {
   const settings = useStore((s) => s.settings);
   const setSettings = useStore((s) => s.setSettings);
   const change = (patch: Partial<Settings>) => {
@@ -36,11 +49,15 @@ export function Controls({ onChange }: { onChange: () => void }) {
         <select
           data-testid="seeds-select"
           value={String(settings.seeds)}
-          onChange={(e) => change({ seeds: e.target.value === 'all' ? 'all' : Number(e.target.value) })}
+          data-resolved={String(items === undefined ? settings.seeds : resolveSeeds(settings.seeds, items))}
+          onChange={(e) => {
+            const v = e.target.value;
+            change({ seeds: v === 'all' || v === 'auto' ? v : Number(v) });
+          }}
         >
           {SEED_CHOICES.map((s) => (
             <option key={s} value={String(s)}>
-              {s === 'all' ? 'all items' : `random ${s}`}
+              {seedLabel(s, items)}
             </option>
           ))}
         </select>
