@@ -52,6 +52,19 @@ export async function writeValue(key: string, value: unknown): Promise<void> {
   }
 }
 
+/** Like writeValue, but a failure (quota, private mode) is thrown: for data that must not be lost silently. */
+export async function putValue(key: string, value: unknown): Promise<void> {
+  await run('readwrite', (s) => s.put(value, key));
+}
+
+export async function deleteValue(key: string): Promise<void> {
+  try {
+    await run('readwrite', (s) => s.delete(key));
+  } catch {
+    // Nothing to delete, or no database: either way it is gone.
+  }
+}
+
 export function cacheKey(modelSha256: string, corpusHash: string): string {
   return `${modelSha256}:${corpusHash}`;
 }

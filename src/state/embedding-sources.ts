@@ -3,6 +3,7 @@
  * (an image card whose `pairs` names a text card): concat(L2(image), L2(text))/√2.
  */
 import type { ModelCard } from '../encoders/card.ts';
+import type { Embeddings } from '../compute/types.ts';
 
 export interface EmbeddingSource {
   id: string;
@@ -12,10 +13,13 @@ export interface EmbeddingSource {
   card?: ModelCard;
   /** The two sources a fused source concatenates. */
   fuse?: [string, string];
+  /** Embeddings the analyst imported (no model computes them). */
+  precomputed?: Embeddings;
 }
 
-export function embeddingSources(cards: ModelCard[]): EmbeddingSource[] {
-  const out: EmbeddingSource[] = cards.map((card) => ({ id: card.id, name: card.name, dim: card.output.dim, card }));
+export function embeddingSources(cards: ModelCard[], imported: { id: string; name: string; embeddings: Embeddings }[] = []): EmbeddingSource[] {
+  const out: EmbeddingSource[] = imported.map((v) => ({ id: v.id, name: v.name, dim: v.embeddings.dim, precomputed: v.embeddings }));
+  out.push(...cards.map((card) => ({ id: card.id, name: card.name, dim: card.output.dim, card })));
   for (const a of cards) {
     const b = a.modality === 'image' && a.pairs ? cards.find((c) => c.id === a.pairs && c.modality === 'text') : undefined;
     if (!b) continue;

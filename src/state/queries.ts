@@ -4,8 +4,9 @@ import { sampleSeeds } from '../compute/sampling.ts';
 import { subsetCorpus } from '../data/subset.ts';
 import { loadDemoCorpus, loadModelCards } from './sources.ts';
 
-export function useDemoCorpus(subset: number | null) {
+export function useDemoCorpus(subset: number | null, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ['corpus', 'demo', subset],
     queryFn: async () => {
       const corpus = await loadDemoCorpus();

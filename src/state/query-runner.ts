@@ -6,30 +6,17 @@
 import type { Embeddings } from '../compute/types.ts';
 import type { ModelCard } from '../encoders/card.ts';
 import { toSquareRgb } from '../encoders/square.ts';
+import { decodeImageBlob } from '../encoders/decode-browser.ts';
 import type { AnalysisSession } from './session.ts';
 import { useQueries } from './query.ts';
 import { useStore } from './store.ts';
 
-/** Largest image decoded, in megapixels (as in the CLI). */
-const MAX_MEGAPIXELS = 50;
 let nextId = 1;
 
+/** Decodes an image file into a size×size RGB tile (white composite, centre crop, box resize). */
 export async function decodeImageFile(file: File, size: number): Promise<Uint8Array> {
   if (file.type && !file.type.startsWith('image/')) throw new Error(`${file.name}: is not an image (${file.type})`);
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
-  } catch {
-    throw new Error(`${file.name}: cannot be decoded as an image (corrupt, truncated, or an unsupported format)`);
-  }
-  const { width, height } = bitmap;
-  if (width * height > MAX_MEGAPIXELS * 1e6) throw new Error(`${file.name}: ${width}×${height} is over the ${MAX_MEGAPIXELS}-megapixel limit`);
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const d = ctx.getImageData(0, 0, width, height).data;
-  return toSquareRgb({ width, height, data: new Uint8Array(d.buffer, d.byteOffset, d.length) }, size);
+  return toSquareRgb(await decodeImageBlob(file, file.name), size);
 }
 
 /** Runs each image file as a query; returns when all are done. */

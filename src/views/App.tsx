@@ -13,10 +13,16 @@ import { Gallery } from './Gallery.tsx';
 import { BadCaseQueue } from './BadCaseQueue.tsx';
 import { QueryDrop } from './QueryDrop.tsx';
 import { UmapPanels } from './umap/UmapPanels.tsx';
+import { ImportPanel } from './ImportPanel.tsx';
+import { restoreWorkspace, useWorkspace } from '../state/workspace.ts';
 
 export function App({ options }: { options: UrlOptions }) {
-  const corpus = useDemoCorpus(options.subset);
+  const { workspace, restored } = useWorkspace();
+  useEffect(() => void restoreWorkspace(), []);
+  const demo = useDemoCorpus(options.subset, restored && !workspace);
   const models = useModelCards();
+  // An imported workspace brings its own embeddings and encoders; with neither, the built-in encoders run on its images.
+  const corpus = workspace ? { data: workspace.corpus, error: null, isLoading: false } : demo;
   const addError = useStore((s) => s.addError);
   const colorBy = useSelection((s) => s.colorBy);
   const setColorBy = useSelection((s) => s.setColorBy);
@@ -26,13 +32,15 @@ export function App({ options }: { options: UrlOptions }) {
   useEffect(() => {
     if (!corpus.data || !models.data) return;
     models.data.errors.forEach(addError);
-    const s = new AnalysisSession(corpus.data, models.data.cards);
+    const own = workspace && (workspace.variants.length > 0 || workspace.encoders.length > 0);
+    const cards = own ? workspace.encoders.map((e) => e.card) : models.data.cards;
+    const s = new AnalysisSession(corpus.data, cards, workspace ?? undefined);
     sessionRef.current = s;
     setSession(s);
     (globalThis as { __recallLens?: unknown }).__recallLens = s;
     void s.start();
     return () => s.dispose();
-  }, [corpus.data, models.data, addError]);
+  }, [corpus.data, models.data, addError, workspace]);
 
   const failure = corpus.error ?? models.error;
   return (
@@ -42,8 +50,8 @@ export function App({ options }: { options: UrlOptions }) {
         <p className="muted" data-testid="corpus-info">
           {corpus.data
             ? `${corpus.data.name}: ${corpus.data.n.toLocaleString()} items · ${session?.facetNames.join(', ') ?? ''}`
-            : corpus.isLoading
-              ? 'loading the demo corpus…'
+            : corpus.isLoading || !restored
+              ? 'loading…'
               : ''}
           {typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated && ' · not cross-origin isolated: WASM runs single-threaded'}
         </p>
@@ -53,6 +61,7 @@ export function App({ options }: { options: UrlOptions }) {
           {failure.message}
         </p>
       )}
+      <ImportPanel />
       <ErrorList />
       <Controls onChange={() => sessionRef.current?.recompute()} items={session?.corpus.n} />
       {session && <QueryDrop session={session} />}

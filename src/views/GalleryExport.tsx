@@ -73,6 +73,7 @@ function drawSheet(session: AnalysisSession, ls: NeighbourList[], seed: number |
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   const tile = (rgb: Uint8Array, size: number, x: number, y: number, border?: string) => {
+    if (size === 0) return; // a corpus imported without images
     const img = ctx.createImageData(size, size);
     for (let i = 0, j = 0; i < size * size * 3; i += 3, j += 4) {
       img.data.set([rgb[i], rgb[i + 1], rgb[i + 2], 255], j);

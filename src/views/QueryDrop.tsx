@@ -17,14 +17,15 @@ export function QueryDrop({ session }: { session: AnalysisSession }) {
     const run = (files: FileList | null | undefined) => {
       if (files && files.length > 0) void runImageQueries(session, Array.from(files));
     };
+    // A drop on the import panel is an import, not a query: it calls preventDefault first.
     const onDragOver = (e: DragEvent) => {
-      if (!e.dataTransfer?.types.includes('Files')) return;
+      if (e.defaultPrevented || !e.dataTransfer?.types.includes('Files')) return;
       e.preventDefault();
       setOver(true);
     };
     const onDragLeave = (e: DragEvent) => e.relatedTarget === null && setOver(false);
     const onDrop = (e: DragEvent) => {
-      if (!e.dataTransfer?.files.length) return;
+      if (e.defaultPrevented || !e.dataTransfer?.files.length) return;
       e.preventDefault();
       setOver(false);
       run(e.dataTransfer.files);

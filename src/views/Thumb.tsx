@@ -5,7 +5,7 @@ export function Thumb({ rgb, size, px = 56, title }: { rgb: Uint8Array; size: nu
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
+    if (!ctx || size === 0) return;
     const img = ctx.createImageData(size, size);
     for (let i = 0, j = 0; i < size * size * 3; i += 3, j += 4) {
       img.data[j] = rgb[i];
@@ -15,6 +15,10 @@ export function Thumb({ rgb, size, px = 56, title }: { rgb: Uint8Array; size: nu
     }
     ctx.putImageData(img, 0, 0);
   }, [rgb, size]);
+  if (size === 0) {
+    // A corpus imported without images or a sprite: a blank tile keeps the layout.
+    return <span className="thumb none" style={{ width: px, height: px }} title={title} />;
+  }
   return <canvas ref={ref} width={size} height={size} style={{ width: px, height: px }} className="thumb" title={title} />;
 }
 

@@ -20,7 +20,7 @@ export class ThumbnailCache {
       this.cache.set(row, hit);
       return hit;
     }
-    if (row < 0 || row >= this.corpus.n) return null;
+    if (row < 0 || row >= this.corpus.n || this.corpus.imageSize === 0) return null;
     const s = this.corpus.imageSize;
     const canvas = document.createElement('canvas');
     canvas.width = s;

@@ -1,0 +1,136 @@
+/**
+ * The analyst's own data: importing dropped or picked files (in the import worker), keeping the
+ * files in IndexedDB so the workspace comes back after a reload or a crash, and going back to the demo.
+ * An import is all or nothing: with any problem, every problem is listed and the current workspace
+ * stays as it was.
+ */
+import { create } from 'zustand';
+import type { ImportReport, Workspace } from '../data/import/types.ts';
+import type { ImportApi, ImportOutcome, ImportSettings, ImportSource } from '../workers/import.worker.ts';
+import { callback, connect } from '../workers/rpc.ts';
+import { deleteValue, putValue, readValue } from './embedding-cache.ts';
+
+const ACTIVE_KEY = 'workspace:active';
+const RECORD_VERSION = 1;
+const GiB = 2 ** 30;
+
+interface StoredWorkspace {
+  version: number;
+  name: string;
+  savedAt: string;
+  files: { path: string; blob: Blob }[];
+}
+
+export type ImportState = 'idle' | 'restoring' | 'reading' | 'done' | 'error';
+
+export interface WorkspaceState {
+  /** The imported workspace in use; null = the built-in demo. */
+  workspace: Workspace | null;
+  /** Resolved once the stored workspace (if any) was restored, so the demo is not loaded for nothing. */
+  restored: boolean;
+  state: ImportState;
+  progress: { done: number; total: number; label: string } | null;
+  /** The last import's problems (nothing was imported). */
+  errors: string[];
+  report: ImportReport | null;
+  /** A non-fatal note, e.g. the files could not be saved for the next visit. */
+  notice: string | null;
+}
+
+export const useWorkspace = create<WorkspaceState>()(() => ({
+  workspace: null,
+  restored: false,
+  state: 'idle',
+  progress: null,
+  errors: [],
+  report: null,
+  notice: null,
+}));
+
+/** Refuse imports larger than about half the device memory (at most 4 GiB), before reading anything. */
+export function importSettings(): ImportSettings {
+  const deviceGiB = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4;
+  return { maxBytes: Math.min(4, deviceGiB / 2) * GiB, imageSize: 64 };
+}
+
+function worker(): { api: ReturnType<typeof connect<ImportApi>>; close(): void } {
+  const w = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' });
+  return { api: connect<ImportApi>(w), close: () => w.terminate() };
+}
+
+async function runImport(sources: ImportSource[]): Promise<ImportOutcome> {
+  const { api, close } = worker();
+  try {
+    const onProgress = callback((done: number, total: number, label: string) => useWorkspace.setState({ progress: { done, total, label } }));
+    return await api.importFiles(sources, importSettings(), onProgress);
+  } catch (e) {
+    return { ok: false, errors: [`import worker failed: ${(e as Error).message}`] };
+  } finally {
+    close();
+  }
+}
+
+/** Imports files; on success they replace the current workspace and are saved for the next visit. */
+export async function importSources(sources: ImportSource[], name: string): Promise<boolean> {
+  if (sources.length === 0) return false;
+  useWorkspace.setState({ state: 'reading', progress: null, errors: [], notice: null });
+  const out = await runImport(sources);
+  if (!out.ok) {
+    useWorkspace.setState({ state: 'error', errors: out.errors, progress: null });
+    return false;
+  }
+  let notice: string | null = null;
+  try {
+    const record: StoredWorkspace = { version: RECORD_VERSION, name, savedAt: new Date().toISOString(), files: sources.map((s) => ({ path: s.path, blob: s.file })) };
+    await putValue(ACTIVE_KEY, record);
+  } catch (e) {
+    notice = `The imported files could not be saved in this browser (${(e as Error)?.message ?? 'storage unavailable'}): they will be gone after a reload.`;
+  }
+  useWorkspace.setState({ workspace: out.workspace, report: out.workspace.report, state: 'done', progress: null, notice });
+  return true;
+}
+
+let restoring: Promise<void> | null = null;
+
+/** On start: brings back the workspace imported in an earlier visit, if any (once per page). */
+export function restoreWorkspace(): Promise<void> {
+  restoring ??= restore();
+  return restoring;
+}
+
+async function restore(): Promise<void> {
+  const record = await readValue<StoredWorkspace>(ACTIVE_KEY);
+  if (!record || record.version !== RECORD_VERSION || !Array.isArray(record.files)) {
+    useWorkspace.setState({ restored: true });
+    return;
+  }
+  useWorkspace.setState({ state: 'restoring' });
+  const out = await runImport(record.files.map((f) => ({ path: f.path, file: f.blob })));
+  if (out.ok) {
+    useWorkspace.setState({ workspace: out.workspace, report: out.workspace.report, state: 'done', restored: true });
+  } else {
+    // The stored files are kept: the analyst can go back to the demo (which forgets them) or re-import.
+    useWorkspace.setState({ state: 'error', errors: [`The saved workspace "${record.name}" could not be restored:`, ...out.errors], restored: true });
+  }
+}
+
+/** Forgets the imported workspace (and its saved files) and shows the demo again. */
+export async function backToDemo(): Promise<void> {
+  await deleteValue(ACTIVE_KEY);
+  useWorkspace.setState({ workspace: null, report: null, state: 'idle', errors: [], notice: null, progress: null });
+}
+
+let checker: ReturnType<typeof worker> | null = null;
+
+/** Dry-run import of base64 files in the real import worker (the browser fuzz test drives this). */
+export async function checkImport(files: { path: string; base64: string }[]): Promise<{ ok: boolean; errors: string[] }> {
+  checker ??= worker();
+  const sources = files.map(({ path, base64 }) => ({ path, file: new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]) }));
+  try {
+    return await checker.api.check(sources, importSettings());
+  } catch (e) {
+    checker.close();
+    checker = null;
+    return { ok: false, errors: [`import worker failed: ${(e as Error).message}`] };
+  }
+}
