@@ -14,6 +14,7 @@ import { connect, callback, type Remote } from '../workers/rpc.ts';
 import type { EncoderApi } from '../workers/encoder.worker.ts';
 import type { ComputeApi } from '../workers/compute.worker.ts';
 import { CancelledError, ComputePool } from '../workers/pool.ts';
+import { toShared } from '../workers/shared-memory.ts';
 import { cacheKey, readCached, readValue, writeCached, writeValue } from './embedding-cache.ts';
 import type { VariantMetrics } from '../compute/evaluate.ts';
 import { modelUrl } from './sources.ts';
@@ -175,7 +176,8 @@ export class AnalysisSession {
   }
 
   private ready(sourceId: string, x: Embeddings): void {
-    this.embeddings.set(sourceId, x);
+    // In shared memory (one copy, once): every pool and UMAP worker reads it without a copy.
+    this.embeddings.set(sourceId, toShared(x));
     this.schedule(sourceId, this.generation);
     void this.fuseReady();
   }
@@ -239,7 +241,6 @@ export class AnalysisSession {
     const update = (patch: Partial<VariantRow>) => {
       if (generation === this.generation) useStore.getState().setRow(variant, patch);
     };
-    const x = this.embeddings.get(encoderId)!;
     const start = performance.now();
     const key = `metrics:v1|${this.sourceKey(encoderId)}|${whiten}|k${settings.k}|${settings.metric}|seeds:${resolveSeeds(settings.seeds, this.corpus.n)}:${settings.sampleSeed}`;
     try {
@@ -248,15 +249,15 @@ export class AnalysisSession {
         update({ status: 'done', progress: 1, ...cached, seconds: (performance.now() - start) / 1000, cached: true });
         return;
       }
-      const whitening = whiten === 'none' ? null : await this.whitening(encoderId);
+      // The variant's vectors, whitened once into shared memory; the KNN searches them as they are.
+      const x = await this.variantEmbeddings(variant);
+      if (generation !== this.generation) return;
       update({ status: 'running' });
       const onProgress = callback((done: number, total: number) => update({ progress: done / total }));
       const { metrics, knn } = await this.pool.run((api) =>
         api.evaluate(
           {
             x,
-            whitening,
-            keep: typeof whiten === 'number' ? whiten : null,
             k: settings.k,
             metric: settings.metric,
             seeds,
@@ -282,15 +283,30 @@ export class AnalysisSession {
     return cacheKey(source.card!.sha256, this.corpus.hash);
   }
 
-  /** The vectors a variant's KNN searched: raw, or whitened (all or the top-k directions). */
+  /**
+   * The vectors a variant's KNN searches: raw (the source's own, shared), or whitened (all or the
+   * top-k directions) — computed once per variant on the pool into shared memory and kept, so the
+   * metrics, the gallery's searches and the UMAP panels all read the same buffer. A computation cut
+   * short by a settings change is started again for whoever asks next.
+   */
   variantEmbeddings(variant: string): Promise<Embeddings> {
     let v = this.variantVectors.get(variant);
     if (!v) {
-      v = this.computeVariant(variant);
-      v.catch(() => this.variantVectors.delete(variant));
-      this.variantVectors.set(variant, v);
+      const p = this.computeVariant(variant);
+      v = p;
+      p.catch(() => {
+        if (this.variantVectors.get(variant) === p) this.variantVectors.delete(variant);
+      });
+      this.variantVectors.set(variant, p);
     }
-    return v;
+    return v.catch((e: unknown) => {
+      // The pool restarted under it (new settings): compute again, unless the session is gone.
+      if (e instanceof CancelledError && !this.cancelled) {
+        if (this.variantVectors.get(variant) === v) this.variantVectors.delete(variant);
+        return this.variantEmbeddings(variant);
+      }
+      throw e;
+    });
   }
 
   private async computeVariant(variant: string): Promise<Embeddings> {

@@ -7,12 +7,11 @@ import { fuseEmbeddings } from '../compute/fuse.ts';
 import type { Embeddings, KnnResult, Metric, Whitening } from '../compute/types.ts';
 import type { LabelColumn } from '../compute/types.ts';
 import { expose, throttled, transfer } from './rpc.ts';
+import { sharedFloat32 } from './shared-memory.ts';
 
 export interface EvaluateJob {
+  /** The variant's vectors as searched: raw, or already whitened (`session.variantEmbeddings`, shared memory). */
   x: Embeddings;
-  /** Whitening to apply before the search, and how many directions to keep (null = all). */
-  whitening: Whitening | null;
-  keep: number | null;
   k: number;
   metric: Metric;
   seeds: Int32Array;
@@ -26,15 +25,28 @@ const api = {
     return transfer(w, [w.mean.buffer, w.eigenvalues.buffer, w.w.buffer]);
   },
 
+  /**
+   * Whitened vectors (all directions, or the top `keep`), written block by block into shared memory
+   * when the page is cross-origin isolated: the result is posted back without a copy, and every
+   * worker reads the same buffer. Only one block (≤ 8 MiB) is ever held twice.
+   */
   whiten(x: Embeddings, w: Whitening, keep: number | null): Embeddings {
-    const y = applyWhitening(x, w, keep ?? undefined);
-    return transfer(y, [y.data.buffer]);
+    const dim = keep ?? w.dim;
+    if (x.dim !== w.dim) throw new Error(`whiten: embeddings have dimension ${x.dim}, the whitening ${w.dim}`);
+    const out = sharedFloat32(x.n * dim);
+    const block = Math.max(1, Math.floor((8 << 20) / (4 * Math.max(x.dim, dim))));
+    for (let r0 = 0; r0 < x.n; r0 += block) {
+      const rows = Math.min(block, x.n - r0);
+      const part = applyWhitening({ n: rows, dim: x.dim, data: x.data.subarray(r0 * x.dim, (r0 + rows) * x.dim) }, w, keep ?? undefined);
+      out.set(part.data, r0 * dim);
+    }
+    const y: Embeddings = { n: x.n, dim, data: out };
+    return transfer(y, [out.buffer]);
   },
 
   /** Metrics of one variant, plus its neighbour lists (k = max(K, 20)) for the gallery and queue. */
   evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void): { metrics: VariantMetrics; knn: KnnResult } {
-    const x = job.whitening ? applyWhitening(job.x, job.whitening, job.keep ?? undefined) : job.x;
-    const result = evaluateVariantWithKnn(x, {
+    const result = evaluateVariantWithKnn(job.x, {
       k: job.k,
       metric: job.metric,
       seeds: job.seeds,
