@@ -3,12 +3,15 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App } from './views/App.tsx';
 import { applyUrlOptions, readUrlOptions, syncUrl } from './state/url-sync.ts';
+import { checkImport } from './state/workspace.ts';
 import './views/styles.css';
 
 const options = readUrlOptions(location.search);
 applyUrlOptions(options);
 syncUrl(options);
 const queryClient = new QueryClient();
+// The browser fuzz test feeds generated files through the real import worker with this (a dry run).
+(globalThis as { __recallLensImport?: unknown }).__recallLensImport = { check: checkImport };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

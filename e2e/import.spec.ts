@@ -1,0 +1,104 @@
+/**
+ * Bringing your own data: a folder (manifest + images + .npy + CSV embeddings) imports through the
+ * folder picker; the join report names the ids that did not join; metrics equal an independent
+ * brute-force reference; nothing leaves the origin; the workspace comes back after a reload; a bad
+ * file is refused by name and nothing changes; and "back to the demo" forgets the workspace.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { expectedVariants, foreignRequests, trackRequests, waitForAllRows } from './app.ts';
+import { DIM, MISSING, N, referenceConsistency, writeFixture } from './import-fixtures.ts';
+
+const IMPORTED = ['good', 'noise', 'extra'].flatMap((v) => [v, `${v}+w`]);
+
+async function importFolder(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('import-folder').setInputFiles(dir);
+}
+
+async function facetValue(page: Page, variant: string, facet: string): Promise<number> {
+  const cell = page.locator(`[data-testid="metrics-row"][data-variant="${variant}"] td[data-facet="${facet}"] .num`);
+  return Number(await cell.textContent());
+}
+
+test('import a folder: join report, exact metrics, same-origin only, restored after reload, back to the demo', async ({ page, baseURL }) => {
+  const fx = writeFixture();
+  const urls = trackRequests(page);
+  await page.goto('/?backend=wasm&subset=200');
+  await waitForAllRows(page, expectedVariants());
+
+  await importFolder(page, fx.dir);
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('corpus-info')).toContainText(`${(N - MISSING).toLocaleString('en-US')} items`);
+  const unmatched = page.locator('[data-testid="import-unmatched"] li');
+  await expect(unmatched).toHaveCount(1);
+  await expect(unmatched.first()).toHaveAttribute('data-count', String(MISSING));
+  await expect(unmatched.first()).toContainText('item-0000');
+
+  await waitForAllRows(page, IMPORTED);
+  // Only the imported variants: the built-in encoders do not run on an analyst's own embeddings.
+  await expect(page.getByTestId('metrics-row')).toHaveCount(IMPORTED.length);
+  const rows = Array.from({ length: N - MISSING }, (_, i) => i + MISSING);
+  const expected = referenceConsistency(fx.good, DIM, rows, fx.style, 10);
+  expect(await facetValue(page, 'good', 'style')).toBeCloseTo(expected, 5);
+  expect(await facetValue(page, 'extra', 'style')).toBeCloseTo(expected, 5);
+  expect(await facetValue(page, 'noise', 'style')).toBeCloseTo(referenceConsistency(fx.noise, DIM, rows, fx.style, 10), 5);
+  expect(foreignRequests(urls, new URL(baseURL!).origin)).toEqual([]);
+
+  // Nothing lost: the imported workspace and its metrics come back after a reload.
+  await page.reload();
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'done');
+  await waitForAllRows(page, IMPORTED);
+  await expect(page.locator('[data-testid="metrics-row"][data-cached="true"]')).toHaveCount(IMPORTED.length);
+  expect(await facetValue(page, 'good', 'style')).toBeCloseTo(expected, 5);
+
+  await page.getByTestId('import-reset').click();
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'idle');
+  await waitForAllRows(page, expectedVariants());
+  await page.reload();
+  await expect(page.getByTestId('corpus-info')).toContainText('emoji-styles');
+  expect(foreignRequests(urls, new URL(baseURL!).origin)).toEqual([]);
+});
+
+test('a truncated .npy is refused by name; nothing is imported and the current data keeps working', async ({ page }) => {
+  const fx = writeFixture();
+  const bad = readFileSync(join(fx.dir, 'good.npy'));
+  writeFileSync(join(fx.dir, 'good.npy'), bad.subarray(0, bad.length - 100));
+  await page.goto('/?backend=wasm&subset=200');
+  const variants = expectedVariants();
+  await waitForAllRows(page, variants);
+  const before = await page.getByTestId('corpus-info').textContent();
+
+  await importFolder(page, fx.dir);
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('import-errors')).toContainText('good.npy');
+  await expect(page.getByTestId('import-errors')).toContainText(/truncated|bytes/);
+  await expect(page.getByTestId('corpus-info')).toHaveText(before!);
+  await expect(page.getByTestId('metrics-row')).toHaveCount(variants.length);
+  await waitForAllRows(page, variants);
+
+  // A reload still shows the demo: the refused import was not saved.
+  await page.reload();
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'idle');
+});
+
+test('files dropped on the import panel go to the importer, not to query by example', async ({ page }) => {
+  const fx = writeFixture();
+  await page.goto('/?backend=wasm&subset=200');
+  await waitForAllRows(page, expectedVariants());
+  const files = ['noise.npy', 'manifest.csv'].map((name) => ({ name, bytes: Array.from(readFileSync(join(fx.dir, name))) }));
+  // The manifest names images that were not dropped: the import is refused, naming one of them.
+  await dropFiles(page, files);
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('import-errors')).toContainText('images/item-0000.png');
+  await expect(page.getByTestId('query-chip')).toHaveCount(0);
+});
+
+async function dropFiles(page: Page, files: { name: string; bytes: number[] }[]): Promise<void> {
+  const dt = await page.evaluateHandle((list) => {
+    const t = new DataTransfer();
+    for (const f of list) t.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    return t;
+  }, files);
+  await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer: dt });
+}
