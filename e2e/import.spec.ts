@@ -44,6 +44,13 @@ test('import a folder: join report, exact metrics, same-origin only, restored af
   expect(await facetValue(page, 'extra', 'style')).toBeCloseTo(expected, 5);
   expect(await facetValue(page, 'noise', 'style')).toBeCloseTo(referenceConsistency(fx.noise, DIM, rows, fx.style, 10), 5);
   expect(foreignRequests(urls, new URL(baseURL!).origin)).toEqual([]);
+  // And the page could not send anything elsewhere if it tried: the CSP blocks it.
+  const violation = await page.evaluate(async () => {
+    const seen = new Promise<string>((resolve) => document.addEventListener('securitypolicyviolation', (e) => resolve(`${e.violatedDirective} ${e.blockedURI}`), { once: true }));
+    const sent = await fetch('https://example.com/collect', { method: 'POST', body: 'x' }).then(() => 'sent', () => 'blocked');
+    return `${sent}: ${await seen}`;
+  });
+  expect(violation).toMatch(/^blocked: connect-src https:\/\/example\.com/);
 
   // Nothing lost: the imported workspace and its metrics come back after a reload.
   await page.reload();
@@ -57,7 +64,8 @@ test('import a folder: join report, exact metrics, same-origin only, restored af
   await waitForAllRows(page, expectedVariants());
   await page.reload();
   await expect(page.getByTestId('corpus-info')).toContainText('emoji-styles');
-  expect(foreignRequests(urls, new URL(baseURL!).origin)).toEqual([]);
+  // (The deliberate, CSP-blocked probe above is the only foreign URL the page ever tried.)
+  expect(foreignRequests(urls, new URL(baseURL!).origin).filter((u) => u !== 'https://example.com/collect')).toEqual([]);
 });
 
 test('a truncated .npy is refused by name; nothing is imported and the current data keeps working', async ({ page }) => {
