@@ -4,12 +4,13 @@
  * brute-force reference; nothing leaves the origin; the workspace comes back after a reload; a bad
  * file is refused by name and nothing changes; and "back to the demo" forgets the workspace.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { expectedVariants, foreignRequests, trackRequests, waitForAllRows } from './app.ts';
+import { browserEmbeddings, expectedVariants, foreignRequests, trackRequests, waitForAllRows } from './app.ts';
 import { DIM, MISSING, N, referenceConsistency, writeFixture } from './import-fixtures.ts';
 
+const MODELS = join(import.meta.dirname, '..', 'public', 'models');
 const IMPORTED = ['good', 'noise', 'extra'].flatMap((v) => [v, `${v}+w`]);
 
 async function importFolder(page: Page, dir: string): Promise<void> {
@@ -110,3 +111,32 @@ async function dropFiles(page: Page, files: { name: string; bytes: number[] }[])
   }, files);
   await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer: dt });
 }
+
+test('an imported ONNX encoder with a short-form card runs on the imported images; a broken model is refused by name', async ({ page }) => {
+  const fx = writeFixture();
+  for (const f of ['good.npy', 'noise.npy', 'extra.csv']) rmSync(join(fx.dir, f));
+  copyFileSync(join(MODELS, 'pixels.onnx'), join(fx.dir, 'tiny.onnx'));
+  writeFileSync(join(fx.dir, 'tiny.json'), JSON.stringify({ input: { size: 64, mean: [0, 0, 0], std: [1, 1, 1] }, output: { dim: 192 } }));
+  writeFileSync(join(fx.dir, 'broken.onnx'), Buffer.from('this is not a model at all'));
+  writeFileSync(join(fx.dir, 'broken.json'), JSON.stringify({ input: { size: 64, mean: [0, 0, 0], std: [1, 1, 1] }, output: { dim: 8 } }));
+  await page.goto('/?backend=wasm&subset=200');
+  await waitForAllRows(page, expectedVariants());
+
+  await importFolder(page, fx.dir);
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('import-errors')).toContainText('broken.onnx');
+
+  rmSync(join(fx.dir, 'broken.onnx'));
+  rmSync(join(fx.dir, 'broken.json'));
+  await importFolder(page, fx.dir);
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-state', 'done');
+  await waitForAllRows(page, ['tiny', 'tiny+w', 'tiny+w32']);
+  await expect(page.locator('[data-testid="encoder-status"][data-encoder="tiny"]')).toHaveAttribute('data-state', 'done');
+  // The model is 8×8 average pooling of the 64×64 tile, channel-major: a solid-colour image gives its colour / 255.
+  const got = await browserEmbeddings(page, 'tiny', 3);
+  const colours = [[220, 30, 40], [20, 200, 40], [20, 30, 210]];
+  got.rows.forEach((row, i) => {
+    const expected = colours[i].flatMap((c) => Array<number>(64).fill(c / 255));
+    row.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+  });
+});
