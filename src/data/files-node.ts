@@ -5,6 +5,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from './errors.ts';
+import { fsError } from './file-errors-node.ts';
+import { readBytesFile, readNpyFile } from './npy-stream-node.ts';
 import { checkTensorShape, embeddingsFormat, parseEmbeddings, parseProjectorConfig, resolveRelative, type ProjectorEntry } from './projector.ts';
 import { decodeUtf8, parseTableBytes, type Table } from './table.ts';
 
@@ -32,29 +34,28 @@ export async function readInputFile(path: string, what = 'file'): Promise<Uint8A
   }
 }
 
-function fsError(e: unknown, path: string, what: string): Error {
-  if (e instanceof InputError) return e;
-  const code = (e as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return new InputError(path, `${what} not found`);
-    case 'EACCES':
-    case 'EPERM':
-      return new InputError(path, `permission denied reading the ${what}`);
-    case 'EISDIR':
-      return new InputError(path, `is a directory, expected a ${what}`);
-    case 'ENOTDIR':
-      return new InputError(path, `a part of the path is not a directory`);
-    default:
-      return new InputError(path, `cannot read the ${what}: ${(e as Error)?.message ?? String(e)}`);
-  }
-}
-
 export async function loadTableFile(path: string): Promise<Table> {
   return parseTableBytes(await readInputFile(path, 'metadata file'), path);
 }
 
+/**
+ * Reads one embeddings file by its extension. `.npy` and `.bytes` are streamed into one float32
+ * array (see npy-stream-node.ts) and refused up front when too large for memory; `.tsv` is read
+ * whole and parsed.
+ */
 export async function loadEmbeddingsFile(path: string, opts: { dim?: number } = {}): Promise<Embeddings> {
+  const fmt = embeddingsFormat(path);
+  if (fmt === 'npy') {
+    const x = await readNpyFile(path);
+    if (opts.dim !== undefined && opts.dim !== x.dim) {
+      throw new InputError(path, `vectors have ${x.dim} dimensions but --dim ${opts.dim} was given`);
+    }
+    return x;
+  }
+  if (fmt === 'bytes') {
+    if (opts.dim === undefined) throw new InputError(path, 'raw float32 .bytes has no shape: give the dimension with --dim D');
+    return readBytesFile(path, opts.dim);
+  }
   return parseEmbeddings(await readInputFile(path, 'embeddings file'), path, opts);
 }
 
@@ -91,16 +92,20 @@ export async function loadProjectorConfig(path: string): Promise<ProjectorVarian
         if (fmt === 'bytes' && dim === undefined) {
           throw new InputError(path, `"${entry.tensorName}": a .bytes tensorPath needs "tensorShape": [rows, dims]`);
         }
-        let bytes: Uint8Array;
+        let x: Embeddings;
         try {
-          bytes = await readInputFile(tensorFile, 'tensor file');
+          x =
+            fmt === 'npy'
+              ? await readNpyFile(tensorFile, { what: 'tensor file' })
+              : fmt === 'bytes'
+                ? await readBytesFile(tensorFile, dim!, { what: 'tensor file' })
+                : parseEmbeddings(await readInputFile(tensorFile, 'tensor file'), tensorFile, { dim });
         } catch (e) {
-          if (e instanceof InputError) {
+          if (e instanceof InputError && /not found|permission denied|is a directory|not a directory|cannot read/.test(e.problem) && e.file === tensorFile && e.where === undefined) {
             throw new InputError(tensorFile, `${e.problem} (tensorPath of "${entry.tensorName}" in ${path})`, e.where);
           }
           throw e;
         }
-        const x = parseEmbeddings(bytes, tensorFile, { dim });
         checkTensorShape(x, entry, tensorFile, path);
         return x;
       },
