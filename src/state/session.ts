@@ -18,6 +18,7 @@ import { toShared } from '../workers/shared-memory.ts';
 import { cacheKey, readCached, readValue, writeCached, writeValue } from './embedding-cache.ts';
 import type { VariantMetrics } from '../compute/evaluate.ts';
 import { modelUrl } from './sources.ts';
+import { restoreSession } from './persist.ts';
 import { resolveSeeds, useStore, variantId, type Settings, type VariantRow, type Whiten } from './store.ts';
 
 /** Columns never treated as facets: they identify items rather than group them. */
@@ -64,6 +65,8 @@ export class AnalysisSession {
 
   /** Encodes every model in turn (cache first), scheduling its metric rows as soon as it is ready. */
   async start(): Promise<void> {
+    await restoreSession(this.corpus.hash); // the analyst's saved view for this corpus, before anything computes
+    if (this.cancelled) return; // disposed meanwhile
     const store = useStore.getState();
     for (const card of this.cards) store.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
     this.resetRows();
