@@ -27,7 +27,7 @@ export function pointsInPolygon(coords: Float32Array, poly: ArrayLike<number>): 
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const x = coords[i * 2], y = coords[i * 2 + 1];
-    if (x < x0 || x > x1 || y < y0 || y > y1) continue;
+    if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue; // NaN: not placed yet, never inside
     if (pointInPolygon(x, y, poly)) out.push(i);
   }
   return Int32Array.from(out);

@@ -3,8 +3,11 @@
  *
  * Route: the exact neighbour graph (reused from the metrics' KNN when it covers every row, else
  * computed here with `knn()`), the fuzzy simplicial set, a PCA start and a fixed number of SGD
- * epochs. Above `maxFit` items it fits a seeded sample and places the other items with
- * `transformPoints`. The returned model places new vectors (e.g. a query) the same way.
+ * epochs. Above `maxFit` items (20 000) it fits a seeded sample (10 000) and places the other items
+ * with `transformPoints` from their exact nearest sample items, in fixed chunks (`PLACE_CHUNK`), so
+ * the app can draw the sample first and the rest as it arrives (`fitLayout` + `placeRows`), with the
+ * same coordinates as `project` gives in one go. The returned model places new vectors (e.g. a
+ * query) the same way.
  */
 import { knn, knnQuery } from '../knn.ts';
 import { sampleSeeds } from '../sampling.ts';
@@ -14,6 +17,12 @@ import { findAB, LayoutOptimizer, pcaInit } from './layout.ts';
 import { transformPoints } from './transform.ts';
 
 export const DEFAULT_SEED = 42;
+/** Above this many items a layout is fitted on a sample... */
+export const MAX_FIT = 20_000;
+/** ...of this many items (seeded); the rest are placed by transform. */
+export const SAMPLE_SIZE = 10_000;
+/** Items placed by transform per call (fixed, so chunked placement is reproducible). */
+export const PLACE_CHUNK = 2_048;
 
 export interface ProjectOptions {
   metric: Metric;
@@ -28,6 +37,8 @@ export interface ProjectOptions {
   knn?: KnnResult | null;
   /** Largest number of items fitted directly; above it a seeded sample is fitted (default 20 000). */
   maxFit?: number;
+  /** Size of that sample (default min(10 000, maxFit)); the other items are placed by transform. */
+  sampleSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -95,11 +106,69 @@ function subset(x: Embeddings, rows: Int32Array): Embeddings {
   return { n: rows.length, dim: x.dim, data };
 }
 
+/** A layout fitted on all items, or on a sample with the other items still to be placed. */
+export interface FittedLayout {
+  /** `coords` holds NaN for the rows in `rest` until they are placed. */
+  projection: Projection;
+  model: UmapModel;
+  /** Rows to place by transform (ascending; empty when every item was fitted). */
+  rest: Int32Array;
+}
+
+/** The seeded sample a layout of n items is fitted on (null: all of them), and the other rows. */
+export function layoutSample(n: number, opts: { maxFit?: number; sampleSize?: number; seed?: number } = {}): { rows: Int32Array | null; rest: Int32Array } {
+  const maxFit = opts.maxFit ?? MAX_FIT;
+  if (n <= maxFit) return { rows: null, rest: new Int32Array(0) };
+  const size = Math.max(3, Math.min(opts.sampleSize ?? Math.min(SAMPLE_SIZE, maxFit), n));
+  const rows = sampleSeeds(n, size, opts.seed ?? DEFAULT_SEED);
+  const inSample = new Uint8Array(n);
+  for (let i = 0; i < rows.length; i++) inSample[rows[i]] = 1;
+  const rest = new Int32Array(n - rows.length);
+  for (let i = 0, r = 0; i < n; i++) if (!inSample[i]) rest[r++] = i;
+  return { rows, rest };
+}
+
+/**
+ * Places `rows` of `x` in a fitted layout by transform from their exact nearest training items;
+ * writes their coordinates into `coords` (n × 2) and returns them (rows.length × 2).
+ */
+export function placeRows(model: UmapModel, x: Embeddings, rows: Int32Array, coords?: Float32Array): Float32Array {
+  const placed = model.transform(subset(x, rows));
+  if (coords) {
+    for (let i = 0; i < rows.length; i++) {
+      coords[rows[i] * 2] = placed[i * 2];
+      coords[rows[i] * 2 + 1] = placed[i * 2 + 1];
+    }
+  }
+  return placed;
+}
+
 /** Projects `x` to 2-D; returns the coordinates and a model for new points. */
 export function project(x: Embeddings, opts: ProjectOptions): { projection: Projection; model: UmapModel } {
+  const report = opts.onProgress ?? (() => {});
+  const TOTAL = 1000;
+  const fitted = fitLayout(x, { ...opts, onProgress: (d) => report(d, TOTAL) });
+  const { projection, model, rest } = fitted;
+  if (rest.length > 0) {
+    const t = performance.now();
+    for (let s = 0; s < rest.length; s += PLACE_CHUNK) {
+      placeRows(model, x, rest.subarray(s, Math.min(rest.length, s + PLACE_CHUNK)), projection.coords);
+      report(800 + Math.round((200 * Math.min(rest.length, s + PLACE_CHUNK)) / rest.length), TOTAL);
+    }
+    projection.timings.rest = (performance.now() - t) / 1000;
+  }
+  report(TOTAL, TOTAL);
+  return { projection, model };
+}
+
+/**
+ * Fits the layout: on every item up to `maxFit`, else on a seeded sample (`layoutSample`), whose
+ * rows get their coordinates; the other rows are NaN until `placeRows` places them. Progress runs
+ * to 1000 when everything was fitted, to 800 when placement is still to come.
+ */
+export function fitLayout(x: Embeddings, opts: ProjectOptions): FittedLayout {
   const seed = opts.seed ?? DEFAULT_SEED;
   const nNeighbors = opts.nNeighbors ?? 15;
-  const maxFit = opts.maxFit ?? 20_000;
   const report = opts.onProgress ?? (() => {});
   const TOTAL = 1000;
   const timings = { knn: 0, graph: 0, init: 0, sgd: 0, rest: 0 };
@@ -120,11 +189,12 @@ export function project(x: Embeddings, opts: ProjectOptions): { projection: Proj
     return {
       projection: { n, coords, fitted: null, reusedKnn: false, epochs: 0, timings },
       model: new UmapModel(x, coords, opts.metric, nNeighbors, seed),
+      rest: new Int32Array(0),
     };
   }
 
-  const sampled = n > maxFit;
-  const rows = sampled ? sampleSeeds(n, maxFit, seed) : null;
+  const { rows, rest } = layoutSample(n, { maxFit: opts.maxFit, sampleSize: opts.sampleSize, seed });
+  const sampled = rows !== null;
   const train = rows ? subset(x, rows) : x;
   const k = Math.min(nNeighbors, train.n - 1);
   const reusedKnn = !sampled && coversAllRows(opts.knn, n, k);
@@ -161,28 +231,11 @@ export function project(x: Embeddings, opts: ProjectOptions): { projection: Proj
   const model = new UmapModel(train, coordsTrain, opts.metric, nNeighbors, seed, ab);
   let coords = coordsTrain;
   if (rows) {
-    coords = new Float32Array(n * 2);
-    const inSample = new Uint8Array(n);
+    coords = new Float32Array(n * 2).fill(NaN);
     for (let i = 0; i < rows.length; i++) {
-      inSample[rows[i]] = 1;
       coords[rows[i] * 2] = coordsTrain[i * 2];
       coords[rows[i] * 2 + 1] = coordsTrain[i * 2 + 1];
     }
-    const rest = new Int32Array(n - rows.length);
-    for (let i = 0, r = 0; i < n; i++) if (!inSample[i]) rest[r++] = i;
-    // In blocks, for progress.
-    const block = 8192;
-    for (let s = 0; s < rest.length; s += block) {
-      const part = rest.subarray(s, Math.min(rest.length, s + block));
-      const placed = model.transform(subset(x, part));
-      for (let i = 0; i < part.length; i++) {
-        coords[part[i] * 2] = placed[i * 2];
-        coords[part[i] * 2 + 1] = placed[i * 2 + 1];
-      }
-      report(800 + Math.round((200 * (s + part.length)) / rest.length), TOTAL);
-    }
-    timings.rest = lap();
   }
-  report(TOTAL, TOTAL);
-  return { projection: { n, coords, fitted: rows, reusedKnn, epochs, timings }, model };
+  return { projection: { n, coords, fitted: rows, reusedKnn, epochs, timings }, model, rest };
 }

@@ -100,7 +100,8 @@ interface PanelProps {
   lassoMode: boolean;
 }
 
-type PanelState = 'computing' | 'ready' | 'error';
+/** 'placing': the sample's layout is drawn, the other items are being placed by transform. */
+type PanelState = 'computing' | 'placing' | 'ready' | 'error';
 
 function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: PanelProps) {
   const row = useStore((s) => s.rows[variant]);
@@ -189,6 +190,8 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
     (async () => {
       const x = await session.variantEmbeddings(variant);
       const knn = useStore.getState().rows[variant]?.knn ?? null;
+      const panel = panelRef.current;
+      let drawn = false; // the sample's layout is on the plot, placed items written into it
       const result = await client.project(
         {
           key,
@@ -197,21 +200,62 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
           knn: coversAllRows(knn, x.n, N_NEIGHBORS) ? knn : null,
           seed: DEFAULT_SEED,
         },
-        (done, total) => {
-          if (current()) setProgress(done / total);
+        {
+          // The fit is 80% of the bar when the rest is placed by transform afterwards (see fitLayout).
+          onProgress: (done, total) => {
+            if (current()) setProgress(done / total);
+          },
+          // Above 20k items: the sample's layout at once, then the other items as they are placed.
+          onLayout: (r) => {
+            if (!current() || !scatterRef.current) return;
+            scatterRef.current.setPoints(r.coords);
+            coordsRef.current = r.coords;
+            drawn = true;
+            setLayoutKey(key);
+            setState('placing');
+            if (panel) {
+              panel.dataset.fitted = String(r.fitted);
+              panel.dataset.placed = '0';
+              panel.dataset.rest = String(r.rest);
+              panel.dataset.fitSeconds = r.seconds.toFixed(2);
+            }
+            setInfo(`UMAP on a ${r.fitted.toLocaleString('en-US')}-point sample; placing ${r.rest.toLocaleString('en-US')} by transform…`);
+          },
+          onPlaced: (chunk, placed, total) => {
+            const coords = coordsRef.current;
+            if (!current() || !scatterRef.current || !coords) return;
+            for (let i = 0; i < chunk.rows.length; i++) {
+              coords[chunk.rows[i] * 2] = chunk.coords[i * 2];
+              coords[chunk.rows[i] * 2 + 1] = chunk.coords[i * 2 + 1];
+            }
+            scatterRef.current.updatePoints(chunk.rows);
+            if (panel) panel.dataset.placed = String(placed);
+            setProgress(0.8 + (0.2 * placed) / total);
+          },
         },
       );
       if (!current() || !scatterRef.current) return; // no plot: WebGL2 is missing, the error stays
-      scatterRef.current.setPoints(result.coords);
-      coordsRef.current = result.coords;
+      if (drawn && coordsRef.current && coordsRef.current.length === result.coords.length) {
+        coordsRef.current.set(result.coords);
+        scatterRef.current.updatePoints(new Int32Array(0));
+      } else {
+        scatterRef.current.setPoints(result.coords);
+        coordsRef.current = result.coords;
+      }
       setLayoutKey(key);
       setProgress(1);
       setState('ready');
       setError(null);
+      if (panel) {
+        panel.dataset.fitted = String(result.fitted);
+        panel.dataset.placed = String(result.rest);
+        panel.dataset.rest = String(result.rest);
+        panel.dataset.seconds = result.totalSeconds.toFixed(2);
+      }
       setInfo(
-        `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` +
-          (result.reusedKnn ? ' · exact KNN reused' : '') +
-          (result.fitted < x.n ? ` · fitted on ${result.fitted.toLocaleString()}` : ''),
+        result.rest > 0
+          ? `UMAP on a ${result.fitted.toLocaleString('en-US')}-point sample; ${result.rest.toLocaleString('en-US')} placed by transform · ${result.totalSeconds.toFixed(1)} s`
+          : `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` + (result.reusedKnn ? ' · exact KNN reused' : ''),
       );
     })().catch((e: Error) => {
       if (!current()) return;

@@ -62,6 +62,9 @@ export class PointLayer {
   private readonly uSize: WebGLUniformLocation;
   private readonly uDim: WebGLUniformLocation;
   private count = 0;
+  /** Rows drawn when not all are (e.g. items still being placed); null: all of them. */
+  private drawn: Uint32Array | null = null;
+  private readonly indexBuf: WebGLBuffer;
   private flags = new Uint8Array(0);
   private dimOthers = false;
 
@@ -82,6 +85,7 @@ export class PointLayer {
     this.posBuf = gl.createBuffer()!;
     this.codeBuf = gl.createBuffer()!;
     this.flagBuf = gl.createBuffer()!;
+    this.indexBuf = gl.createBuffer()!;
     gl.bindVertexArray(this.vao);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
     gl.enableVertexAttribArray(0);
@@ -104,6 +108,7 @@ export class PointLayer {
   setPositions(coords: Float32Array): void {
     const gl = this.gl;
     this.count = coords.length >> 1;
+    this.drawn = null;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
     gl.bufferData(gl.ARRAY_BUFFER, coords, gl.STATIC_DRAW);
     this.setCodes(null);
@@ -111,6 +116,25 @@ export class PointLayer {
     gl.bindBuffer(gl.ARRAY_BUFFER, this.flagBuf);
     gl.bufferData(gl.ARRAY_BUFFER, this.flags, gl.DYNAMIC_DRAW);
     this.dimOthers = false;
+  }
+
+  /** New positions for the same points (e.g. more of them placed); colours and selection stay. */
+  updatePositions(coords: Float32Array): void {
+    if (coords.length >> 1 !== this.count) return this.setPositions(coords);
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, coords);
+  }
+
+  /** Draws only these rows (ascending), or every row (null). */
+  setDrawn(rows: Uint32Array | null): void {
+    this.drawn = rows;
+    if (!rows) return;
+    const gl = this.gl;
+    gl.bindVertexArray(this.vao);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.indexBuf);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, rows, gl.DYNAMIC_DRAW);
+    gl.bindVertexArray(null);
   }
 
   /** Per point palette texel (0 = no label); null: all unlabelled. */
@@ -153,7 +177,8 @@ export class PointLayer {
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, this.palette);
     gl.bindVertexArray(this.vao);
-    gl.drawArrays(gl.POINTS, 0, this.count);
+    if (this.drawn) gl.drawElements(gl.POINTS, this.drawn.length, gl.UNSIGNED_INT, 0);
+    else gl.drawArrays(gl.POINTS, 0, this.count);
     gl.bindVertexArray(null);
   }
 
@@ -162,6 +187,7 @@ export class PointLayer {
     gl.deleteBuffer(this.posBuf);
     gl.deleteBuffer(this.codeBuf);
     gl.deleteBuffer(this.flagBuf);
+    gl.deleteBuffer(this.indexBuf);
     gl.deleteTexture(this.palette);
     gl.deleteVertexArray(this.vao);
     gl.deleteProgram(this.program);

@@ -23,6 +23,11 @@ export interface ProbeMark {
   label: string;
 }
 
+/** Whether row i has coordinates (rows still being placed by transform are NaN). */
+function placed(coords: Float32Array, i: number): boolean {
+  return coords[i * 2] === coords[i * 2] && coords[i * 2 + 1] === coords[i * 2 + 1];
+}
+
 /** Zoomed in far enough that at most this many points are visible: draw their thumbnails. */
 const MAX_THUMBS = 160;
 const HOVER_RADIUS_PX = 8;
@@ -100,6 +105,10 @@ export class Scatter {
 
   // ---- state in ----
 
+  /**
+   * Positions (n × 2, data units). Rows with NaN coordinates are not placed yet: they are not drawn
+   * or picked until `updatePoints` reports them.
+   */
   setPoints(coords: Float32Array): void {
     this.coords = coords;
     this.layer.setPositions(coords);
@@ -107,13 +116,37 @@ export class Scatter {
     this.layer.setSelection(this.selected);
     this.frame.setBounds(coords);
     const n = coords.length >> 1;
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (placed(coords, i)) rows.push(i);
+    this.layer.setDrawn(rows.length === n ? null : Uint32Array.from(rows));
     this.tree = quadtree<number>()
       .x((i) => coords[i * 2])
       .y((i) => coords[i * 2 + 1])
-      .addAll(Array.from(idx));
+      .addAll(rows);
     this.axesDirty = true;
+    this.requestDraw();
+  }
+
+  /**
+   * `rows` of the array given to `setPoints` have been placed since (written in place): they are
+   * drawn and picked from now on. The bounds stay those of the first layout (the view does not jump).
+   */
+  updatePoints(rows: Int32Array): void {
+    const coords = this.coords;
+    if (!coords || !this.tree) return;
+    this.layer.updatePositions(coords);
+    const n = coords.length >> 1;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (placed(coords, i)) count++;
+    if (count === n) this.layer.setDrawn(null);
+    else {
+      const drawn = new Uint32Array(count);
+      for (let i = 0, c = 0; i < n; i++) if (placed(coords, i)) drawn[c++] = i;
+      this.layer.setDrawn(drawn);
+    }
+    const add: number[] = [];
+    for (const r of rows) if (r >= 0 && r < n && placed(coords, r)) add.push(r);
+    this.tree.addAll(add);
     this.requestDraw();
   }
 
@@ -175,7 +208,7 @@ export class Scatter {
 
   /** Screen position (client pixels) of a row, for tests and tooltips; null when not drawn. */
   clientPosition(row: number): { x: number; y: number } | null {
-    if (!this.coords || row < 0 || row * 2 >= this.coords.length) return null;
+    if (!this.coords || row < 0 || row * 2 >= this.coords.length || !placed(this.coords, row)) return null;
     this.frame.toScreen(this.coords[row * 2], this.coords[row * 2 + 1], this.tmp);
     const r = this.overlay.getBoundingClientRect();
     return { x: r.left + this.tmp[0], y: r.top + this.tmp[1] };
@@ -327,7 +360,7 @@ export class Scatter {
 
   private mark(ctx: CanvasRenderingContext2D, row: number, radius: number, fill: string | null, stroke: string, width: number): void {
     const coords = this.coords!;
-    if (row < 0 || row * 2 >= coords.length) return;
+    if (row < 0 || row * 2 >= coords.length || !placed(coords, row)) return;
     this.frame.toScreen(coords[row * 2], coords[row * 2 + 1], this.tmp);
     ctx.beginPath();
     ctx.arc(this.tmp[0], this.tmp[1], radius, 0, Math.PI * 2);
@@ -375,7 +408,7 @@ export class Scatter {
     let count = 0;
     for (let i = 0; i < n; i++) {
       const x = coords[i * 2], y = coords[i * 2 + 1];
-      if (x < x0 || x > x1 || y < y0 || y > y1) continue;
+      if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue; // also skips rows not placed yet (NaN)
       if (count === MAX_THUMBS) return; // too many on screen: dots only
       this.visible[count++] = i;
     }
