@@ -19,6 +19,10 @@ export interface EvaluateJob {
   identity?: LabelColumn;
 }
 
+/** Set by `crashForTest`: the fraction of the next evaluate after which this worker dies. */
+let armedCrash: number | null = null;
+class TestCrash extends Error {}
+
 const api = {
   fitWhitening(x: Embeddings): Whitening {
     const w = fitWhitening(x);
@@ -45,16 +49,40 @@ const api = {
   },
 
   /** Metrics of one variant, plus its neighbour lists (k = max(K, 20)) for the gallery and queue. */
-  evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void): { metrics: VariantMetrics; knn: KnnResult } {
-    const result = evaluateVariantWithKnn(job.x, {
-      k: job.k,
-      metric: job.metric,
-      seeds: job.seeds,
-      facets: job.facets,
-      identity: job.identity,
-      onProgress: onProgress ? throttled(onProgress) : undefined,
-    });
+  evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void): { metrics: VariantMetrics; knn: KnnResult } | Promise<never> {
+    const crashAt = armedCrash;
+    armedCrash = null;
+    const report = onProgress ? throttled(onProgress) : undefined;
+    let result: { metrics: VariantMetrics; knn: KnnResult };
+    try {
+      result = evaluateVariantWithKnn(job.x, {
+        k: job.k,
+        metric: job.metric,
+        seeds: job.seeds,
+        facets: job.facets,
+        identity: job.identity,
+        onProgress:
+          crashAt === null
+            ? report
+            : (done, total) => {
+                if (done >= crashAt * total) throw new TestCrash();
+                report?.(done, total);
+              },
+      });
+    } catch (e) {
+      if (!(e instanceof TestCrash)) throw e;
+      // Die the way a broken worker does: an uncaught error, and this job never answers.
+      setTimeout(() => {
+        throw new Error('compute worker crashed on purpose (crashForTest)');
+      });
+      return new Promise<never>(() => undefined);
+    }
     return transfer(result, [result.knn.indices.buffer, result.knn.distances.buffer]);
+  },
+
+  /** Test hook: the next `evaluate` on this worker dies once it is `at` (0..1) of the way through. */
+  crashForTest(at = 0.5): void {
+    armedCrash = at;
   },
 
   /** Exact neighbours of some corpus rows (each excluded from its own list). */
