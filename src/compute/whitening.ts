@@ -206,25 +206,57 @@ function applyJs(x: Embeddings, wh: Whitening, k: number, out: Float32Array): vo
   }
 }
 
-/**
- * (x − μ)·W[:, :k] as float32, n × k (k defaults to every direction). Accumulated in float64;
- * only the result is rounded to float32.
- */
-export function applyWhitening(x: Embeddings, w: Whitening, k?: number, backend: WhiteningBackend = 'auto'): Embeddings {
-  assertEmbeddings(x, 'applyWhitening');
-  if (x.dim !== w.dim) throw new Error(`applyWhitening: embeddings have dimension ${x.dim}, the whitening ${w.dim}`);
+function keepOf(x: Embeddings, w: Whitening, k: number | undefined, fn: string): number {
+  assertEmbeddings(x, fn);
+  if (x.dim !== w.dim) throw new Error(`${fn}: embeddings have dimension ${x.dim}, the whitening ${w.dim}`);
   const keep = k ?? w.dim;
   if (!Number.isInteger(keep) || keep < 1 || keep > w.dim) {
-    throw new Error(`applyWhitening: k must be an integer in 1…${w.dim}, got ${k}`);
+    throw new Error(`${fn}: k must be an integer in 1…${w.dim}, got ${k}`);
   }
+  return keep;
+}
+
+function applyInto(x: Embeddings, w: Whitening, keep: number, out: Float32Array, backend: WhiteningBackend, fn: string): void {
+  if (x.n === 0) return;
+  let done = false;
+  if (backend !== 'js') {
+    done = applyWasm(x, w, keep, out);
+    if (!done && backend === 'wasm') throw new Error(`${fn}: WebAssembly SIMD is not available`);
+  }
+  if (!done) applyJs(x, w, keep, out);
+}
+
+/**
+ * (x − μ)·W[:, :k] as float32, n × k (k defaults to every direction). Accumulated in float64;
+ * only the result is rounded to float32. Allocates the result (x is left as it is).
+ */
+export function applyWhitening(x: Embeddings, w: Whitening, k?: number, backend: WhiteningBackend = 'auto'): Embeddings {
+  const keep = keepOf(x, w, k, 'applyWhitening');
   const out = new Float32Array(x.n * keep);
-  if (x.n > 0) {
-    let done = false;
-    if (backend !== 'js') {
-      done = applyWasm(x, w, keep, out);
-      if (!done && backend === 'wasm') throw new Error('applyWhitening: WebAssembly SIMD is not available');
-    }
-    if (!done) applyJs(x, w, keep, out);
-  }
+  applyInto(x, w, keep, out, backend, 'applyWhitening');
   return { n: x.n, dim: keep, data: out };
+}
+
+/**
+ * `applyWhitening` written over x's own buffer: no second n × dim array. Returns n × k embeddings
+ * viewing the first n·k floats of `x.data`; x itself no longer holds the raw vectors. Bit-identical
+ * to `applyWhitening` (row i's output is written only after rows ≤ i were read: k ≤ dim).
+ */
+export function applyWhiteningInPlace(x: Embeddings, w: Whitening, k?: number, backend: WhiteningBackend = 'auto'): Embeddings {
+  const keep = keepOf(x, w, k, 'applyWhiteningInPlace');
+  applyInto(x, w, keep, x.data, backend, 'applyWhiteningInPlace');
+  return { n: x.n, dim: keep, data: x.data.subarray(0, x.n * keep) };
+}
+
+/**
+ * The first k columns of each row, compacted in place (row i moves to i·k): turns
+ * `applyWhitening(x, w)` into `applyWhitening(x, w, k)` bit for bit, since each output column is
+ * computed on its own. Returns n × k embeddings viewing the start of `y.data`.
+ */
+export function keepLeadingColumnsInPlace(y: Embeddings, k: number): Embeddings {
+  assertEmbeddings(y, 'keepLeadingColumnsInPlace');
+  if (!Number.isInteger(k) || k < 1 || k > y.dim) throw new Error(`keepLeadingColumnsInPlace: k must be an integer in 1…${y.dim}, got ${k}`);
+  const { n, dim, data } = y;
+  if (k !== dim) for (let i = 1; i < n; i++) data.copyWithin(i * k, i * dim, i * dim + k);
+  return { n, dim: k, data: data.subarray(0, n * k) };
 }
