@@ -21,6 +21,7 @@ const HELP = `Usage: recall-lens <command> [options]
 Commands
   eval    score embedding variants: KNN facet consistency and identity Recall@N
   embed   encode the demo corpus or a folder of images with an ONNX model card
+  export  write a TF Projector bundle, .npy per variant and the whitening parameters
 
 Run recall-lens <command> --help for the options of a command.
 Set RECALL_LENS_DEBUG=1 to print stack traces.
@@ -47,6 +48,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         const { runEmbed } = await import('./embed.ts');
         return await runEmbed(rest, io);
       }
+      case 'export': {
+        const { runExport } = await import('./export.ts');
+        return await runExport(rest, io);
+      }
       case undefined:
       case '-h':
       case '--help':
@@ -58,7 +63,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.stdout(HELP);
         return EXIT_OK;
       default:
-        io.stderr(`recall-lens: unknown command ${JSON.stringify(cmd)} (expected eval or embed; see recall-lens --help)\n`);
+        io.stderr(`recall-lens: unknown command ${JSON.stringify(cmd)} (expected eval, embed or export; see recall-lens --help)\n`);
         return EXIT_USAGE;
     }
   } catch (e) {
