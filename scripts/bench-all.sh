@@ -12,3 +12,4 @@ trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:4183/ >/dev/null && break; sleep 0.2; done
 BENCH_URL=http://127.0.0.1:4183 npx tsx bench/page.bench.ts
 BENCH_URL=http://127.0.0.1:4183 npx tsx bench/umap.bench.ts
+BENCH_URL=http://127.0.0.1:4183 npx tsx bench/page-scale.ts
