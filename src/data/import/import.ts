@@ -1,0 +1,465 @@
+/**
+ * Bring your own data: the files an analyst drops (or names on the command line) → one Workspace.
+ * Pure TypeScript: runs unchanged in Node and in a Web Worker (images are decoded by the injected
+ * `opts.decodeImage`).
+ *
+ * Rules (which file is what: ./classify.ts):
+ * 1. The sizes are summed and checked against `opts.maxBytes` before anything is read.
+ * 2. Every file is read once and parsed; every problem is collected (file + row/byte + problem), and
+ *    when there is any, `ImportFailed` lists them all and nothing is imported.
+ * 3. Items: the manifest's ids and order (several manifests join by id); else the TF Projector
+ *    metadata; else a folder of images (id = path without extension, below the folder all images
+ *    share); else the first file with ids (by path); else the rows of the first file (ids "1".."n").
+ * 4. Files with ids (Parquet, Arrow, CSV/TSV with an id column, images) join by id: an item is kept
+ *    when every one of them has it; the rest are dropped and reported per file (count + 5 examples).
+ *    Files without ids (`.npy`, headerless vectors) must have one row per item of the base (before
+ *    the join); projector tensors one row per row of the bundle's metadata.
+ * 5. Variants: one per embeddings file, or per vector column of a table ("stem:column"); ids are
+ *    the file stem (unique: "-2", "-3" … on a clash).
+ * 6. Thumbnails: the manifest's image column, else the projector sprite's tiles, else the image files,
+ *    each squared to `imageSize` with toSquareRgb (white composite, centre crop, box resize).
+ * 7. Encoders: `<x>.onnx` with `<x>.card.json` or a short-form `<x>.json`; the ONNX graph is
+ *    inspected (src/encoders/onnx-inspect.ts) and must match the card before anything is encoded.
+ * 8. corpus.hash = sha256 over the sorted (path, sha256 of bytes) of every file read.
+ */
+import type { Embeddings } from '../../compute/types.ts';
+import { toSquareRgb } from '../../encoders/square.ts';
+import type { Corpus } from '../corpus.ts';
+import { InputError } from '../errors.ts';
+import { manifestFromJson, manifestFromTable, parseManifest, type Manifest } from '../manifest.ts';
+import { parseNpy } from '../npy.ts';
+import { decodeUtf8, delimiterFor, parseTable } from '../table.ts';
+import { defaultAllocate, firstLineNumeric, parseHeaderlessVectors, vectorsFromTable, vectorsTableShape, type Allocate, type IdVectors } from '../vectors-table.ts';
+import { classifyName, type FileKind } from './classify.ts';
+import { digestHex, workspaceHash } from './hash.ts';
+import { isIdentity, joinById } from './join.ts';
+import { checkIds, clip, dirName, fileName, joinPath, Problems, stripExt } from './problems.ts';
+import { ImportFailed, type ImportedEncoder, type ImportedVariant, type ImportFile, type ImportOptions, type ImportReport, type Workspace } from './types.ts';
+import { readParquetVectors } from '../parquet.ts';
+import { readArrowVectors } from '../arrow.ts';
+import { readProjectorBundle, type ProjectorBundle } from './projector-bundle.ts';
+import { importEncoders } from './encoders.ts';
+import type { Block, Part } from './blocks.ts';
+
+export const DEFAULT_IMAGE_SIZE = 64;
+
+export async function importFiles(files: ImportFile[], opts: ImportOptions): Promise<Workspace> {
+  const imageSize = opts.imageSize ?? DEFAULT_IMAGE_SIZE;
+  const allocate: Allocate = opts.allocate ?? defaultAllocate;
+  const problems = new Problems();
+  const warnings: string[] = [];
+  const reportFiles: ImportReport['files'] = [];
+  const progress = opts.onProgress ?? (() => {});
+
+  // 1. What each file is; the size limit before reading anything.
+  const byPath = new Map<string, ImportFile>();
+  const kinds = new Map<string, FileKind>();
+  for (const f of files) {
+    const path = f.path.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (byPath.has(path)) {
+      problems.add(new InputError(path, 'given twice'), path);
+      continue;
+    }
+    const kind = classifyName(path);
+    if (kind === 'skip') continue;
+    byPath.set(path, f);
+    kinds.set(path, kind);
+  }
+  // Path order: the same files give the same workspace whatever order they came in.
+  const sortedKinds = [...kinds.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  kinds.clear();
+  for (const [p, k] of sortedKinds) kinds.set(p, k);
+  const total = [...byPath.values()].reduce((s, f) => s + (Number.isFinite(f.size) && f.size > 0 ? f.size : 0), 0);
+  if (opts.maxBytes !== undefined && total > opts.maxBytes) {
+    const biggest = [...byPath.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, 3);
+    throw new ImportFailed([
+      new InputError(
+        biggest.length === 1 ? biggest[0][0] : `${byPath.size} files`,
+        `${fmtBytes(total)} in all, more than the ${fmtBytes(opts.maxBytes)} limit for one import (largest: ${biggest.map(([p, f]) => `${p} ${fmtBytes(f.size)}`).join(', ')}); nothing was read`,
+      ),
+    ]);
+  }
+  if (byPath.size === 0) throw new ImportFailed([new InputError('(import)', 'no files to import')]);
+
+  // Each file is read at most once; its digest feeds corpus.hash.
+  const digests: { path: string; digest: string }[] = [];
+  const cache = new Map<string, Promise<Uint8Array>>();
+  let done = 0;
+  const steps = byPath.size;
+  const read = (path: string): Promise<Uint8Array> => {
+    let p = cache.get(path);
+    if (!p) {
+      const f = byPath.get(path);
+      if (!f) return Promise.reject(new InputError(path, 'file not found among the imported files'));
+      p = f.read().then(async (b) => {
+        if (!(b instanceof Uint8Array)) throw new InputError(path, 'could not be read');
+        if (opts.maxBytes !== undefined && b.length > f.size && b.length > opts.maxBytes) {
+          throw new InputError(path, `is ${fmtBytes(b.length)}, more than the ${fmtBytes(opts.maxBytes)} limit`);
+        }
+        digests.push({ path, digest: await digestHex(b) });
+        progress(++done, steps, fileName(path));
+        return b;
+      });
+      cache.set(path, p);
+    }
+    return p;
+  };
+
+  // 2. Projector bundles first: they claim their tensors, metadata and sprite.
+  const claimed = new Set<string>();
+  const bundles: ProjectorBundle[] = [];
+  for (const [path, kind] of kinds) {
+    if (kind !== 'projector-config') continue;
+    claimed.add(path);
+    const b = await problems.run(path, () => readProjectorBundle(path, read, { claimed, byPath, imageSize, allocate, decodeImage: opts.decodeImage, problems }));
+    if (b) {
+      bundles.push(b);
+      for (const c of b.claimed) claimed.add(c);
+      reportFiles.push({ path, kind: 'projector config', rows: b.n });
+    }
+  }
+
+  // 3. Encoders (ONNX + cards): checked now, encoded later by the app/CLI.
+  const encoderPaths = [...kinds.entries()].filter(([p, k]) => !claimed.has(p) && (k === 'onnx' || k === 'card' || (k === 'json' && kinds.get(`${stripExt(p)}.onnx`) === 'onnx'))).map(([p]) => p);
+  for (const p of encoderPaths) claimed.add(p);
+  const encoders: ImportedEncoder[] = await importEncoders(encoderPaths, read, problems, reportFiles);
+
+  // 4. Everything else.
+  const blocks: Block[] = [];
+  const loose: Part[] = [];
+  const imagePaths: string[] = [];
+  for (const [path, kind] of kinds) {
+    if (claimed.has(path)) continue;
+    switch (kind) {
+      case 'image':
+        imagePaths.push(path);
+        break;
+      case 'unknown':
+        warnings.push(`${path}: not a format Recall Lens imports; ignored`);
+        reportFiles.push({ path, kind: 'ignored' });
+        break;
+      case 'bytes':
+        problems.add(new InputError(path, 'raw float32 .bytes has no shape: name it in a projector_config.json with "tensorShape": [rows, dims]'), path);
+        break;
+      default:
+        await problems.run(path, async () => {
+          const bytes = await read(path);
+          const got = parseData(path, kind, bytes, allocate);
+          const r = got instanceof Promise ? await got : got;
+          if ('x' in r) {
+            loose.push(r);
+            reportFiles.push({ path, kind: 'embeddings (no ids)', rows: r.x.n, dim: r.x.dim });
+          } else {
+            blocks.push(r);
+            const dims = r.variants.map((v) => v.x.dim);
+            reportFiles.push({ path, kind: r.kind, rows: r.n, ...(dims.length ? { dim: dims[0] } : {}) });
+          }
+        });
+    }
+  }
+
+  for (const b of bundles) {
+    blocks.push(...b.blocks);
+    loose.push(...b.loose);
+  }
+  const manifests = blocks.filter((b) => b.isManifest);
+  const referenced = new Set<string>();
+  for (const b of blocks) for (const p of b.images?.paths ?? []) if (p) referenced.add(p);
+  const freeImages = imagePaths.filter((p) => !referenced.has(p));
+  if (manifests.length > 0 || blocks.some((b) => b.thumbs)) {
+    if (freeImages.length > 0) warnings.push(`${freeImages.length} image file${freeImages.length === 1 ? '' : 's'} not referenced by the manifest ignored (e.g. ${freeImages.slice(0, 3).join(', ')})`);
+  } else if (freeImages.length > 0) {
+    blocks.push(imageFolderBlock(freeImages));
+    reportFiles.push({ path: commonDir(freeImages) || '.', kind: 'image folder', rows: freeImages.length });
+  }
+
+  // 5. The base, the join, the loose rows.
+  for (const b of blocks) if (b.ids) checkIds(b.ids, b.file, b.where, problems);
+  const base = pickBase(blocks, loose);
+  if (!base) {
+    if (problems.empty && encoders.length === 0) problems.add(new InputError('(import)', 'nothing to import: no manifest, images, embeddings or projector bundle among the files'), '(import)');
+    if (!problems.empty) throw new ImportFailed(problems.list);
+  }
+  let workspace: Workspace | undefined;
+  if (base) {
+    if (!base.ids) {
+      base.ids = Array.from({ length: base.n }, (_, i) => String(i + 1));
+      warnings.push(`${base.file}: no ids; items are numbered 1..${base.n} by row`);
+    }
+    // Rows without ids must match the base row for row; the others are left out (and reported).
+    const rowsMismatch = (file: string, n: number) => {
+      if (n === base.n) return false;
+      problems.add(new InputError(file, `has ${n} rows but ${base.file} has ${base.n} items; a file without ids must have one row per item, in the same order`), file);
+      return true;
+    };
+    for (let i = loose.length - 1; i >= 0; i--) if (rowsMismatch(loose[i].file, loose[i].x.n)) loose.splice(i, 1);
+    for (let i = blocks.length - 1; i >= 0; i--) if (blocks[i] !== base && !blocks[i].ids && rowsMismatch(blocks[i].file, blocks[i].n)) blocks.splice(i, 1);
+
+    const keyed = [base, ...blocks.filter((b) => b !== base && b.ids)];
+    const joined = joinById(keyed.map((b) => ({ file: b.file, ids: b.ids! })));
+    const rowsOf = new Map<Block, Int32Array>(keyed.map((b, i) => [b, joined.rows[i]]));
+    for (const b of blocks) if (!rowsOf.has(b)) rowsOf.set(b, joined.rows[0]);
+    const n = joined.ids.length;
+    if (n === 0) {
+      if (!problems.empty) throw new ImportFailed(problems.list);
+      const ex = joined.unmatched.map((u) => `${u.file}: ${u.examples.slice(0, 3).map((e) => JSON.stringify(clip(e, 30))).join(', ')}`).join('; ');
+      throw new ImportFailed([new InputError(base.file, `no id is in every file, so no item is left after the join (${ex})`)]);
+    }
+
+    // Columns.
+    const columns: Record<string, string[]> = { id: joined.ids };
+    const idLike = new Set(['id']);
+    for (const b of [base, ...blocks.filter((x) => x !== base)]) {
+      const rows = rowsOf.get(b)!;
+      for (const name of b.names) {
+        if (idLike.has(name.toLowerCase()) || name in columns) continue;
+        const col = b.columns[name];
+        columns[name] = Array.from(rows, (r) => col[r]);
+      }
+    }
+
+    // Variants.
+    const variants: ImportedVariant[] = [];
+    const used = new Set<string>();
+    const uniqueId = (stem: string) => {
+      let id = stem;
+      for (let k = 2; used.has(id); k++) id = `${stem}-${k}`;
+      used.add(id);
+      return id;
+    };
+    const addVariant = (p: Part, rows: Int32Array) => {
+      const x = pickRows(p.x, rows, allocate);
+      variants.push({ id: uniqueId(p.stem), name: p.name, file: p.file, embeddings: x });
+    };
+    for (const b of blocks) for (const p of b.variants) addVariant(p, rowsOf.get(b)!);
+    for (const p of loose) addVariant(p, joined.rows[0]);
+
+    // Thumbnails.
+    let images = new Uint8Array(0);
+    let size = 0;
+    const withImages = [base, ...blocks.filter((b) => b !== base)].find((b) => b.images && !b.isImageFolder) ?? blocks.find((b) => b.thumbs) ?? blocks.find((b) => b.isImageFolder);
+    if (withImages) {
+      size = imageSize;
+      const rows = rowsOf.get(withImages)!;
+      const tile = size * size * 3;
+      images = new Uint8Array(n * tile);
+      if (withImages.thumbs) {
+        for (let k = 0; k < n; k++) images.set(withImages.thumbs.subarray(rows[k] * tile, (rows[k] + 1) * tile), k * tile);
+      } else {
+        await decodeAll(withImages, rows, images, size, byPath, read, opts, problems);
+      }
+    }
+    if (!problems.empty) throw new ImportFailed(problems.list);
+
+    const hash = await workspaceHash(digests);
+    const corpus: Corpus = { name: corpusName(base), hash, n, imageSize: size, images, columns };
+    workspace = {
+      corpus,
+      variants,
+      encoders,
+      report: { files: reportFiles, unmatched: joined.unmatched, items: n, warnings },
+    };
+  } else {
+    const hash = await workspaceHash(digests);
+    workspace = {
+      corpus: { name: 'import', hash, n: 0, imageSize: 0, images: new Uint8Array(0), columns: { id: [] } },
+      variants: [],
+      encoders,
+      report: { files: reportFiles, unmatched: [], items: 0, warnings },
+    };
+  }
+  if (!problems.empty) throw new ImportFailed(problems.list);
+  return workspace;
+}
+
+/** Parses a data file into a block (rows with or without ids) or a loose variant (rows without ids). */
+function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Allocate): Block | Part | Promise<Block | Part> {
+  const stem = stripExt(fileName(path));
+  switch (kind) {
+    case 'npy': {
+      const x = copyInto(parseNpy(bytes, path), allocate);
+      return { stem, name: stem, file: path, x };
+    }
+    case 'parquet':
+      return readParquetVectors(bytes, path, allocate).then((v) => vectorsBlock(v, 'embeddings (Parquet)'));
+    case 'arrow':
+      return vectorsBlock(readArrowVectors(bytes, path, allocate), 'embeddings (Arrow IPC)');
+    case 'json': {
+      const text = decodeUtf8(bytes, path);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw new InputError(path, `not valid JSON: ${(e as Error).message}`);
+      }
+      if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'input' in json && 'output' in json) {
+        throw new InputError(path, `looks like a model card, but there is no ${stripExt(fileName(path))}.onnx next to it`);
+      }
+      return manifestBlock(manifestFromJson(json, path));
+    }
+    case 'table': {
+      const text = decodeUtf8(bytes, path);
+      const delim = delimiterFor(path);
+      if (firstLineNumeric(text, delim)) {
+        return { stem, name: stem, file: path, x: parseHeaderlessVectors(text, delim, path, allocate) };
+      }
+      const t = parseTable(text, path, delim);
+      const shape = vectorsTableShape(t);
+      if (shape) return vectorsBlock(vectorsFromTable(t, shape, path, allocate), 'embeddings (CSV/TSV)');
+      return manifestBlock(manifestFromTable(t, path));
+    }
+    default:
+      return manifestBlock(parseManifest(bytes, path));
+  }
+}
+
+export function manifestBlock(m: Manifest): Block {
+  const b: Block = {
+    file: m.file,
+    kind: 'manifest',
+    n: m.n,
+    ids: m.idColumn ? m.columns[m.idColumn].map((s) => s.trim()) : undefined,
+    where: m.where,
+    names: m.names.filter((s) => s !== m.idColumn),
+    columns: m.columns,
+    variants: [],
+    isManifest: true,
+  };
+  if (m.imageColumn) {
+    const dir = dirName(m.file);
+    b.images = { column: m.imageColumn, paths: m.columns[m.imageColumn].map((s) => (s.trim() ? joinPath(dir, s.trim()) : '')) };
+  }
+  return b;
+}
+
+function vectorsBlock(v: IdVectors, kind: string): Block {
+  const stem = stripExt(fileName(v.file));
+  const multi = v.variants.length > 1;
+  return {
+    file: v.file,
+    kind,
+    n: v.ids.length,
+    ids: v.ids,
+    where: v.where,
+    names: [],
+    columns: {},
+    variants: v.variants.map((c) => {
+      const s = multi && c.column ? `${stem}:${c.column}` : stem;
+      return { stem: s, name: s, file: v.file, x: c.x };
+    }),
+  };
+}
+
+function imageFolderBlock(paths: string[]): Block {
+  const sorted = [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const dir = commonDir(sorted);
+  const ids = sorted.map((p) => stripExt(p.slice(dir.length)));
+  return {
+    file: dir || '(images)',
+    kind: 'image folder',
+    n: sorted.length,
+    ids,
+    where: (i) => sorted[i],
+    names: [],
+    columns: {},
+    images: { column: '(file)', paths: sorted },
+    variants: [],
+    isImageFolder: true,
+  };
+}
+
+function pickBase(blocks: Block[], loose: Part[]): Block | undefined {
+  const byFile = (a: Block, b: Block) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  const manifests = blocks.filter((b) => b.isManifest).sort(byFile);
+  if (manifests.length) return manifests.find((b) => b.ids) ?? manifests[0];
+  const meta = blocks.find((b) => b.kind === 'projector metadata');
+  if (meta) return meta;
+  const folder = blocks.find((b) => b.isImageFolder);
+  if (folder) return folder;
+  const keyed = blocks.filter((b) => b.ids).sort(byFile);
+  if (keyed.length) return keyed[0];
+  if (blocks.length) return blocks[0];
+  if (loose.length) {
+    // Rows of the first id-less file are the items.
+    const first = [...loose].sort((a, b) => (a.file < b.file ? -1 : 1))[0];
+    const b: Block = { file: first.file, kind: 'rows', n: first.x.n, where: (i) => `row ${i + 1}`, names: [], columns: {}, variants: [] };
+    blocks.push(b);
+    return b;
+  }
+  return undefined;
+}
+
+async function decodeAll(
+  b: Block,
+  rows: Int32Array,
+  out: Uint8Array,
+  size: number,
+  byPath: Map<string, ImportFile>,
+  read: (p: string) => Promise<Uint8Array>,
+  opts: ImportOptions,
+  problems: Problems,
+): Promise<void> {
+  const paths = b.images!.paths;
+  const tile = size * size * 3;
+  let missing = 0;
+  const jobs: { k: number; path: string }[] = [];
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    const p = paths[r];
+    if (!p) {
+      if (missing++ < 5) problems.add(new InputError(b.file, `no image path in column "${b.images!.column}"`, b.where(r)), b.file);
+    } else if (!byPath.has(p)) {
+      if (missing++ < 5) problems.add(new InputError(b.file, `image ${JSON.stringify(p)} (column "${b.images!.column}") is not among the imported files`, b.where(r)), b.file);
+    } else jobs.push({ k, path: p });
+  }
+  if (missing > 5) problems.add(new InputError(b.file, `${missing} images missing in all (5 listed)`), b.file);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const { k, path } = jobs[next++];
+      await problems.run(path, async () => {
+        const img = await opts.decodeImage(await read(path), path);
+        if (!img || !(img.width > 0) || !(img.height > 0) || img.data.length < img.width * img.height * 4) {
+          throw new InputError(path, 'the image decoded to nothing (0 pixels)');
+        }
+        out.set(toSquareRgb(img, size), k * tile);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, worker));
+}
+
+/** The kept rows of x, in order (x itself when nothing moves). */
+function pickRows(x: Embeddings, rows: Int32Array, allocate: Allocate): Embeddings {
+  if (isIdentity(rows, x.n)) return x;
+  const { dim } = x;
+  const data = allocate(rows.length * dim);
+  for (let k = 0; k < rows.length; k++) data.set(x.data.subarray(rows[k] * dim, (rows[k] + 1) * dim), k * dim);
+  return { n: rows.length, dim, data };
+}
+
+function copyInto(x: Embeddings, allocate: Allocate): Embeddings {
+  if (allocate === defaultAllocate) return x;
+  const data = allocate(x.data.length);
+  data.set(x.data);
+  return { n: x.n, dim: x.dim, data };
+}
+
+function commonDir(paths: string[]): string {
+  if (paths.length === 0) return '';
+  let dir = dirName(paths[0]);
+  for (const p of paths) while (dir && !p.startsWith(dir)) dir = dirName(dir.slice(0, -1));
+  return dir;
+}
+
+function corpusName(base: Block): string {
+  const top = base.file.split('/')[0];
+  return base.file.includes('/') ? top : stripExt(fileName(base.file)) || 'import';
+}
+
+export function fmtBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}

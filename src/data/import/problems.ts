@@ -1,0 +1,88 @@
+/**
+ * Collects every problem an import finds (it goes on after one file fails, so the analyst sees all
+ * of them at once). Anything that is not an InputError — a TypeError, a RangeError from a too-large
+ * allocation, a library's own Error — is turned into one naming the file, so nothing escapes raw.
+ */
+import { InputError, isInputError } from '../errors.ts';
+
+export class Problems {
+  readonly list: InputError[] = [];
+
+  add(e: unknown, file: string): void {
+    this.list.push(asInputError(e, file));
+  }
+
+  /** Runs `fn`; a throw is recorded against `file` and `undefined` returned. */
+  async run<T>(file: string, fn: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.add(e, file);
+      return undefined;
+    }
+  }
+
+  get empty(): boolean {
+    return this.list.length === 0;
+  }
+}
+
+export function asInputError(e: unknown, file: string): InputError {
+  if (isInputError(e)) return e;
+  if (e instanceof RangeError && /allocat|Array buffer|Invalid typed array length|memory/i.test(e.message)) {
+    return new InputError(file, `too large to hold in memory (${e.message})`);
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return new InputError(file, `cannot be read: ${msg.replace(/\s+/g, ' ').slice(0, 300)}`);
+}
+
+/** Checks ids: none empty, none repeated (both rows named). `where(i)` names row i for messages. */
+export function checkIds(ids: readonly string[], file: string, where: (i: number) => string, problems: Problems, limit = 5): boolean {
+  const seen = new Map<string, number>();
+  let bad = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id.trim() === '') {
+      if (bad++ < limit) problems.add(new InputError(file, 'empty id (every item needs one)', where(i)), file);
+      continue;
+    }
+    const prev = seen.get(id);
+    if (prev !== undefined) {
+      if (bad++ < limit) problems.add(new InputError(file, `duplicate id ${JSON.stringify(clip(id))} (also at ${where(prev)})`, where(i)), file);
+    } else seen.set(id, i);
+  }
+  if (bad > limit) problems.add(new InputError(file, `${bad} bad ids in all (${limit} listed above)`), file);
+  return bad === 0;
+}
+
+export function clip(s: string, n = 60): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** `a/b/c.ext` → `a/b/c`; `a/b/c.card.json` → `a/b/c` with `exts` lists of compound extensions. */
+export function stripExt(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return dot > slash + 1 ? path.slice(0, dot) : path;
+}
+
+export function fileName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function dirName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(0, slash + 1) : '';
+}
+
+/** `dir/` + `rel` with `.`/`..` resolved; stays relative, `/`-separated. */
+export function joinPath(dir: string, rel: string): string {
+  const parts = (dir + rel.replace(/\\/g, '/')).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(p);
+  }
+  return out.join('/');
+}
