@@ -26,6 +26,18 @@ export interface WebEncoderOptions {
   numThreads?: number;
 }
 
+/** The parts of a WebGPU `GPUDevice` the encoder worker uses (no @webgpu/types dependency). */
+export interface GpuDeviceLike {
+  /** Resolves when the device is lost (driver reset, `destroy()`, …). */
+  lost: Promise<{ reason?: string; message?: string }>;
+  destroy(): void;
+}
+
+/** An encoder on onnxruntime-web; on WebGPU it carries the device its runs use. */
+export interface WebEncoder extends Encoder {
+  device?: GpuDeviceLike;
+}
+
 let configured = false;
 
 /**
@@ -61,7 +73,7 @@ export async function loadWebEncoder(
   model: Uint8Array,
   backend: 'webgpu' | 'wasm',
   opts: WebEncoderOptions = {},
-): Promise<Encoder> {
+): Promise<WebEncoder> {
   configure(opts);
   const file = card.file;
   if (model.length === 0) throw new InputError(file, 'the ONNX model file is empty');
@@ -89,9 +101,12 @@ export async function loadWebEncoder(
     await session.release();
     throw e;
   }
+  // Once a WebGPU session exists, env.webgpu.device resolves to the device it runs on.
+  const device = backend === 'webgpu' ? ((await ort.env.webgpu.device) as unknown as GpuDeviceLike) : undefined;
   return {
     card,
     backend,
+    device,
     async run(input: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {
       const spec = inputTensorSpec(card, input, count);
       const tensor =

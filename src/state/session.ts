@@ -10,8 +10,8 @@ import type { Corpus } from '../data/corpus.ts';
 import type { Workspace } from '../data/import/types.ts';
 import { textColumn, type ModelCard } from '../encoders/card.ts';
 import { embeddingSources, type EmbeddingSource } from './embedding-sources.ts';
-import { connect, callback, type Remote } from '../workers/rpc.ts';
-import type { EncoderApi } from '../workers/encoder.worker.ts';
+import { callback, type Remote } from '../workers/rpc.ts';
+import { EncoderClient } from './encoder-client.ts';
 import type { ComputeApi } from '../workers/compute.worker.ts';
 import { CancelledError, ComputePool } from '../workers/pool.ts';
 import { toShared } from '../workers/shared-memory.ts';
@@ -31,8 +31,8 @@ export class AnalysisSession {
   readonly facets: LabelColumn[];
   readonly identity?: LabelColumn;
   private readonly pool: ComputePool;
-  private readonly encoderWorker: Worker;
-  private readonly encoder: Remote<EncoderApi>;
+  /** The encoder worker, restarted (and its job re-run) if it crashes. */
+  private readonly encoder = new EncoderClient();
   /** Models plus fused sources; one metrics row per source × whitening. */
   readonly sources: EmbeddingSource[];
   private generation = 0;
@@ -55,8 +55,6 @@ export class AnalysisSession {
     this.identity = identity ? encodeLabels('identity', identity) : undefined;
     const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
     this.pool = new ComputePool(Math.max(1, Math.min(cores, 4)));
-    this.encoderWorker = new Worker(new URL('../workers/encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' });
-    this.encoder = connect<EncoderApi>(this.encoderWorker);
   }
 
   get facetNames(): string[] {
@@ -156,6 +154,7 @@ export class AnalysisSession {
         backend: result.backend,
         done: this.corpus.n,
         itemsPerSecond: this.corpus.n / result.seconds,
+        notice: result.notice,
       });
       await writeCached(key, result.embeddings);
       this.ready(card.id, result.embeddings);
@@ -392,7 +391,7 @@ export class AnalysisSession {
   dispose(): void {
     this.cancelled = true;
     this.pool.terminate();
-    this.encoderWorker.terminate();
+    this.encoder.terminate();
   }
 }
 

@@ -37,6 +37,8 @@ export interface EncoderStatus {
   total: number;
   itemsPerSecond?: number;
   error?: string;
+  /** Something the run met on the way, e.g. "WebGPU device lost; finished on WASM". */
+  notice?: string;
 }
 
 export type Whiten = 'none' | 'full' | number;

@@ -33,6 +33,11 @@ export function EncoderPanel({ onCancel, onResume }: { onCancel: () => void; onR
               {(e.state === 'queued' || e.state === 'loading' || e.state === 'cancelled') && e.state}
               {e.state === 'error' && <span className="error">{e.error}</span>}
             </span>
+            {e.notice && (
+              <span className="notice" data-testid="encoder-notice" role="status">
+                {e.notice}
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -2,11 +2,11 @@
 /**
  * Encoder worker: runs one ONNX encoder over the corpus images with onnxruntime-web.
  * WebGPU when an adapter exists (or when asked), WASM otherwise. One job at a time; `cancel()` stops it
- * between batches.
+ * between batches. A WebGPU run that fails (e.g. the device is lost) finishes on WASM, with a notice.
  */
 import { probeWebGPU } from '../encoders/backend.ts';
 import { encodeAll, encodeTexts, type EncodeOptions, type Encoder } from '../encoders/encoder.ts';
-import { loadWebEncoder } from '../encoders/web-session.ts';
+import { loadWebEncoder, type WebEncoder } from '../encoders/web-session.ts';
 import type { ModelCard } from '../encoders/card.ts';
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
@@ -32,6 +32,8 @@ export interface EncodeResult {
   embeddings: Embeddings;
   backend: 'webgpu' | 'wasm';
   seconds: number;
+  /** Something the analyst should know about the run, e.g. "WebGPU device lost; finished on WASM". */
+  notice?: string;
 }
 
 let controller: AbortController | null = null;
@@ -42,31 +44,131 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   queue = next.catch(() => undefined);
   return next;
 }
-const sessions = new Map<string, Encoder>();
 
-async function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<Encoder> {
+/** An encoder as jobs use it: its backend may switch from WebGPU to WASM mid-run. */
+interface WorkerEncoder extends Encoder {
+  backend: 'webgpu' | 'wasm';
+  /** Why it left WebGPU (set when it fell back to WASM). */
+  fellBack?: string;
+}
+
+/** Sessions as jobs use them (runs serialised), by model hash and backend. */
+const sessions = new Map<string, Promise<WorkerEncoder>>();
+/** Plain onnxruntime-web sessions under them (the WASM fallback of a WebGPU encoder uses one directly). */
+const raw = new Map<string, Promise<WebEncoder>>();
+/** Set once the WebGPU device is lost: every later job runs on WASM. */
+let gpuLost: string | null = null;
+
+// Test hooks (Playwright reaches them through the session's EncoderClient):
+/** Batches still to run before this worker dies (uncaught error, no answer); null = never. */
+let crashAfterBatches: number | null = null;
+/** WebGPU batches still to run before the device is destroyed; null = never. */
+let loseDeviceAfterBatches: number | null = null;
+
+async function modelBytes(job: EncodeJob): Promise<Uint8Array> {
+  if (job.modelBytes) return job.modelBytes;
+  const response = await fetch(job.modelUrl);
+  if (!response.ok) throw new InputError(job.card.file, `model file could not be loaded (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function rawSession(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<WebEncoder> {
   const key = `${job.card.sha256}:${backend}`;
-  const open = sessions.get(key);
-  if (open) return open;
-  let bytes = job.modelBytes;
-  if (!bytes) {
-    const response = await fetch(job.modelUrl);
-    if (!response.ok) throw new InputError(job.card.file, `model file could not be loaded (HTTP ${response.status})`);
-    bytes = new Uint8Array(await response.arrayBuffer());
+  let open = raw.get(key);
+  if (!open) {
+    open = modelBytes(job).then((bytes) => loadWebEncoder(job.card, bytes, backend));
+    open.catch(() => raw.delete(key));
+    raw.set(key, open);
   }
-  const encoder = await loadWebEncoder(job.card, bytes, backend);
-  // One inference at a time per session: a query may arrive while the corpus is encoding.
-  const run = encoder.run.bind(encoder);
-  encoder.run = (input, count) => serial(() => run(input, count));
-  sessions.set(key, encoder);
+  return open;
+}
+
+function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<WorkerEncoder> {
+  const key = `${job.card.sha256}:${backend}`;
+  let open = sessions.get(key);
+  if (!open) {
+    open = rawSession(job, backend).then((enc) => {
+      const encoder: WorkerEncoder = backend === 'webgpu' ? withWasmFallback(enc, job) : { card: enc.card, backend: 'wasm', run: enc.run, dispose: enc.dispose };
+      // One inference at a time per worker: a query may arrive while the corpus is encoding.
+      const run = encoder.run.bind(encoder);
+      encoder.run = (input, count) => serial(() => crashPoint() ?? run(input, count));
+      return encoder;
+    });
+    open.catch(() => sessions.delete(key));
+    sessions.set(key, open);
+  }
+  return open;
+}
+
+/** Test hook: dies the way a broken worker does (an uncaught error, and the batch never answers). */
+function crashPoint(): Promise<never> | null {
+  if (crashAfterBatches === null) return null;
+  if (crashAfterBatches-- > 0) return null;
+  crashAfterBatches = null;
+  setTimeout(() => {
+    throw new Error('encoder worker crashed on purpose (crashForTest)');
+  });
+  return new Promise<never>(() => undefined);
+}
+
+/**
+ * A WebGPU encoder that, when a run fails (the device was lost, or anything else on the GPU side),
+ * re-runs that batch and every later one on a WASM session of the same model: the embeddings are
+ * the same up to float rounding. A lost device also sends every later job to WASM.
+ */
+function withWasmFallback(gpu: WebEncoder, job: EncodeJob): WorkerEncoder {
+  const device = gpu.device;
+  const lost = device?.lost.then((info) => {
+    gpuLost = info.message || info.reason || 'no reason given';
+    for (const key of [...sessions.keys()]) if (key.endsWith(':webgpu')) sessions.delete(key);
+    for (const [key, enc] of [...raw]) {
+      if (!key.endsWith(':webgpu')) continue;
+      raw.delete(key);
+      void enc.then((e) => e.dispose()).catch(() => undefined);
+    }
+    return gpuLost;
+  });
+  const gone = lost?.then((why) => Promise.reject(new Error(`WebGPU device lost (${why})`)));
+  gone?.catch(() => undefined);
+  const encoder: WorkerEncoder = {
+    card: gpu.card,
+    backend: 'webgpu',
+    async run(input, count) {
+      if (encoder.backend === 'webgpu') {
+        if (loseDeviceAfterBatches !== null && loseDeviceAfterBatches-- <= 0) {
+          loseDeviceAfterBatches = null;
+          device?.destroy();
+        }
+        try {
+          return await (gone ? Promise.race([gpu.run(input, count), gone]) : gpu.run(input, count));
+        } catch (e) {
+          encoder.backend = 'wasm';
+          encoder.fellBack = (e as Error).message;
+          console.warn(`recall-lens: ${gpu.card.file}: WebGPU run failed (${encoder.fellBack}); finishing on WASM`);
+        }
+      }
+      const wasm = await rawSession(job, 'wasm');
+      return wasm.run(input, count);
+    },
+    dispose: () => gpu.dispose(),
+  };
   return encoder;
 }
 
 async function chooseBackend(choice: BackendChoice): Promise<'webgpu' | 'wasm'> {
-  if (choice === 'wasm') return 'wasm';
+  if (choice === 'wasm' || gpuLost) return 'wasm';
   const hasGpu = await probeWebGPU();
   if (choice === 'webgpu' && !hasGpu) throw new Error('WebGPU was requested but no adapter is available');
   return hasGpu ? 'webgpu' : 'wasm';
+}
+
+/** What to tell the analyst about a job that was meant for WebGPU (undefined: nothing to tell). */
+function notice(choice: BackendChoice, chosen: 'webgpu' | 'wasm', encoder: WorkerEncoder): string | undefined {
+  if (chosen === 'webgpu' && encoder.backend === 'wasm') {
+    return gpuLost ? 'WebGPU device lost; finished on WASM' : `WebGPU failed (${encoder.fellBack}); finished on WASM`;
+  }
+  if (chosen === 'wasm' && choice !== 'wasm' && gpuLost) return 'WebGPU device lost earlier; ran on WASM';
+  return undefined;
 }
 
 function encodeJob(encoder: Encoder, job: EncodeJob, opts: EncodeOptions): Promise<Embeddings> {
@@ -90,7 +192,8 @@ const api = {
       signal: controller.signal,
     });
     const seconds = (performance.now() - start) / 1000;
-    return transfer({ embeddings, backend, seconds }, [embeddings.data.buffer]);
+    const result: EncodeResult = { embeddings, backend: encoder.backend, seconds, notice: notice(job.backend, backend, encoder) };
+    return transfer(result, [embeddings.data.buffer]);
   },
 
   /** Embeds a few query images (e.g. dropped files) without touching a running corpus job. */
@@ -99,11 +202,27 @@ const api = {
     const encoder = await session(job, backend);
     const start = performance.now();
     const embeddings = await encodeJob(encoder, job, { batchSize: 16 });
-    return transfer({ embeddings, backend, seconds: (performance.now() - start) / 1000 }, [embeddings.data.buffer]);
+    const result: EncodeResult = {
+      embeddings,
+      backend: encoder.backend,
+      seconds: (performance.now() - start) / 1000,
+      notice: notice(job.backend, backend, encoder),
+    };
+    return transfer(result, [embeddings.data.buffer]);
   },
 
   cancel(): void {
     controller?.abort();
+  },
+
+  /** Test hook: after `batches` more inference batches, this worker dies mid-job. */
+  crashForTest(batches = 1): void {
+    crashAfterBatches = batches;
+  },
+
+  /** Test hook: after `batches` more WebGPU batches, the GPU device is destroyed (as if lost). */
+  loseDeviceForTest(batches = 1): void {
+    loseDeviceAfterBatches = batches;
   },
 };
 

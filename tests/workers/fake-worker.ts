@@ -10,8 +10,8 @@ export class FakeWorker extends EventTarget {
   private readonly inside: MessagePort;
   terminated = false;
 
-  /** `makeApi` builds the worker-side API; it gets the worker, so a method can crash it. */
-  constructor(makeApi: (w: FakeWorker) => object) {
+  /** `makeApi` builds the worker-side API (it gets the worker, so a method can crash it); null: a module that never loaded. */
+  constructor(makeApi: ((w: FakeWorker) => object) | null) {
     super();
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -19,7 +19,7 @@ export class FakeWorker extends EventTarget {
     port1.on('message', (data: unknown) => {
       if (!this.terminated) this.dispatchEvent(new MessageEvent('message', { data }));
     });
-    Comlink.expose(makeApi(this), port2 as unknown as Comlink.Endpoint);
+    if (makeApi) Comlink.expose(makeApi(this), port2 as unknown as Comlink.Endpoint);
   }
 
   postMessage(message: unknown, transfer?: Transferable[]): void {

@@ -81,7 +81,7 @@ describe('compute pool: worker crashes', () => {
     let spawned = 0;
     const pool = new ComputePool(2, () => {
       spawned++;
-      const w = new FakeWorker(() => ({}));
+      const w = new FakeWorker(null);
       setTimeout(() => w.crash('failed to fetch module'));
       return w as unknown as Worker;
     });

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EncoderClient, RESTART_NOTICE } from '../../src/state/encoder-client.ts';
+import type { EncodeJob } from '../../src/workers/encoder.worker.ts';
+import { callback } from '../../src/workers/rpc.ts';
+import { FakeWorker, dieWhileRunning } from './fake-worker.ts';
+
+const noop = callback(() => {});
+const job = (name: string, count: number) => ({ card: { name }, count }) as unknown as EncodeJob;
+
+/** A fake encoder worker: embeds item i as [i, i²]; dies on the first `crashes` jobs it gets. */
+function fakeClient(behaviour: { crashes: number }) {
+  const workers: FakeWorker[] = [];
+  const client = new EncoderClient(() => {
+    let pending: Promise<unknown> = Promise.resolve();
+    const w = new FakeWorker((self) => ({
+      encode(j: EncodeJob, onProgress: (done: number, total: number) => void) {
+        const run = encode(self, j, onProgress);
+        pending = run.catch(() => undefined);
+        return run;
+      },
+      // Like the real worker: a query waits for the inference in progress.
+      embedQuery(j: EncodeJob) {
+        return pending.then(() => ({ embeddings: { n: j.count, dim: 2, data: new Float32Array(j.count * 2) }, backend: 'wasm', seconds: 0 }));
+      },
+      cancel() {},
+    }));
+    workers.push(w);
+    return w as unknown as Worker;
+  });
+  async function encode(self: FakeWorker, j: EncodeJob, onProgress: (done: number, total: number) => void) {
+    await onProgress(0, j.count);
+    if (behaviour.crashes > 0) {
+      behaviour.crashes--;
+      return dieWhileRunning(self, 'wasm memory exhausted');
+    }
+    await onProgress(j.count, j.count);
+    const data = new Float32Array(j.count * 2).map((_, i) => (i % 2 ? ((i - 1) / 2) ** 2 : i / 2));
+    return { embeddings: { n: j.count, dim: 2, data }, backend: 'wasm', seconds: 1 };
+  }
+  return { client, workers };
+}
+
+describe('encoder client: worker crashes', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('a crashed encode re-runs on a fresh worker, with the same embeddings and a notice', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { client, workers } = fakeClient({ crashes: 1 });
+    const seen: Array<[number, number]> = [];
+    const r = await client.encode(job('Pixels', 3), callback((done: number, total: number) => void seen.push([done, total])));
+    expect(Array.from(r.embeddings.data)).toEqual([0, 0, 1, 1, 2, 4]);
+    expect(r.notice).toBe(RESTART_NOTICE);
+    expect(client.crashes).toBe(1);
+    expect(workers.map((w) => w.terminated)).toEqual([true, false]);
+    // Progress starts over on the fresh worker.
+    expect(seen).toEqual([[0, 3], [0, 3], [3, 3]]);
+    expect(String(warn.mock.calls[0][0])).toMatch(/crashed while encoding Pixels \(wasm memory exhausted\); re-running/);
+    // Later jobs use the fresh worker and carry no notice.
+    expect((await client.encode(job('Pixels', 1), noop)).notice).toBeUndefined();
+    client.terminate();
+  });
+
+  it('a second crash rejects with a clear error naming the model', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { client } = fakeClient({ crashes: 2 });
+    await expect(client.encode(job('MoCo v2', 4), noop)).rejects.toThrow(
+      'encoder worker crashed twice while encoding MoCo v2 (wasm memory exhausted)',
+    );
+    client.terminate();
+  });
+
+  it('every job on the dead worker is re-run (a query that was waiting too)', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { client, workers } = fakeClient({ crashes: 1 });
+    const encoding = client.encode(job('SwAV', 2), noop);
+    const query = client.embedQuery(job('SwAV', 1));
+    await expect(encoding).resolves.toMatchObject({ notice: RESTART_NOTICE });
+    await expect(query).resolves.toMatchObject({ notice: RESTART_NOTICE });
+    expect(workers).toHaveLength(2);
+    client.terminate();
+  });
+
+  it('a job cancelled before the crash is not re-run', async () => {
+    const { client, workers } = fakeClient({ crashes: 1 });
+    const encoding = client.encode(job('Pixels', 2), noop);
+    await client.cancel();
+    await expect(encoding).rejects.toThrow(/aborted/);
+    expect(workers).toHaveLength(1);
+    client.terminate();
+  });
+});
