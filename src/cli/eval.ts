@@ -1,5 +1,5 @@
 /** `recall-lens eval`: KNN facet consistency and identity Recall@N for embedding variants. */
-import type { FacetScore, Metric, Whitening } from '../compute/types.ts';
+import type { FacetScore, Metric } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
 import { nonNegInt, parse, positiveInt, UsageError } from './args.ts';
 import { evalSources } from './eval-inputs.ts';
@@ -29,13 +29,21 @@ Options
   --metric <m>           euclidean (default) or cosine
   --whiten <w>           none (default), full, or <k> (whiten, keep the top k directions);
                          a comma-separated list (e.g. none,full,32) evaluates each as a variant
-  --seeds <s>            all (default) or a number of seeds sampled at random
+  --seeds <s>            all, or a number of seeds sampled at random (seeded by --seed); default:
+                         all up to 20,000 items, else a sample of 2,000 (exact KNN of every item
+                         is out of reach at a million); the output says which, e.g.
+                         "seeds: 2000 sampled (seed 0)"
   --seed <n>             random seed for sampling seeds and the bootstrap (default 0)
   --json                 print one JSON object:
                          {"variants":[{"name","n","dim","k","metric","whiten",
                            "facets":{"<column>":{"consistency","ci95":[lo,hi],"chance"}},
                            "recall":{"1","5","10","20"}}]}
+  --timings              print each phase's wall time and the process's peak memory (max RSS)
+                         to stderr
   -h, --help             show this help
+
+Large files: .npy and .bytes are streamed into one float32 array, refused up front when 2× their
+float32 size exceeds the memory available; whitened variants are written over the raw vectors.
 
 Exit status: 0 ok, 1 bad input file, 2 bad command line, 3 internal error.
 `;
@@ -65,6 +73,7 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     seeds: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
+    timings: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -78,56 +87,71 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`${CMD}: --metric must be euclidean or cosine, got ${JSON.stringify(metric)}`);
   }
   const whitens = parseWhiten((values.whiten as string | undefined) ?? 'none');
-  const seedsArg = ((values.seeds as string | undefined) ?? 'all').trim();
-  const seedCount: number | 'all' = seedsArg === 'all' ? 'all' : positiveInt(CMD, 'seeds', seedsArg, 0);
+  const seedsArg = (values.seeds as string | undefined)?.trim();
+  const seedCount: number | 'all' | undefined = seedsArg === undefined || seedsArg === 'all' ? seedsArg : positiveInt(CMD, 'seeds', seedsArg, 0);
   const seed = nonNegInt(CMD, 'seed', values.seed as string | undefined, 0);
 
   // The compute core and loaders are loaded only now: --help and flag errors stay instant.
   const sources = await evalSources({ positionals, metadata: values.metadata as string | undefined, dim });
-  const [{ evaluateVariant }, { sampleSeeds }, { applyWhitening, fitWhitening }, { checkRowCount }] = await Promise.all([
-    import('../compute/evaluate.ts'),
+  const [{ evaluateWhitenings }, { defaultSeeds, sampleSeeds }, { checkRowCount }] = await Promise.all([
+    import('../compute/evaluate-whitenings.ts'),
     import('../compute/sampling.ts'),
-    import('../compute/whitening.ts'),
     import('../data/metadata.ts'),
   ]);
   const t0 = performance.now();
   const reports: VariantReport[] = [];
   const progress = io.stderrIsTTY && !values.json;
+  const phase = (name: string, ms: number) => {
+    if (values.timings) io.stderr(`timing: ${name} ${(ms / 1000).toFixed(2)} s\n`);
+  };
+  const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const r = await f();
+    phase(name, performance.now() - t);
+    return r;
+  };
+  const seedsUsed = new Set<string>();
   for (const src of sources) {
     const metaFile = src.metadataFile;
-    const meta = await src.metadata();
+    const meta = await timed(`${src.name}: read metadata`, () => src.metadata());
     if (meta.facets.length === 0 && !meta.identity) {
       const why = meta.ignored.map((c) => `${c.name}: ${c.reason}`).join('; ');
       throw new InputError(metaFile, `nothing to evaluate: no column has repeated values and there is no "identity" column${why ? ` (${why})` : ''}`);
     }
-    const x = await src.load();
+    const x = await timed(`${src.name}: read embeddings`, () => src.load());
     checkRowCount(meta.n, metaFile, x.n, src.file);
     if (k >= x.n) {
       throw new InputError(src.file, `has ${x.n} items; --k ${k} needs at least ${k + 1} (the seed itself is excluded)`);
     }
-    const seeds = sampleSeeds(x.n, seedCount === 'all' || seedCount >= x.n ? 'all' : seedCount, seed);
-    let fitted: Whitening | undefined;
+    const count = seedCount ?? defaultSeeds(x.n);
+    const seeds = sampleSeeds(x.n, count === 'all' || count >= x.n ? 'all' : count, seed);
+    seedsUsed.add(seeds.length === x.n ? 'all' : String(seeds.length));
     for (const w of whitens) {
-      let xv = x;
-      if (w !== 'none') {
-        if (typeof w === 'number' && w > x.dim) {
-          throw new InputError(src.file, `has ${x.dim} dimensions; --whiten ${w} cannot keep more directions than that`);
-        }
-        fitted ??= fitWhitening(x);
-        xv = applyWhitening(x, fitted, w === 'full' ? undefined : w);
+      if (typeof w === 'number' && w > x.dim) {
+        throw new InputError(src.file, `has ${x.dim} dimensions; --whiten ${w} cannot keep more directions than that`);
       }
-      const name = w === 'none' ? src.name : w === 'full' ? `${src.name}+w` : `${src.name}+w${w}`;
-      if (progress) io.stderr(`evaluating ${name} (${x.n} × ${xv.dim})…\n`);
-      const m = evaluateVariant(xv, { k, metric, seeds, facets: meta.facets, identity: meta.identity, bootstrapSeed: seed });
-      reports.push(toReport(name, m, w));
     }
+    const nameOf = (w: WhitenSpec) => (w === 'none' ? src.name : w === 'full' ? `${src.name}+w` : `${src.name}+w${w}`);
+    // x is consumed: whitened variants are written over it (one n × dim array at a time).
+    const results = evaluateWhitenings(x, whitens, {
+      k, metric, seeds, facets: meta.facets, identity: meta.identity, bootstrapSeed: seed,
+      onVariant: (w, d) => {
+        if (progress) io.stderr(`evaluating ${nameOf(w)} (${x.n} × ${d})…\n`);
+      },
+      onPhase: (p, ms) => phase(`${src.name}: ${p}`, ms),
+    });
+    for (const r of results) reports.push(toReport(nameOf(r.whiten), r.metrics, r.whiten));
   }
   const seconds = (performance.now() - t0) / 1000;
 
   if (values.json) {
     io.stdout(`${JSON.stringify({ variants: reports })}\n`);
   } else {
-    io.stdout(formatEvalTable(reports, { seeds: seedsArg, seed, seconds }));
+    io.stdout(formatEvalTable(reports, { seeds: seedsUsed.size === 1 ? [...seedsUsed][0] : 'varies', seed, seconds }));
+  }
+  if (values.timings) {
+    // maxRSS: the peak resident memory of the whole process (runtime, loader, data), in KiB.
+    io.stderr(`timing: total ${seconds.toFixed(2)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB\n`);
   }
   return 0;
 }

@@ -49,7 +49,8 @@ export function formatEvalTable(reports: VariantReport[], info: { seeds: string;
     out.push(line(r));
   });
   const first = reports[0];
-  const seedsText = info.seeds === 'all' ? 'all items as seeds' : `${info.seeds} random seeds (--seed ${info.seed})`;
+  const seedsText =
+    info.seeds === 'all' ? 'all items as seeds' : info.seeds === 'varies' ? `seeds: sampled per variant (seed ${info.seed})` : `seeds: ${info.seeds} sampled (seed ${info.seed})`;
   out.push('');
   out.push(
     `K=${first?.k ?? '?'} ${first?.metric ?? ''} neighbours, ${seedsText}; facet cells: consistency [95% bootstrap CI]; ${info.seconds.toFixed(2)} s`,

@@ -3,7 +3,8 @@
  * uses them (evaluateWhitenings) — all bit-identical to the copying path on the digits fixture.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateVariant, evaluateWhitenings, type WhitenSpec } from '../../src/compute/evaluate.ts';
+import { evaluateVariant } from '../../src/compute/evaluate.ts';
+import { evaluateWhitenings, type WhitenSpec } from '../../src/compute/evaluate-whitenings.ts';
 import { encodeLabels } from '../../src/compute/labels.ts';
 import { sampleSeeds } from '../../src/compute/sampling.ts';
 import type { Embeddings } from '../../src/compute/types.ts';
