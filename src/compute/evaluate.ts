@@ -59,4 +59,3 @@ export function evaluateVariantWithKnn(x: Embeddings, opts: EvaluateOptions): { 
   }
   return { metrics: out, knn: res };
 }
-
