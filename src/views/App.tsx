@@ -11,6 +11,7 @@ import { ErrorList } from './ErrorList.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
 import { Gallery } from './Gallery.tsx';
 import { BadCaseQueue } from './BadCaseQueue.tsx';
+import { ExportPanel } from './ExportPanel.tsx';
 import { QueryDrop } from './QueryDrop.tsx';
 import { UmapPanels } from './umap/UmapPanels.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
@@ -72,6 +73,7 @@ export function App({ options }: { options: UrlOptions }) {
           <UmapPanels session={session} colorBy={colorBy === undefined ? (session.facetNames[0] ?? null) : colorBy} onColorByChange={setColorBy} />
           <Gallery session={session} />
           <BadCaseQueue session={session} />
+          <ExportPanel session={session} />
         </>
       )}
     </main>
