@@ -4,7 +4,11 @@
  *
  * - one embeddings file (`.npy`, `.tsv`, `.bytes` with --dim) + `--metadata <file>`;
  * - a `projector_config.json`: every `embeddings[]` entry is a variant, its `metadataPath` unless
- *   `--metadata` is given.
+ *   `--metadata` is given;
+ * - anything else — several paths, a folder, or one Parquet/Arrow/CSV/manifest file — is imported
+ *   as the app imports it (src/data/import: join by id, every problem reported), and every variant is
+ *   evaluated against the items' columns (the manifest's labels are the facets, `identity` drives
+ *   Recall@N); `--metadata <file>` is then one more file of the import.
  */
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
@@ -36,9 +40,11 @@ export async function evalSources(args: EvalInputArgs): Promise<EvalSource[]> {
   const { positionals, dim } = args;
   const metadataPath = args.metadata;
   if (positionals.length === 0) throw new UsageError(`${CMD}: missing <embeddings> file (see recall-lens eval --help)`);
-  if (positionals.length > 1) {
-    throw new UsageError(`${CMD}: expected one <embeddings> file, got ${positionals.length} (${positionals.map((p) => JSON.stringify(p)).join(' ')}); use a projector_config.json for several variants`);
+  const twice = positionals.find((p, i) => positionals.indexOf(p) !== i);
+  if (twice !== undefined) {
+    throw new UsageError(`${CMD}: ${JSON.stringify(twice)} is named twice (expected one <embeddings> file, got ${positionals.length}); name each file or folder once`);
   }
+  if (await needsImport(positionals)) return importedSources(positionals, metadataPath);
   const embPath = positionals[0];
   const [files, { buildMetadata }] = await Promise.all([import('../data/files-node.ts'), import('../data/metadata.ts')]);
   const { loadEmbeddingsFile, loadTableFile, loadProjectorConfig } = files;
@@ -73,4 +79,33 @@ export async function evalSources(args: EvalInputArgs): Promise<EvalSource[]> {
   }
   if (!metadataPath) throw new UsageError(`${CMD}: --metadata <file> is required for ${embPath} (see recall-lens eval --help)`);
   return [{ name: baseName(embPath), file: embPath, metadataFile: metadataPath, metadata: () => metadataFor(metadataPath, false), load: () => loadEmbeddingsFile(embPath, { dim }) }];
+}
+
+/** Single files of the classic formats keep their own path (and messages); everything else is imported. */
+async function needsImport(positionals: string[]): Promise<boolean> {
+  if (positionals.length > 1) return true;
+  const p = positionals[0];
+  if (embeddingsFormat(p) !== undefined) return false;
+  const { stat } = await import('node:fs/promises');
+  const s = await stat(p).catch(() => undefined);
+  return s?.isDirectory() === true || /\.(parquet|pq|arrow|feather|arrows|ipc|csv)$/i.test(p);
+}
+
+/** Imports the paths; each variant becomes a source scored against the items' own columns. */
+async function importedSources(paths: string[], metadataPath: string | undefined): Promise<EvalSource[]> {
+  const [{ importPaths }, { buildMetadata }] = await Promise.all([import('./import.ts'), import('../data/metadata.ts')]);
+  const ws = await importPaths(metadataPath ? [...paths, metadataPath] : paths);
+  if (ws.variants.length === 0) {
+    throw new InputError(paths.join(' '), 'no embeddings among the imported files (.npy, .parquet, .arrow, CSV/TSV vectors or a projector bundle)');
+  }
+  const names = Object.keys(ws.corpus.columns).filter((k) => k !== 'id');
+  const itemsFile = ws.report.files.find((f) => f.kind === 'manifest' || f.kind === 'projector metadata')?.path ?? `the ${ws.corpus.n} imported items`;
+  const meta = buildMetadata({ names, columns: names.map((k) => ws.corpus.columns[k]), n: ws.corpus.n, hasHeader: true });
+  return ws.variants.map((v) => ({
+    name: v.id,
+    file: v.file,
+    metadataFile: itemsFile,
+    metadata: async () => meta,
+    load: async () => v.embeddings,
+  }));
 }

@@ -22,6 +22,7 @@ Commands
   eval    score embedding variants: KNN facet consistency and identity Recall@N
   embed   encode the demo corpus or a folder of images with an ONNX model card
   export  write a TF Projector bundle, .npy per variant and the whitening parameters
+  import  check files/folders (manifest, images, embeddings, projector bundle, encoders) and report
 
 Run recall-lens <command> --help for the options of a command.
 Set RECALL_LENS_DEBUG=1 to print stack traces.
@@ -44,6 +45,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         const { runEval } = await import('./eval.ts');
         return await runEval(rest, io);
       }
+      case 'import': {
+        const { runImport } = await import('./import.ts');
+        return await runImport(rest, io);
+      }
       case 'embed': {
         const { runEmbed } = await import('./embed.ts');
         return await runEmbed(rest, io);
@@ -63,7 +68,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.stdout(HELP);
         return EXIT_OK;
       default:
-        io.stderr(`recall-lens: unknown command ${JSON.stringify(cmd)} (expected eval, embed or export; see recall-lens --help)\n`);
+        io.stderr(`recall-lens: unknown command ${JSON.stringify(cmd)} (expected eval, embed, export or import; see recall-lens --help)\n`);
         return EXIT_USAGE;
     }
   } catch (e) {
@@ -71,6 +76,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (e instanceof Error && e.name === 'UsageError') {
       io.stderr(`recall-lens ${oneLine(e.message)}\n`);
       return EXIT_USAGE;
+    }
+    if (e instanceof Error && e.name === 'ImportFailed' && Array.isArray((e as { problems?: unknown }).problems)) {
+      // Every problem an import found, one line each.
+      for (const p of (e as unknown as { problems: Error[] }).problems) io.stderr(`recall-lens: ${oneLine(p.message)}\n`);
+      return EXIT_INPUT;
     }
     if (isInputError(e)) {
       io.stderr(`recall-lens: ${oneLine(e.message)}\n`);

@@ -251,7 +251,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     }
     if (!problems.empty) throw new ImportFailed(problems.list);
 
-    const hash = await workspaceHash(digests);
+    const hash = await workspaceHash(relativeTo(digests));
     const corpus: Corpus = { name: corpusName(base), hash, n, imageSize: size, images, columns };
     workspace = {
       corpus,
@@ -260,7 +260,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       report: { files: reportFiles, unmatched: joined.unmatched, items: n, warnings },
     };
   } else {
-    const hash = await workspaceHash(digests);
+    const hash = await workspaceHash(relativeTo(digests));
     workspace = {
       corpus: { name: 'import', hash, n: 0, imageSize: 0, images: new Uint8Array(0), columns: { id: [] } },
       variants: [],
@@ -445,6 +445,12 @@ function copyInto(x: Embeddings, allocate: Allocate): Embeddings {
   return { n: x.n, dim: x.dim, data };
 }
 
+/** Paths below the folder all files share: the hash does not depend on where the folder is. */
+function relativeTo(files: { path: string; digest: string }[]): { path: string; digest: string }[] {
+  const dir = commonDir(files.map((f) => f.path));
+  return files.map((f) => ({ path: f.path.slice(dir.length), digest: f.digest }));
+}
+
 function commonDir(paths: string[]): string {
   if (paths.length === 0) return '';
   let dir = dirName(paths[0]);
@@ -453,8 +459,8 @@ function commonDir(paths: string[]): string {
 }
 
 function corpusName(base: Block): string {
-  const top = base.file.split('/')[0];
-  return base.file.includes('/') ? top : stripExt(fileName(base.file)) || 'import';
+  const dir = dirName(base.file).replace(/\/$/, '');
+  return fileName(dir) || stripExt(fileName(base.file)) || 'import';
 }
 
 export function fmtBytes(n: number): string {

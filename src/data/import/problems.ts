@@ -77,12 +77,14 @@ export function dirName(path: string): string {
 
 /** `dir/` + `rel` with `.`/`..` resolved; stays relative, `/`-separated. */
 export function joinPath(dir: string, rel: string): string {
-  const parts = (dir + rel.replace(/\\/g, '/')).split('/');
+  const r = rel.replace(/\\/g, '/');
+  const abs = r.startsWith('/') || dir.startsWith('/');
+  const parts = (r.startsWith('/') ? r : dir + r).split('/');
   const out: string[] = [];
   for (const p of parts) {
     if (p === '' || p === '.') continue;
     if (p === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
     else out.push(p);
   }
-  return out.join('/');
+  return (abs ? '/' : '') + out.join('/');
 }
