@@ -1,5 +1,5 @@
 /** Parquet (hyparquet-writer fixtures) and Arrow IPC (apache-arrow fixtures) embeddings through importFiles. */
-import { Field, FixedSizeList, Float32, Float64, List, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Float64, List, Table, Utf8, makeVector, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { readParquetVectors } from '../../../src/data/parquet.ts';
@@ -27,7 +27,7 @@ function parquet(ids: string[], cols: Record<string, (number[] | null)[]>, opts:
 }
 
 function arrowTable(ids: string[], cols: Record<string, number[][]>, kind: 'fixed' | 'list' = 'fixed', f64 = false): Table {
-  const vectors: Record<string, ReturnType<typeof vectorFromArray>> = { id: vectorFromArray(ids, new Utf8()) };
+  const vectors: Record<string, Vector> = { id: vectorFromArray(ids, new Utf8()) };
   for (const [name, rows] of Object.entries(cols)) {
     const child = f64 ? new Float64() : new Float32();
     const type = kind === 'fixed' ? new FixedSizeList(rows[0].length, new Field('item', child)) : new List(new Field('item', child));
