@@ -1,0 +1,88 @@
+/**
+ * Fuzz every importer through `importFiles` (Node image decoder): ≥ 1,000 generated malformed
+ * bundles each (tests/fuzz/generate.ts). Every case must either import a consistent workspace or be
+ * refused with ImportFailed whose problems are InputErrors naming a file of the case and the problem
+ * (tests/fuzz/judge.ts). Cases run in child processes with a per-case watchdog, so a hang, an
+ * out-of-memory or a stack overflow fails the case instead of the machine (tests/fuzz/batch-node.ts).
+ *
+ * Replay a case: npx tsx tests/fuzz/run-batch.ts <importer> <index> 1 [master] --verbose
+ * Other seeds / counts: FUZZ_SEED=123 FUZZ_CASES=2000 npx vitest run tests/fuzz
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCases } from './batch-node.ts';
+import { CASES_PER_IMPORTER, DEFAULT_MASTER_SEED, generateCase, IMPORTERS, type Importer } from './generate.ts';
+import { PASSING } from './judge.ts';
+import { KNOWN_ISSUES } from './known-issues.ts';
+import { runCase, type CaseResult } from './run-batch.ts';
+import { nodeSeeds } from './seeds-node.ts';
+
+const MASTER = Number(process.env.FUZZ_SEED ?? DEFAULT_MASTER_SEED);
+const COUNT = Math.max(CASES_PER_IMPORTER, Number(process.env.FUZZ_CASES ?? 0));
+const CASE_TIMEOUT_MS = 60_000;
+const results = new Map<Importer, CaseResult[]>();
+
+function known(importer: Importer, index: number): string | undefined {
+  if (MASTER !== DEFAULT_MASTER_SEED) return undefined;
+  return KNOWN_ISSUES.find((k) => k.importer === importer && k.cases.includes(index))?.finding;
+}
+
+function describeFailure(importer: Importer, r: CaseResult): string {
+  return `${importer} #${r.index} [${r.outcome}] ${r.label} (expect ${r.expect}) → ${r.detail}   replay: npx tsx tests/fuzz/run-batch.ts ${importer} ${r.index} 1 ${MASTER} --verbose`;
+}
+
+describe('fuzz seeds', () => {
+  it.each(IMPORTERS)('the valid seed bundle of %s imports', async (importer) => {
+    const c = generateCase(importer, 0, nodeSeeds(), MASTER);
+    expect(c.expect).toBe('import');
+    const v = await runCase(c);
+    expect(v.outcome, v.detail).toBe('imported');
+  });
+
+  it('is deterministic: the same (importer, index, seed) gives the same bytes', () => {
+    for (const importer of IMPORTERS) {
+      for (const index of [1, 17, 333]) {
+        const a = generateCase(importer, index, nodeSeeds(), MASTER);
+        const b = generateCase(importer, index, nodeSeeds(), MASTER);
+        expect(a.label).toBe(b.label);
+        expect(a.files.map((f) => [f.path, Array.from(f.bytes)])).toEqual(b.files.map((f) => [f.path, Array.from(f.bytes)]));
+      }
+    }
+  });
+});
+
+describe.each(IMPORTERS)('fuzz %s', (importer) => {
+  it(
+    `${COUNT} generated cases: each imports consistently or is refused with a clear message naming the file`,
+    async () => {
+      const res = await runCases(importer, 0, COUNT, { master: MASTER, caseTimeoutMs: CASE_TIMEOUT_MS });
+      results.set(importer, res);
+      expect(res.map((r) => r.index)).toEqual(Array.from({ length: COUNT }, (_, i) => i));
+      const failures = res.filter((r) => !PASSING.includes(r.outcome) && !known(importer, r.index));
+      expect(failures.map((r) => describeFailure(importer, r))).toEqual([]);
+    },
+    COUNT * CASE_TIMEOUT_MS,
+  );
+});
+
+describe('known issues (tests/fuzz/FINDINGS.md): these go red once fixed, then remove the entry', () => {
+  for (const k of MASTER === DEFAULT_MASTER_SEED ? KNOWN_ISSUES : []) {
+    it.fails(`${k.finding} (${k.importer}): ${k.title}`, () => {
+      const res = results.get(k.importer);
+      expect(res, 'run the whole file: the fuzz batches fill in the results').toBeDefined();
+      const still = res!.filter((r) => k.cases.includes(r.index) && !PASSING.includes(r.outcome));
+      expect(still.map((r) => describeFailure(k.importer, r))).toEqual([]);
+    });
+  }
+});
+
+afterAll(() => {
+  const lines = [`fuzz results (master seed ${MASTER}, ${COUNT} cases per importer)`];
+  const outcomes = [...new Set([...results.values()].flat().map((r) => r.outcome))].sort();
+  lines.push(['importer'.padEnd(10), ...outcomes.map((o) => o.padStart(15)), 'known'.padStart(7)].join(''));
+  for (const [importer, res] of results) {
+    const by = (o: string) => res.filter((r) => r.outcome === o).length;
+    const k = res.filter((r) => !PASSING.includes(r.outcome) && known(importer, r.index)).length;
+    lines.push([importer.padEnd(10), ...outcomes.map((o) => String(by(o)).padStart(15)), String(k).padStart(7)].join(''));
+  }
+  console.log(lines.join('\n'));
+});

@@ -1,0 +1,15 @@
+/** The generator's seed inputs in Node: library writers + the 227-byte pixels.onnx model from public/models. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SeedInputs } from './generate.ts';
+import { nodeWriters } from './writers-node.ts';
+
+let seeds: SeedInputs | undefined;
+
+export function nodeSeeds(): SeedInputs {
+  seeds ??= {
+    writers: nodeWriters,
+    pixelsOnnx: new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'public', 'models', 'pixels.onnx'))),
+  };
+  return seeds;
+}
