@@ -21,12 +21,12 @@ export default defineConfig({
   projects: [
     {
       name: 'wasm',
-      testIgnore: /webgpu\.spec\.ts/,
+      testIgnore: /webgpu(-loss)?\.spec\.ts/,
       use: { launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } },
     },
     {
       name: 'webgpu',
-      testMatch: /webgpu\.spec\.ts/,
+      testMatch: /webgpu(-loss)?\.spec\.ts/,
       use: { launchOptions: { executablePath: CHROMIUM, args: WEBGPU_ARGS } },
     },
   ],
