@@ -62,7 +62,10 @@ export interface KnnOptions {
 export interface KnnTuning {
   /** Seeds packed per pass over the corpus (default 4096). */
   chunkRows?: number;
-  /** Corpus bytes (float32) up to which the whole corpus is packed once (default 256 MiB). */
+  /**
+   * Corpus bytes (float32) up to which the whole corpus is packed once: the all-pairs path
+   * (default 256 MiB) and the seeds path (default 64 MiB, so the WebAssembly copy stays bounded).
+   */
   residentBytes?: number;
   /** Items per block when it is not (default: 64 MiB worth). */
   blockItems?: number;
@@ -83,7 +86,13 @@ const ROWS = 64; // seeds per tile
 const COLS_LOG2 = 10;
 const COLS = 1 << COLS_LOG2; // items per tile
 const CHUNK = 4096; // seeds packed per pass over the corpus
-const RESIDENT_BYTES = 256 * 2 ** 20; // pack the whole corpus once when it fits
+// The all-pairs path packs the whole corpus once when it fits in this much.
+const SYMMETRIC_BYTES = 256 * 2 ** 20;
+// The seeds path packs it whole up to this size, else streams it through a bounded block: a
+// corpus is re-packed once per CHUNK seeds, which costs next to nothing against the scores, and
+// the WebAssembly memory (kept between calls) stays ≤ ~64 MiB + one seed chunk instead of a
+// second copy of the corpus (at 1M × 128 the budget is 2× the embedding bytes, see evaluate-whitenings.ts).
+const RESIDENT_BYTES = 64 * 2 ** 20;
 const BLOCK_BYTES = 64 * 2 ** 20; // otherwise pack it in blocks of this size
 
 /**
@@ -967,7 +976,7 @@ export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
     return emptyResult(seeds, effK);
   }
   const p = buildProblem(opts.metric, opts.k, opts.margin, x.data, n, x.dim, x.data, n, seeds, seeds, true);
-  const symmetric = allRows && (opts.symmetric ?? true) && n * x.dim * 4 <= (opts.tuning?.residentBytes ?? RESIDENT_BYTES);
+  const symmetric = allRows && (opts.symmetric ?? true) && n * x.dim * 4 <= (opts.tuning?.residentBytes ?? SYMMETRIC_BYTES);
   const backend = opts.backend ?? 'auto';
   const r =
     (symmetric ? searchSymmetric(p, backend, stats, opts.onProgress) : null) ??
