@@ -7,6 +7,8 @@
  */
 import { DataType, tableFromIPC, type Table, type Vector } from 'apache-arrow';
 import { InputError } from './errors.ts';
+import { libraryMessage } from './import/problems.ts';
+import { checkArrowIpc } from './arrow-check.ts';
 import { MAX_VARIANT_FLOATS } from './parquet.ts';
 import { defaultAllocate, type Allocate, type IdVectors } from './vectors-table.ts';
 
@@ -18,6 +20,7 @@ export function readArrowVectors(bytes: Uint8Array, file: string, allocate: Allo
   if (isFile && String.fromCharCode(...bytes.subarray(bytes.length - 6)) !== ARROW1) {
     throw new InputError(file, 'truncated Arrow IPC file: it starts with "ARROW1" but does not end with it (the footer is missing)', `byte ${bytes.length}`);
   }
+  checkArrowIpc(bytes, file);
   let table: Table;
   try {
     table = tableFromIPC(bytes);
@@ -93,5 +96,5 @@ function readVectors(col: Vector, name: string, n: number, file: string, allocat
 }
 
 function msg(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 200);
+  return libraryMessage(e);
 }

@@ -11,10 +11,13 @@
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { InputError } from './errors.ts';
+import { libraryMessage } from './import/problems.ts';
 import { defaultAllocate, type Allocate, type IdVectors } from './vectors-table.ts';
 
 /** Largest number of float32 values one variant may hold (1 GiB). */
 export const MAX_VARIANT_FLOATS = 2 ** 28;
+/** Largest uncompressed size a column may declare (what the reader would decompress). */
+export const MAX_UNCOMPRESSED = 2 ** 31;
 
 const PAR1 = [0x50, 0x41, 0x52, 0x31];
 
@@ -89,6 +92,22 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
   const idCol = cols.scalars.find((c) => c.name.toLowerCase() === 'id') ?? cols.scalars[0];
   if (!idCol) throw new InputError(file, `no id column (columns: ${cols.vectors.map((c) => c.name).join(', ')}); add an "id" column`);
 
+  // The footer declares how many values each column holds: refuse absurd sizes before reading.
+  for (const c of cols.vectors) {
+    let values = 0;
+    let uncompressed = 0;
+    for (const g of meta.row_groups) {
+      const chunk = g.columns.find((cc) => cc.meta_data?.path_in_schema?.[0] === c.name)?.meta_data;
+      values += Number(chunk?.num_values ?? 0);
+      uncompressed += Number(chunk?.total_uncompressed_size ?? 0);
+    }
+    if (!Number.isSafeInteger(values) || values > MAX_VARIANT_FLOATS) {
+      throw new InputError(file, `column "${c.name}" declares ${values} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`, `byte ${bytes.length - 8}`);
+    }
+    if (!Number.isSafeInteger(uncompressed) || uncompressed > MAX_UNCOMPRESSED) {
+      throw new InputError(file, `column "${c.name}" declares ${uncompressed} bytes uncompressed, more than the ${MAX_UNCOMPRESSED}-byte limit`, `byte ${bytes.length - 8}`);
+    }
+  }
   const ids = new Array<string>(n);
   const out = cols.vectors.map((c) => ({ column: c.name, dim: -1, data: new Float32Array(0) as Float32Array }));
   let rowStart = 0;
@@ -171,5 +190,5 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
 }
 
 function msg(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 200);
+  return libraryMessage(e);
 }

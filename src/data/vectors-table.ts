@@ -26,10 +26,11 @@ export function isNumberText(s: string): boolean {
 /** "[0.1, 0.2]", "0.1 0.2", "0.1,0.2": at least 2 numbers. */
 export function vectorTokens(s: string): string[] | undefined {
   let t = s.trim();
-  if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
-  else if (t.startsWith('[')) return undefined;
+  const bracketed = t.startsWith('[');
+  if (bracketed && t.endsWith(']')) t = t.slice(1, -1);
+  else if (bracketed) return undefined;
   const parts = t.split(/[\s,;]+/).filter((p) => p !== '');
-  return parts.length >= 1 && (s.trim().startsWith('[') || parts.length >= 2) ? parts : undefined;
+  return bracketed || parts.length >= 2 ? parts : undefined;
 }
 
 /** Parses one number; throws naming row and column when it is not a finite float32. */
@@ -52,6 +53,9 @@ export interface IdVectors {
   where(i: number): string;
 }
 
+/** Column names that always hold vectors (so an empty or broken one is an error, not a label). */
+export const VECTOR_NAMES = /^(vector|vectors|vec|embedding|embeddings|emb)$/i;
+
 export type TableShape = { kind: 'numeric'; idColumn: number; columns: number[] } | { kind: 'vector'; idColumn: number; columns: number[] };
 
 /** Whether a headed table holds embeddings (and how), judged by its first data row. */
@@ -65,7 +69,9 @@ export function vectorsTableShape(t: Table): TableShape | undefined {
   }
   const others = t.names.map((_, j) => j).filter((j) => j !== idColumn);
   if (others.length >= 2 && others.every((j) => isNumberText(t.columns[j][0]))) return { kind: 'numeric', idColumn, columns: others };
-  if (others.every((j) => vectorTokens(t.columns[j][0]) !== undefined && !isNumberText(t.columns[j][0]))) return { kind: 'vector', idColumn, columns: others };
+  // Vector columns: "[…]" (even empty or broken, so the problem is named) or ≥ 2 numbers.
+  const vectorLike = (j: number) => VECTOR_NAMES.test(t.names[j].trim()) || t.columns[j][0].trim().startsWith('[') || (vectorTokens(t.columns[j][0]) !== undefined && !isNumberText(t.columns[j][0]));
+  if (others.every(vectorLike)) return { kind: 'vector', idColumn, columns: others };
   return undefined;
 }
 
@@ -86,11 +92,12 @@ export function vectorsFromTable(t: Table, shape: TableShape, file: string, allo
   }
   const variants = shape.columns.map((j) => {
     const name = t.names[j];
-    const first = vectorTokens(t.columns[j][0])!;
+    const first = vectorTokens(t.columns[j][0]) ?? (isNumberText(t.columns[j][0]) ? [t.columns[j][0]] : []);
     const dim = first.length;
+    if (dim === 0) throw new InputError(file, `column "${name}" holds an empty vector`, where(0));
     const data = allocate(n * dim);
     for (let i = 0; i < n; i++) {
-      const tokens = vectorTokens(t.columns[j][i]);
+      const tokens = vectorTokens(t.columns[j][i]) ?? (isNumberText(t.columns[j][i]) ? [t.columns[j][i]] : undefined);
       if (!tokens) throw new InputError(file, `column "${name}" is not a vector ("[0.1, 0.2, …]" or space-separated numbers)`, where(i));
       if (tokens.length !== dim) throw new InputError(file, `column "${name}" has ${tokens.length} values, expected ${dim} (as in row 1)`, where(i));
       for (let c = 0; c < dim; c++) data[i * dim + c] = parseNumber(tokens[c], file, where(i), `"${name}"[${c}]`);

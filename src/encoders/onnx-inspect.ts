@@ -125,6 +125,19 @@ class Reader {
     if (this.end - this.pos < n) throw new NotOnnx(at, `field ${field} is truncated`);
   }
 
+  /** A varint read as a signed int64 (dims are int64; a negative one is 10 bytes long). */
+  int64(): number {
+    const at = this.pos;
+    let v = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new NotOnnx(at, 'truncated varint');
+      const byte = this.b[this.pos++];
+      v |= BigInt(byte & 0x7f) << BigInt(7 * i);
+      if ((byte & 0x80) === 0) return Number(BigInt.asIntN(64, v));
+    }
+    throw new NotOnnx(at, 'varint longer than 10 bytes');
+  }
+
   sub(start: number, end: number): Reader {
     return new Reader(this.b, start, end);
   }
@@ -228,7 +241,10 @@ function valueInfo(r: Reader): OnnxValue {
               let d: number | string | null = null;
               const dr = sh.sub(s4, e4);
               walk(dr, { 1: 0, 2: 2 }, (f4, s5, e5) => {
-                if (f4 === 1) d = dr.sub(s5, e5).varint();
+                if (f4 === 1) {
+                  d = dr.sub(s5, e5).int64();
+                  if (d < 0) throw new NotOnnx(s5, `${v.name ? `"${v.name}" has ` : ''}a negative dimension (${d})`);
+                }
                 else if (f4 === 2) d = dr.string(s5, e5) || null;
               });
               shape.push(d);

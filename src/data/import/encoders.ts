@@ -8,7 +8,7 @@
 import type { ModelCard } from '../../encoders/card.ts';
 import { cardFromShort, isShortCard, safeId } from '../../encoders/card-short.ts';
 import { parseCard } from '../../encoders/card-validate.ts';
-import { asSessionLike, inspectOnnx, type OnnxInfo } from '../../encoders/onnx-inspect.ts';
+import { asSessionLike, describeValue, inspectOnnx, type OnnxInfo } from '../../encoders/onnx-inspect.ts';
 import { checkModelHash, checkSessionAgainstCard } from '../../encoders/session-check.ts';
 import { InputError } from '../errors.ts';
 import { decodeUtf8 } from '../table.ts';
@@ -63,6 +63,10 @@ export async function importEncoders(paths: string[], read: (p: string) => Promi
         card = parseCard(json, cardPath);
         await checkModelHash(model, card, p);
         if (ids.has(card.id)) throw new InputError(cardPath, `card id "${card.id}" is used by another imported model`);
+      }
+      for (const v of [...info.inputs, ...info.outputs]) {
+        const j = v.shape?.findIndex((d) => d === 0) ?? -1;
+        if (j >= 0) throw new InputError(p, `${info.inputs.includes(v) ? 'input' : 'output'} ${describeValue(v)} has a dimension of 0 (position ${j + 1}); a fixed dimension must be positive`);
       }
       checkSessionAgainstCard(asSessionLike(info), card, p);
       ids.add(card.id);

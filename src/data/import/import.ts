@@ -83,12 +83,17 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
 
   // Each file is read at most once; its digest feeds corpus.hash.
   const digests: { path: string; digest: string }[] = [];
+  // Pending reads only: once a file's bytes are handed out the import does not keep them, so each
+  // file's memory can go as soon as it is parsed.
   const cache = new Map<string, Promise<Uint8Array>>();
+  const consumed = new Set<string>();
   let done = 0;
   const steps = byPath.size;
   const read = (path: string): Promise<Uint8Array> => {
     let p = cache.get(path);
     if (!p) {
+      if (consumed.has(path)) return Promise.reject(new InputError(path, 'is used twice in this import (e.g. by two projector configs); give each file one role'));
+      consumed.add(path);
       const f = byPath.get(path);
       if (!f) return Promise.reject(new InputError(path, 'file not found among the imported files'));
       p = f.read().then(async (b) => {
@@ -100,7 +105,12 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
         progress(++done, steps, fileName(path));
         return b;
       });
-      cache.set(path, p);
+      const pending = p;
+      cache.set(path, pending);
+      void pending.then(
+        () => cache.delete(path),
+        () => cache.delete(path),
+      );
     }
     return p;
   };
@@ -413,20 +423,29 @@ async function decodeAll(
     } else jobs.push({ k, path: p });
   }
   if (missing > 5) problems.add(new InputError(b.file, `${missing} images missing in all (5 listed)`), b.file);
+  // Each image is read and decoded once, however many items show it.
+  const byImage = new Map<string, number[]>();
+  for (const { k, path } of jobs) {
+    const ks = byImage.get(path);
+    if (ks) ks.push(k);
+    else byImage.set(path, [k]);
+  }
+  const work = [...byImage.entries()];
   let next = 0;
   const worker = async () => {
-    while (next < jobs.length) {
-      const { k, path } = jobs[next++];
+    while (next < work.length) {
+      const [path, ks] = work[next++];
       await problems.run(path, async () => {
         const img = await opts.decodeImage(await read(path), path);
-        if (!img || !(img.width > 0) || !(img.height > 0) || img.data.length < img.width * img.height * 4) {
+        if (!img || !(img.width > 0) || !(img.height > 0) || !(img.data?.length >= img.width * img.height * 4)) {
           throw new InputError(path, 'the image decoded to nothing (0 pixels)');
         }
-        out.set(toSquareRgb(img, size), k * tile);
+        const rgb = toSquareRgb(img, size);
+        for (const k of ks) out.set(rgb, k * tile);
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
 }
 
 /** The kept rows of x, in order (x itself when nothing moves). */

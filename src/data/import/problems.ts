@@ -29,11 +29,21 @@ export class Problems {
 
 export function asInputError(e: unknown, file: string): InputError {
   if (isInputError(e)) return e;
-  if (e instanceof RangeError && /allocat|Array buffer|Invalid typed array length|memory/i.test(e.message)) {
-    return new InputError(file, `too large to hold in memory (${e.message})`);
+  const raw = e instanceof Error ? e.message : String(e);
+  if (/allocation failed|Array buffer allocation|Invalid typed array length|Invalid array length|out of memory/i.test(raw)) {
+    return new InputError(file, 'too large to hold in memory (its declared sizes need more memory than is available)');
   }
-  const msg = e instanceof Error ? e.message : String(e);
-  return new InputError(file, `cannot be read: ${msg.replace(/\s+/g, ' ').slice(0, 300)}`);
+  return new InputError(file, `cannot be read: ${libraryMessage(e)}`);
+}
+
+/** JavaScript internals no person should read ("Cannot read properties of undefined", …). */
+const INTERNAL = /Cannot (read|set) propert|Cannot destructure|is not a function|is not iterable|is not defined|is not a constructor|Invalid (typed )?array length|Invalid string length|Maximum call stack|outside the bounds|Offset is outside|should be a multiple of|to a BigInt|serialize a BigInt|\bundefined\b|\[object \w+\]|TypeError|RangeError|ReferenceError|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
+
+/** A library's error message when it speaks to a person; else a plain "corrupt or cut short". */
+export function libraryMessage(e: unknown): string {
+  const m = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim().slice(0, 200);
+  if (!m || INTERNAL.test(m)) return 'its contents are corrupt or cut short (the structure does not hold together)';
+  return m;
 }
 
 /** Checks ids: none empty, none repeated (both rows named). `where(i)` names row i for messages. */
