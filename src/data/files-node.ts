@@ -2,6 +2,7 @@
  * Node-side file reading for the loaders in src/data: turns file-system failures into InputErrors
  * naming the file, and refuses files too large to hold in memory up front.
  */
+import { constants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from './errors.ts';
@@ -41,7 +42,7 @@ export async function loadTableFile(path: string): Promise<Table> {
 /**
  * Reads one embeddings file by its extension. `.npy` and `.bytes` are streamed into one float32
  * array (see npy-stream-node.ts) and refused up front when too large for memory; `.tsv` is read
- * whole and parsed.
+ * whole and parsed as one string (so it is refused up front beyond the engine's string length).
  */
 export async function loadEmbeddingsFile(path: string, opts: { dim?: number } = {}): Promise<Embeddings> {
   const fmt = embeddingsFormat(path);
@@ -55,6 +56,20 @@ export async function loadEmbeddingsFile(path: string, opts: { dim?: number } = 
   if (fmt === 'bytes') {
     if (opts.dim === undefined) throw new InputError(path, 'raw float32 .bytes has no shape: give the dimension with --dim D');
     return readBytesFile(path, opts.dim);
+  }
+  if (fmt === 'tsv') {
+    let size = 0;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      // readInputFile below names the problem
+    }
+    if (size > constants.MAX_STRING_LENGTH) {
+      throw new InputError(
+        path,
+        `is ${size} bytes, more than the ${constants.MAX_STRING_LENGTH} a vectors .tsv can have here (it is read as one text); save the vectors as .npy (numpy.save) or raw float32 .bytes, which are streamed`,
+      );
+    }
   }
   return parseEmbeddings(await readInputFile(path, 'embeddings file'), path, opts);
 }

@@ -233,3 +233,18 @@ describe('files too large for memory are refused up front', () => {
     expect(formatBytes(1_024_000_000)).toBe('1.02 GB');
   });
 });
+
+describe('a vectors .tsv too long to read as one text', () => {
+  it('is refused up front, pointing to .npy', async () => {
+    const { constants } = await import('node:buffer');
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const file = path.join(dir, 'huge.tsv');
+    const fd = openSync(file, 'w');
+    writeSync(fd, new Uint8Array([0x31]), 0, 1, constants.MAX_STRING_LENGTH); // sparse: one byte past the limit
+    closeSync(fd);
+    const e = await streamErr(() => loadEmbeddingsFile(file));
+    expect(e.problem).toBe(
+      `is ${constants.MAX_STRING_LENGTH + 1} bytes, more than the ${constants.MAX_STRING_LENGTH} a vectors .tsv can have here (it is read as one text); save the vectors as .npy (numpy.save) or raw float32 .bytes, which are streamed`,
+    );
+  });
+});
