@@ -4,7 +4,7 @@
  * of the whole Node process (/usr/bin/time -v "Maximum resident set size", and the CLI's own
  * process.resourceUsage().maxRSS) against the budget: 2 × the float32 embedding bytes.
  *
- *   npx tsx bench/cli-scale.ts [--quick] [--runs R] [--sizes 100000,1000000]
+ *   npx tsx bench/cli-scale.ts [--quick] [--runs 3,2] [--sizes 100000,1000000]
  *
  * Data (bench/out/cli-scale/, git-ignored, written streaming and reused between runs): clustered
  * float32 vectors — 50 classes × 4 styles, items in groups of 4 sharing an identity — plus a
@@ -36,7 +36,9 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const sizes = (opt('--sizes') ?? (quick ? '100000' : '100000,1000000')).split(',').map(Number);
-const runs = Number(opt('--runs') ?? (quick ? 1 : 3));
+/** Runs per size: one number, or one per size (e.g. 3,2). */
+const runsList = (opt('--runs') ?? (quick ? '1' : '3,2')).split(',').map(Number);
+const runsFor = (i: number): number => runsList[Math.min(i, runsList.length - 1)];
 
 // ---------------------------------------------------------------------------------------------
 // Data, written in blocks of rows (never the whole array in memory).
@@ -147,7 +149,8 @@ async function main(): Promise<void> {
   const baseMiB = (base.maxRssTime ?? base.maxRssSelf * 1024) / 1024;
   const rows: Record<string, unknown>[] = [];
   const lines: string[] = [];
-  for (const n of sizes) {
+  for (const [si, n] of sizes.entries()) {
+    const runs = runsFor(si);
     const tg = performance.now();
     const { npy, meta } = await generate(n);
     const genS = (performance.now() - tg) / 1000;
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
     const peak = Math.max(...rs.map((r) => (r.maxRssTime ?? r.maxRssSelf * 1024) / 1024));
     rows.push({ n, dim: DIM, embBytes, budgetMiB, runs, generateSeconds: genS, wall: med((r) => r.wall), phases, maxRssMiB: rssTime, maxRssSelfMiB: rssSelf, worstMaxRssMiB: peak, budgetMet: peak <= budgetMiB, variants: rs[0].variants });
     lines.push(
-      `| ${n.toLocaleString('en-US')} × ${DIM} | ${fmt(embBytes / MiB)} | ${fmt(budgetMiB)} | ${fmt(med((r) => r.wall))} | ` +
+      `| ${n.toLocaleString('en-US')} × ${DIM} (${runs} runs) | ${fmt(embBytes / MiB)} | ${fmt(budgetMiB)} | ${fmt(med((r) => r.wall))} | ` +
         `${fmt(phases['read metadata'] ?? NaN, 2)} | ${fmt(phases['read embeddings'] ?? NaN, 2)} | ${fmt(phases['evaluate none'] ?? NaN, 2)} | ` +
         `${fmt(phases['fit whitening'] ?? NaN, 2)} | ${fmt(phases['whiten full'] ?? NaN, 2)} | ${fmt(phases['evaluate full'] ?? NaN, 2)} | ` +
         `${fmt(rssTime)} (${fmt(rssSelf)}) | ${peak <= budgetMiB ? 'met' : 'NOT met'} (${fmt((100 * peak) / budgetMiB, 0)}%) |`,
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|---|---|---|---|---|---|';
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const out = [
-    `recall-lens eval --whiten none,full (K=10 Euclidean, default seeds: 2000 sampled), medians of ${runs} run(s); ${machine}`,
+    `recall-lens eval --whiten none,full (K=10 Euclidean, default seeds: 2000 sampled), medians of ${sizes.map((n, i) => `${runsFor(i)} run(s) at ${n}`).join(', ')}; ${machine}`,
     `baseline (same command on 6 items): peak RSS ${fmt(baseMiB)} MiB`,
     '',
     header,
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(out);
   mkdirSync(join(HERE, 'out'), { recursive: true });
-  writeFileSync(join(HERE, 'out', 'cli-scale.json'), JSON.stringify({ machine, runs, baselineMiB: baseMiB, rows }, null, 2));
+  writeFileSync(join(HERE, 'out', 'cli-scale.json'), JSON.stringify({ machine, baselineMiB: baseMiB, rows }, null, 2));
 }
 
 await main();
