@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { CaseResult } from './run-batch.ts';
 import { generateCase, type Importer } from './generate.ts';
+import { PASSING } from './judge.ts';
 import { nodeSeeds } from './seeds-node.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -86,12 +87,18 @@ export async function runCases(importer: Importer, from: number, count: number, 
   while (next < end) {
     const { results, died } = await runChild(importer, next, end - next, o);
     all.push(...results);
-    next = results.length ? Math.max(...results.map((r) => r.index)) + 1 : next;
+    next = results.length ? Math.max(next, ...results.map((r) => r.index + 1)) : next;
     if (died) {
       const c = generateCase(importer, died.index, nodeSeeds(), o.master);
       all.push({ index: died.index, label: c.label, expect: c.expect, outcome: died.outcome, detail: died.detail });
       next = died.index + 1;
     }
   }
-  return all.sort((a, b) => a.index - b.index);
+  // A stray rejection is reported as a second line for its case: keep the failing one.
+  const byIndex = new Map<number, CaseResult>();
+  for (const r of all) {
+    const prev = byIndex.get(r.index);
+    if (!prev || (PASSING.includes(prev.outcome) && !PASSING.includes(r.outcome))) byIndex.set(r.index, r);
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }

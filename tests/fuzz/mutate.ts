@@ -199,9 +199,11 @@ export function textEdit(text: string, delim: string, r: Rng): { text: string; l
       return { text: lines.join('\n'), label: 'no final newline' };
     case 10:
       return { text: join(lines.slice(0, 1)), label: 'header line only' };
-    case 11:
-      out.splice(r.int(0, out.length), 0, out[li].replace(/[^\t,]/g, ''));
-      return { text: join(out), label: 'a line of empty fields inserted' };
+    case 11: {
+      const at = r.int(0, out.length);
+      out.splice(at, 0, out[li].replace(/[^\t,]/g, ''));
+      return { text: join(out), label: `a line of empty fields inserted${at === out.length - 1 ? ' at the end' : ''}` };
+    }
     default:
       return { text: join(out.map((l) => l.replace(/\t|,/g, ' '))), label: 'delimiters replaced by spaces' };
   }

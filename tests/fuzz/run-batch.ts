@@ -68,6 +68,9 @@ async function main(): Promise<void> {
     current = c;
     process.stderr.write(`START ${i}\n`);
     const v = await runCase(c);
+    // Let a stray rejection from this case surface now (unhandledRejection fires after the microtask
+    // queue drains), so it is charged to this case and not to the next one.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const r: CaseResult = { index: i, label: c.label, expect: c.expect, ...v };
     process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
     if (verbose) {
