@@ -16,6 +16,7 @@ import { QueryDrop } from './QueryDrop.tsx';
 import { UmapPanels } from './umap/UmapPanels.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
 import { restoreWorkspace, useWorkspace } from '../state/workspace.ts';
+import { clearCorpusState } from '../state/corpus-switch.ts';
 
 export function App({ options }: { options: UrlOptions }) {
   const { workspace, restored } = useWorkspace();
@@ -28,6 +29,7 @@ export function App({ options }: { options: UrlOptions }) {
   const colorBy = useSelection((s) => s.colorBy);
   const setColorBy = useSelection((s) => s.setColorBy);
   const sessionRef = useRef<AnalysisSession | null>(null);
+  const lastCorpus = useRef<string | null>(null);
   const [session, setSession] = useState<AnalysisSession | null>(null);
 
   useEffect(() => {
@@ -35,6 +37,9 @@ export function App({ options }: { options: UrlOptions }) {
     models.data.errors.forEach(addError);
     const own = workspace && (workspace.variants.length > 0 || workspace.encoders.length > 0);
     const cards = own ? workspace.encoders.map((e) => e.card) : models.data.cards;
+    // A different corpus than the last session's: drop rows, selection and queries that point into the old one.
+    if (lastCorpus.current !== null && lastCorpus.current !== corpus.data.hash) clearCorpusState();
+    lastCorpus.current = corpus.data.hash;
     const s = new AnalysisSession(corpus.data, cards, workspace ?? undefined);
     sessionRef.current = s;
     setSession(s);
