@@ -29,11 +29,12 @@ class Fb {
     readonly b: Uint8Array,
     readonly start: number,
     readonly end: number,
+    readonly what = 'message',
   ) {
     this.v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
   private need(pos: number, n: number) {
-    if (pos < this.start || pos + n > this.end) throw new Bad(pos, 'a flatbuffer offset points outside the message');
+    if (pos < this.start || pos + n > this.end) throw new Bad(this.start, `a flatbuffer offset points outside the ${this.end - this.start}-byte ${this.what}`);
   }
   u8(p: number) {
     this.need(p, 1);
@@ -78,15 +79,28 @@ class Fb {
     const f = this.field(t, i);
     if (f === 0) return [0, 0];
     const v = f + this.u32(f);
-    return [v + 4, this.u32(v)];
+    const count = this.u32(v);
+    if (count > (this.end - v - 4) / 4) throw new Bad(v, `a flatbuffer vector of ${count} entries does not fit in the message`);
+    return [v + 4, count];
   }
 }
 
 const RECORD_BATCH = 3;
 const DICTIONARY_BATCH = 2;
 
-/** Checks one encapsulated message at `pos`; returns the position after its body. */
-function message(b: Uint8Array, pos: number): number {
+interface Msg {
+  /** Position after the body (-1 at the end-of-stream marker). */
+  next: number;
+  headerType: number;
+  /** Prefix + metadata bytes. */
+  metaLength: number;
+  bodyLength: number;
+}
+
+const SCHEMA = 1;
+
+/** Checks one encapsulated message at `pos`. */
+function message(b: Uint8Array, pos: number): Msg {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (pos + 4 > b.length) throw new Bad(pos, 'a message is cut short');
   let len = v.getInt32(pos, true);
@@ -96,7 +110,7 @@ function message(b: Uint8Array, pos: number): number {
     len = v.getInt32(p, true);
     p += 4;
   }
-  if (len === 0) return -1; // end of stream
+  if (len === 0) return { next: -1, headerType: 0, metaLength: p - pos, bodyLength: 0 }; // end of stream
   if (len < 0 || p + len > b.length) throw new Bad(pos, `a message declares ${len} metadata bytes but ${b.length - p} remain`);
   const fb = new Fb(b, p, p + len);
   const m = fb.root();
@@ -107,6 +121,11 @@ function message(b: Uint8Array, pos: number): number {
   const bodyStart = p + len;
   if (bodyLength < 0 || bodyStart + bodyLength > b.length) {
     throw new Bad(pos, `a message declares a body of ${bodyLength} bytes but ${b.length - bodyStart} remain`);
+  }
+  if (headerType === SCHEMA) {
+    const schema = fb.table(m, 2);
+    const [, fields] = schema ? fb.vector(schema, 1) : [0, 0];
+    if (fields === 0) throw new Bad(pos, 'the schema has no columns');
   }
   let batch = 0;
   if (headerType === RECORD_BATCH) batch = fb.table(m, 2);
@@ -132,7 +151,7 @@ function message(b: Uint8Array, pos: number): number {
       if (off < 0 || blen < 0 || off + blen > bodyLength) throw new Bad(pos, `buffer ${i + 1} (${blen} bytes at ${off}) lies outside the ${bodyLength}-byte body`);
     }
   }
-  return bodyStart + bodyLength;
+  return { next: bodyStart + bodyLength, headerType, metaLength: p - pos + len, bodyLength };
 }
 
 /** Throws InputError(file, …, byte N) when the IPC bytes do not hold together. */
@@ -145,8 +164,10 @@ export function checkArrowIpc(b: Uint8Array, file: string): void {
       const footerLen = v.getInt32(b.length - 10, true);
       const footerStart = b.length - 10 - footerLen;
       if (footerLen <= 0 || footerStart < 8) throw new Bad(b.length - 10, `the footer length ${footerLen} does not fit in the file`);
-      const fb = new Fb(b, footerStart, b.length - 10);
+      const fb = new Fb(b, footerStart, b.length - 10, 'footer');
       const footer = fb.root();
+      const schema = fb.table(footer, 1);
+      if (!schema || fb.vector(schema, 1)[1] === 0) throw new Bad(footerStart, 'the footer\'s schema has no columns');
       for (const field of [2, 3]) {
         const [blocks, count] = fb.vector(footer, field);
         for (let i = 0; i < count; i++) {
@@ -156,12 +177,16 @@ export function checkArrowIpc(b: Uint8Array, file: string): void {
           if (off < 8 || metaLen <= 0 || bodyLen < 0 || off + metaLen + bodyLen > footerStart) {
             throw new Bad(blocks + 24 * i, `the footer points at a ${field === 2 ? 'dictionary' : 'record batch'} outside the data (offset ${off}, ${metaLen} + ${bodyLen} bytes)`);
           }
-          message(b, off);
+          const msg = message(b, off);
+          const want = field === 2 ? DICTIONARY_BATCH : RECORD_BATCH;
+          if (msg.headerType !== want || msg.metaLength !== metaLen || msg.bodyLength !== bodyLen) {
+            throw new Bad(blocks + 24 * i, `the footer points at byte ${off} for a ${field === 2 ? 'dictionary' : 'record batch'}, but the message there does not match (type ${msg.headerType}, ${msg.metaLength} + ${msg.bodyLength} bytes)`);
+          }
         }
       }
-      walkStream(b, 8, footerStart);
+      walkStream(b, 8, footerStart, false);
     } else {
-      walkStream(b, 0, b.length);
+      walkStream(b, 0, b.length, true);
     }
   } catch (e) {
     if (e instanceof Bad) throw new InputError(file, `malformed Arrow IPC ${isFile ? 'file' : 'stream'}: ${e.message}`, `byte ${e.at}`);
@@ -169,13 +194,15 @@ export function checkArrowIpc(b: Uint8Array, file: string): void {
   }
 }
 
-function walkStream(b: Uint8Array, from: number, to: number): void {
+/** A stream starts with its schema; a file may not (apache-arrow's writer keeps it in the footer only). */
+function walkStream(b: Uint8Array, from: number, to: number, schemaFirst: boolean): void {
   let p = from;
   const view = b.subarray(0, to);
   while (p + 4 <= to) {
-    const next = message(view, p);
-    if (next < 0) return;
-    p = next;
+    const m = message(view, p);
+    if (schemaFirst && p === from && m.next >= 0 && m.headerType !== SCHEMA) throw new Bad(p, 'the first message is not the schema');
+    if (m.next < 0) return;
+    p = m.next;
     // Messages are 8-byte aligned in practice, but writers are not required to pad: no alignment check.
   }
 }
