@@ -92,6 +92,32 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
   const idCol = cols.scalars.find((c) => c.name.toLowerCase() === 'id') ?? cols.scalars[0];
   if (!idCol) throw new InputError(file, `no id column (columns: ${cols.vectors.map((c) => c.name).join(', ')}); add an "id" column`);
 
+  // Every column chunk must name a leaf of the schema (hyparquet starts reading before it checks).
+  const leaves = new Set<string>();
+  const walkLeaves = (t: SchemaTree, path: string[]) => {
+    if (t.children.length === 0) leaves.add(path.join('\u0000'));
+    for (const c of t.children) walkLeaves(c, [...path, c.element.name]);
+  };
+  walkLeaves(parquetSchema(meta), []);
+  const wanted = new Set([idCol.name, ...cols.vectors.map((c) => c.name)]);
+  meta.row_groups.forEach((g, gi) => {
+    const seen = new Set<string>();
+    for (const cc of g.columns) {
+      const path = cc.meta_data?.path_in_schema;
+      if (!path || !leaves.has(path.join('\u0000'))) {
+        throw new InputError(file, `malformed Parquet footer: row group ${gi + 1} has a column chunk (${path ? path.join('.') : 'no path'}) that is not in the schema`, `byte ${bytes.length - 8}`);
+      }
+      if (cc.file_path) throw new InputError(file, `row group ${gi + 1} keeps its data in another file (${cc.file_path}); only single-file Parquet is supported`);
+      const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
+      const size = Number(cc.meta_data!.total_compressed_size);
+      if (!(start >= 4) || !(size >= 0) || start + size > bytes.length - 8) {
+        throw new InputError(file, `malformed Parquet footer: column chunk ${path.join('.')} of row group ${gi + 1} (${size} bytes at ${start}) lies outside the file`, `byte ${bytes.length - 8}`);
+      }
+      seen.add(path[0]);
+    }
+    for (const w of wanted) if (!seen.has(w)) throw new InputError(file, `malformed Parquet footer: row group ${gi + 1} has no data for column "${w}"`, `byte ${bytes.length - 8}`);
+  });
+
   // The footer declares how many values each column holds: refuse absurd sizes before reading.
   for (const c of cols.vectors) {
     let values = 0;
@@ -180,6 +206,7 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
     }
   }
 
+  for (const o of out) if (o.dim < 0) throw new InputError(file, `column "${o.column}" holds no vectors`);
   for (let r = 0; r < n; r++) if (ids[r] === undefined) throw new InputError(file, `id column "${idCol.name}" has no value`, `row ${r + 1}`);
   return {
     file,

@@ -9,7 +9,7 @@ export class Problems {
   readonly list: InputError[] = [];
 
   add(e: unknown, file: string): void {
-    this.list.push(asInputError(e, file));
+    this.list.push(tidy(asInputError(e, file)));
   }
 
   /** Runs `fn`; a throw is recorded against `file` and `undefined` returned. */
@@ -34,6 +34,20 @@ export function asInputError(e: unknown, file: string): InputError {
     return new InputError(file, 'too large to hold in memory (its declared sizes need more memory than is available)');
   }
   return new InputError(file, `cannot be read: ${libraryMessage(e)}`);
+}
+
+/** Control characters escaped, the problem clipped: a message a person can read on one screen line or two. */
+export function tidy(e: InputError): InputError {
+  const clean = (t: string, n: number) => {
+    // eslint-disable-next-line no-control-regex
+    const x = t.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\ufffd/g, '?');
+    return x.length > n ? `${x.slice(0, n - 1)}…` : x;
+  };
+  const problem = clean(e.problem, 400);
+  const file = clean(e.file, 300);
+  const where = e.where === undefined ? undefined : clean(e.where, 100);
+  if (problem === e.problem && file === e.file && where === e.where) return e;
+  return new InputError(file, problem, where);
 }
 
 /** JavaScript internals no person should read ("Cannot read properties of undefined", …). */
