@@ -11,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { expectedVariants, waitForAllRows } from './app.ts';
 import { CASES_PER_IMPORTER, DEFAULT_MASTER_SEED, generateCase, IMPORTERS, type FuzzCase, type Importer } from '../tests/fuzz/generate.ts';
 import { judgeRefusal, PASSING, type Verdict } from '../tests/fuzz/judge.ts';
-import { KNOWN_ISSUES } from '../tests/fuzz/known-issues.ts';
+import { knownIssue } from '../tests/fuzz/known-issues.ts';
 import { nodeSeeds } from '../tests/fuzz/seeds-node.ts';
 
 const MASTER = Number(process.env.FUZZ_SEED ?? DEFAULT_MASTER_SEED);
@@ -61,9 +61,8 @@ function judge(c: FuzzCase, a: Answer): Verdict {
   return judgeRefusal(c.expect === 'reject' || c.maxBytes === undefined ? c : { ...c, expect: 'any' }, a.errors);
 }
 
-function known(importer: Importer, index: number): string | undefined {
-  if (MASTER !== DEFAULT_MASTER_SEED) return undefined;
-  return KNOWN_ISSUES.find((k) => k.importer === importer && (k.browserCases ?? k.cases).includes(index))?.finding;
+function known(importer: Importer, r: BrowserResult): string | undefined {
+  return MASTER === DEFAULT_MASTER_SEED ? knownIssue(importer, r.index, r.label, 'browser') : undefined;
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -116,7 +115,7 @@ for (const importer of IMPORTERS) {
     const outcomes = [...new Set(results.map((r) => r.outcome))].sort();
     summary.push(`${importer.padEnd(10)} ${outcomes.map((o) => `${o} ${count(o)}`).join(', ')}`);
     expect(results.map((r) => r.index)).toEqual(Array.from({ length: COUNT }, (_, i) => i));
-    const failures = results.filter((r) => !PASSING.includes(r.outcome) && !known(importer, r.index));
+    const failures = results.filter((r) => !PASSING.includes(r.outcome) && !known(importer, r));
     expect(
       failures.map((r) => `${importer} #${r.index} [${r.outcome}] ${r.label} (expect ${r.expect}) → ${r.detail}`),
     ).toEqual([]);

@@ -6,13 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CaseResult } from './run-batch.ts';
 import { generateCase, type Importer } from './generate.ts';
 import { PASSING } from './judge.ts';
 import { nodeSeeds } from './seeds-node.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export interface BatchOptions {
   master: number;
@@ -23,11 +24,20 @@ export interface BatchOptions {
 
 function runChild(importer: Importer, from: number, count: number, o: BatchOptions): Promise<{ results: CaseResult[]; died?: { index: number; outcome: 'hang' | 'crash'; detail: string } }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [join(ROOT, 'tests', 'fuzz', 'run-batch.ts'), importer, String(from), String(count), String(o.master)], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: `--max-old-space-size=${o.maxOldSpaceMb ?? 1024}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // node itself with tsx as a loader (the tsx CLI would be a wrapper whose child survives a kill),
+    // in its own process group so that the kill takes everything with it.
+    const child = spawn(
+      process.execPath,
+      [`--max-old-space-size=${o.maxOldSpaceMb ?? 1024}`, '--import', TSX_LOADER, join(ROOT, 'tests', 'fuzz', 'run-batch.ts'), importer, String(from), String(count), String(o.master)],
+      { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    const killAll = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const results: CaseResult[] = [];
     let started = from - 1;
     let out = '';
@@ -38,7 +48,7 @@ function runChild(importer: Importer, from: number, count: number, o: BatchOptio
       clearTimeout(timer);
       timer = setTimeout(() => {
         hung = true;
-        child.kill('SIGKILL');
+        killAll();
       }, o.caseTimeoutMs);
     };
     arm();

@@ -1,0 +1,26 @@
+/**
+ * Minimal reproducers of the open fuzz findings (tests/fuzz/FINDINGS.md), as it.fails: each goes red
+ * once its finding is fixed — then delete the test and the entry in known-issues.ts, and the fuzz
+ * suites hold the importer to it from then on.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/cli/decode-node.ts';
+import { png, utf8 } from './bytes.ts';
+
+describe('open fuzz findings (it.fails: red once fixed)', () => {
+  it.fails('F8 decode-node: a PNG whose IDAT is not zlib, or too short, is refused every time (200 tries each)', () => {
+    const bad = [png({ width: 8, height: 8, idat: utf8('garbage garbage') }), png({ width: 8, height: 8, raw: new Uint8Array(2 * 33) })];
+    let accepted = 0;
+    for (const b of bad) {
+      for (let i = 0; i < 200; i++) {
+        try {
+          decodeImage(b, 'x.png');
+          accepted++;
+        } catch (e) {
+          expect((e as Error).name).toBe('InputError');
+        }
+      }
+    }
+    expect(accepted).toBe(0);
+  });
+});
