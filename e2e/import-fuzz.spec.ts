@@ -15,7 +15,7 @@ import { knownIssue } from '../tests/fuzz/known-issues.ts';
 import { nodeSeeds } from '../tests/fuzz/seeds-node.ts';
 
 const MASTER = Number(process.env.FUZZ_SEED ?? DEFAULT_MASTER_SEED);
-const COUNT = Math.max(CASES_PER_IMPORTER, Number(process.env.FUZZ_CASES ?? 0));
+const COUNT = Number(process.env.FUZZ_CASES ?? CASES_PER_IMPORTER);
 const BATCH = 50;
 const CASE_TIMEOUT_MS = 60_000;
 const URL = '/?backend=wasm&subset=200';

@@ -267,6 +267,10 @@ function npyVariants(): Variant[] {
       return { label: `npy ${extra} extra bytes after the data`, files: withManifest(b.bytes, r), expect: 'reject' };
     },
     (r) => {
+      const b = npyBytes({ major: 3, dict: `{'descr': '<f4', 'fortran_order': False, 'shape': (${N}, ${DIM}), 'x': '\u00ff'}`, data: npyData(DESCRS[0]) });
+      return { label: 'npy v3 header that is not UTF-8 (a Latin-1 ÿ)', files: withManifest(b.bytes, r), expect: 'reject' };
+    },
+    (r) => {
       const b = npyBytes({ pad: false, data: npyData(DESCRS[0]) });
       return { label: 'npy header without padding (unaligned data)', files: withManifest(b.bytes, r), expect: 'import' };
     },
@@ -1082,6 +1086,18 @@ function commonVariants(spec: ImporterSpec): Variant[] {
         labels.push(m.label);
       }
       return { label: `${main} ${labels.join('; ')}`, files: replace(files, main, b), expect: 'any' };
+    },
+    (r) => {
+      const { files, main } = spec.seed(r);
+      const op = r.int(0, 4);
+      if (op === 0) return { label: `${main} given twice`, files: [...files, files.find((x) => x.path === main)!], expect: 'reject' };
+      if (op === 1) return { label: 'every file one folder deeper (a/b/c/…)', files: files.map((x) => ({ path: `a/b/c/${x.path}`, bytes: x.bytes })), expect: 'import' };
+      if (op === 2) {
+        const upper = main.replace(/\.[a-z]+$/, (e) => e.toUpperCase());
+        return { label: `${main} as ${upper}`, files: files.map((x) => (x.path === main ? { path: upper, bytes: x.bytes } : x)), expect: 'any' };
+      }
+      const odd = op === 3 ? main.replace(/[^/]+$/, (n) => `é ${n}`) : `../${main}`;
+      return { label: `${main} as ${JSON.stringify(odd)}`, files: files.map((x) => (x.path === main ? { path: odd, bytes: x.bytes } : x)), expect: 'any' };
     },
     (r) => {
       const { files, main } = spec.seed(r);

@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/cli/decode-node.ts';
 import { png, utf8 } from './bytes.ts';
+import { DEFAULT_MASTER_SEED, generateCase } from './generate.ts';
+import { runCase } from './run-batch.ts';
+import { nodeSeeds } from './seeds-node.ts';
 
 describe('open fuzz findings (it.fails: red once fixed)', () => {
   it.fails('F8 decode-node: a PNG whose IDAT is not zlib, or too short, is refused every time (200 tries each)', () => {
@@ -22,5 +25,12 @@ describe('open fuzz findings (it.fails: red once fixed)', () => {
       }
     }
     expect(accepted).toBe(0);
+  });
+
+  it.fails('F12 projector #321: a missing sprite.singleImageDim is "missing", not "undefined"', async () => {
+    const c = generateCase('projector', 321, nodeSeeds(), DEFAULT_MASTER_SEED);
+    expect(c.label).toBe('projector config embeddings.0.sprite.singleImageDim deleted');
+    const v = await runCase(c);
+    expect(`${v.outcome}: ${v.detail}`).toMatch(/^rejected: /);
   });
 });

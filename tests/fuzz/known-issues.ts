@@ -27,6 +27,13 @@ export const KNOWN_ISSUES: KnownIssue[] = [
     labels: /: (IDAT not zlib|IDAT with 2 of 8 rows)$/,
     where: 'node',
   },
+  {
+    finding: 'F12',
+    importer: 'projector',
+    title: 'a missing sprite.singleImageDim is reported as "is undefined"',
+    cases: [],
+    labels: /sprite(\.singleImageDim)? deleted$|sprite\.singleImageDim = null$/,
+  },
 ];
 
 export function knownIssue(importer: Importer, index: number, label: string, where: 'node' | 'browser'): string | undefined {
