@@ -78,7 +78,7 @@ test('a compute worker and the encoder worker crash mid-job: both are replaced, 
   await waitForAllRows(hit.page, variants);
   // Both crashes happened (and only once each), and the hooks were used up.
   expect(hit.warnings.filter((w) => /compute worker crashed while running evaluate/.test(w))).toHaveLength(1);
-  expect(hit.warnings.filter((w) => new RegExp(`encoder worker crashed while encoding ${first.name}`).test(w))).toHaveLength(1);
+  expect(hit.warnings.filter((w) => w.includes(`encoder worker crashed while encoding ${first.name} (`))).toHaveLength(1);
   expect(await hit.page.evaluate(() => (globalThis as unknown as { __recallLensTest: Hooks }).__recallLensTest)).toMatchObject({
     crashEvaluates: 0,
     crashEncoder: 0,
