@@ -4,7 +4,7 @@
  * of the whole Node process (/usr/bin/time -v "Maximum resident set size", and the CLI's own
  * process.resourceUsage().maxRSS) against the budget: 2 × the float32 embedding bytes.
  *
- *   npx tsx bench/cli-scale.ts [--quick] [--runs 3,2] [--sizes 100000,1000000]
+ *   npx tsx bench/cli-scale.ts [--quick] [--runs 3,2] [--sizes 100000,1000000] [--generate-only]
  *
  * Data (bench/out/cli-scale/, git-ignored, written streaming and reused between runs): clustered
  * float32 vectors — 50 classes × 4 styles, items in groups of 4 sharing an identity — plus a
@@ -191,4 +191,8 @@ async function main(): Promise<void> {
   writeFileSync(join(HERE, 'out', 'cli-scale.json'), JSON.stringify({ machine, baselineMiB: baseMiB, rows }, null, 2));
 }
 
-await main();
+if (argv.includes('--generate-only')) {
+  for (const n of sizes) console.log(await generate(n));
+} else {
+  await main();
+}
