@@ -28,6 +28,8 @@ const DIM = 128;
 const CLASSES = 50;
 const STYLES = 4;
 const GROUP = 4; // items per identity
+/** Files written before this generator version are regenerated. */
+const GENERATOR_MTIME = Date.parse('2026-11-30T10:06:00Z');
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -54,20 +56,20 @@ function npyHeader(n: number, dim: number): Uint8Array {
 }
 
 /**
- * Row i: class centre (scale 1) + style offset along a few high-variance nuisance directions
- * (scale 3: what whitening is meant to tame) + identity offset (scale 0.6) + noise (scale 0.5).
+ * Row i: class centre (scale 0.15) + style offset along 8 high-variance nuisance directions
+ * (scale 3: what whitening is meant to tame) + identity offset (scale 0.25) + noise (scale 0.5).
  */
 async function generate(n: number): Promise<{ npy: string; meta: string }> {
   const npy = join(OUT, `${n}x${DIM}.npy`);
   const meta = join(OUT, `${n}x${DIM}.tsv`);
-  if (existsSync(npy) && existsSync(meta) && statSync(npy).size === 128 + n * DIM * 4) return { npy, meta };
+  if (existsSync(npy) && existsSync(meta) && statSync(npy).size === 128 + n * DIM * 4 && statSync(npy).mtimeMs > GENERATOR_MTIME) return { npy, meta };
   mkdirSync(OUT, { recursive: true });
   const rand = mulberry32(7);
   const gauss = () => {
     const u = 1 - rand();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
   };
-  const classC = Float32Array.from({ length: CLASSES * DIM }, gauss);
+  const classC = Float32Array.from({ length: CLASSES * DIM }, () => 0.15 * gauss());
   const styleC = new Float32Array(STYLES * DIM);
   for (let s = 0; s < STYLES; s++) for (let d = 0; d < 8; d++) styleC[s * DIM + d] = 3 * gauss();
   const block = 8192;
@@ -87,7 +89,7 @@ async function generate(n: number): Promise<{ npy: string; meta: string }> {
       const style = i % STYLES;
       if (i % GROUP === 0) {
         const ir = mulberry32(id + 1);
-        for (let d = 0; d < DIM; d++) idOff[d] = 0.6 * (2 * ir() - 1) * Math.SQRT2;
+        for (let d = 0; d < DIM; d++) idOff[d] = 0.25 * (2 * ir() - 1) * Math.SQRT2;
       }
       const o = r * DIM;
       for (let d = 0; d < DIM; d++) {
