@@ -7,6 +7,7 @@ import { formatEvalTable } from './format.ts';
 import type { Io } from './main.ts';
 
 export const EVAL_HELP = `Usage: recall-lens eval <embeddings> --metadata <file> [options]
+       recall-lens eval <folder | paths...> [options]
 
 Scores embedding variants like Table 1 of the seed document: for each seed item, its K nearest
 neighbours; per facet, the consistency = mean fraction of neighbours sharing the seed's label
@@ -18,6 +19,10 @@ neighbours; per facet, the consistency = mean fraction of neighbours sharing the
   file.bytes             raw little-endian float32 (needs --dim)
   projector_config.json  TF Projector config: every embeddings[] entry is a variant; its
                          metadataPath (relative to the config) is used unless --metadata is given
+  <folder> | <paths...>  imported as \`recall-lens import\` reads them (manifest, .npy, Parquet,
+                         Arrow, CSV/TSV embeddings, projector bundles; joined by id), also a single
+                         .parquet/.arrow/.csv; every variant is scored against the manifest's
+                         columns (--metadata optional: one more file of the import)
 
 Options
   --metadata <file>      TSV/CSV, one row per item, with a header row; a single-column file has no
