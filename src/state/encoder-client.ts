@@ -3,9 +3,12 @@
  * load fires `error` on the Worker) is dropped; a fresh one starts on the next call, and every job
  * the dead one was running is re-run once on it (the model's encode starts over: progress resets).
  * A second crash rejects with "encoder worker crashed twice while …". Same calls as the worker's API.
+ * A WebGPU run that fails (the device was lost) re-runs the job on WASM in a fresh worker, and every
+ * later job runs on WASM; the result carries a notice saying so.
  */
 import { connect, type Remote } from '../workers/rpc.ts';
 import type { EncodeJob, EncodeResult, EncoderApi } from '../workers/encoder.worker.ts';
+import { isGpuLoss } from '../workers/gpu-loss.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -21,6 +24,11 @@ class WorkerCrash extends Error {
 
 /** What a restarted job tells the analyst (the encoder panel shows it). */
 export const RESTART_NOTICE = 'the encoder worker crashed; re-ran on a fresh one';
+export const GPU_LOST_NOTICE = 'WebGPU device lost; finished on WASM';
+export const GPU_FAILED_NOTICE = 'WebGPU failed; finished on WASM';
+export const GPU_LOST_EARLIER_NOTICE = 'WebGPU device lost earlier; ran on WASM';
+
+const withNotice = (r: EncodeResult, notice: string): EncodeResult => ({ ...r, notice: r.notice ? `${notice}; ${r.notice}` : notice });
 
 /**
  * Test hooks (Playwright, via `page.addInitScript`): `globalThis.__recallLensTest.crashEncoder = N`
@@ -44,6 +52,8 @@ export class EncoderClient {
   private api: Remote<EncoderApi> | null = null;
   private readonly running = new Set<(e: Error) => void>();
   private cancels = 0;
+  /** Why WebGPU was given up (null while it works): later jobs then run on WASM. */
+  private gpuLost: string | null = null;
   /** Worker crashes seen so far. */
   crashes = 0;
 
@@ -102,23 +112,41 @@ export class EncoderClient {
 
   /** Encodes one model over the corpus (see EncoderApi.encode). */
   encode(job: EncodeJob, onProgress: (done: number, total: number) => void): Promise<EncodeResult> {
-    return this.call(`encoding ${job.card.name}`, (api) => {
-      const hooks = testHooks();
-      if (hooks?.crashEncoder && hooks.crashEncoder > 0) {
-        hooks.crashEncoder--;
-        void api.crashForTest(hooks.crashEncoderAfter ?? 2);
-      }
-      if (hooks?.loseDevice && hooks.loseDevice > 0) {
-        hooks.loseDevice--;
-        void api.loseDeviceForTest(hooks.loseDeviceAfter ?? 1);
-      }
-      return api.encode(job, onProgress);
-    });
+    return this.gpuFallback(job, (j) =>
+      this.call(`encoding ${j.card.name}`, (api) => {
+        const hooks = testHooks();
+        if (hooks?.crashEncoder && hooks.crashEncoder > 0) {
+          hooks.crashEncoder--;
+          void api.crashForTest(hooks.crashEncoderAfter ?? 2);
+        }
+        if (j.backend !== 'wasm' && hooks?.loseDevice && hooks.loseDevice > 0) {
+          hooks.loseDevice--;
+          void api.loseDeviceForTest(hooks.loseDeviceAfter ?? 1);
+        }
+        return api.encode(j, onProgress);
+      }),
+    );
   }
 
   /** Embeds a few query items (see EncoderApi.embedQuery). */
   embedQuery(job: EncodeJob): Promise<EncodeResult> {
-    return this.call(`embedding a query with ${job.card.name}`, (api) => api.embedQuery(job));
+    return this.gpuFallback(job, (j) => this.call(`embedding a query with ${j.card.name}`, (api) => api.embedQuery(j)));
+  }
+
+  /** Runs a job; if WebGPU fails under it, restarts the worker and re-runs it on WASM (and every later job). */
+  private async gpuFallback(job: EncodeJob, run: (job: EncodeJob) => Promise<EncodeResult>): Promise<EncodeResult> {
+    if (this.gpuLost !== null && job.backend !== 'wasm') return withNotice(await run({ ...job, backend: 'wasm' }), GPU_LOST_EARLIER_NOTICE);
+    try {
+      return await run(job);
+    } catch (e) {
+      const message = (e as Error)?.message;
+      if (!isGpuLoss(message) || job.backend === 'wasm') throw e;
+      this.gpuLost = message;
+      console.warn(`recall-lens: ${message}; re-running on WASM in a fresh encoder worker`);
+      this.terminate(); // its onnxruntime may still be inside the lost run
+      const notice = /device lost/.test(message) ? GPU_LOST_NOTICE : GPU_FAILED_NOTICE;
+      return withNotice(await run({ ...job, backend: 'wasm' }), notice);
+    }
   }
 
   /** Stops the running encode between batches. */

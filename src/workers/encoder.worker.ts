@@ -2,7 +2,8 @@
 /**
  * Encoder worker: runs one ONNX encoder over the corpus images with onnxruntime-web.
  * WebGPU when an adapter exists (or when asked), WASM otherwise. One job at a time; `cancel()` stops it
- * between batches. A WebGPU run that fails (e.g. the device is lost) finishes on WASM, with a notice.
+ * between batches. A WebGPU run that fails (e.g. the device is lost) rejects with GPU_LOST_MARK; the
+ * EncoderClient re-runs the job on WASM in a fresh worker.
  */
 import { probeWebGPU } from '../encoders/backend.ts';
 import { encodeAll, encodeTexts, type EncodeOptions, type Encoder } from '../encoders/encoder.ts';
@@ -11,6 +12,7 @@ import type { ModelCard } from '../encoders/card.ts';
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
 import { expose, throttled, transfer } from './rpc.ts';
+import { GPU_LOST_MARK } from './gpu-loss.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 
@@ -45,16 +47,14 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** An encoder as jobs use it: its backend may switch from WebGPU to WASM mid-run. */
+/** An encoder as jobs use it. */
 interface WorkerEncoder extends Encoder {
   backend: 'webgpu' | 'wasm';
-  /** Why it left WebGPU (set when it fell back to WASM). */
-  fellBack?: string;
 }
 
 /** Sessions as jobs use them (runs serialised), by model hash and backend. */
 const sessions = new Map<string, Promise<WorkerEncoder>>();
-/** Plain onnxruntime-web sessions under them (the WASM fallback of a WebGPU encoder uses one directly). */
+/** Plain onnxruntime-web sessions under them. */
 const raw = new Map<string, Promise<WebEncoder>>();
 /** Set once the WebGPU device is lost: every later job runs on WASM. */
 let gpuLost: string | null = null;
@@ -88,7 +88,7 @@ function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<WorkerEnco
   let open = sessions.get(key);
   if (!open) {
     open = rawSession(job, backend).then((enc) => {
-      const encoder: WorkerEncoder = backend === 'webgpu' ? withWasmFallback(enc, job) : { card: enc.card, backend: 'wasm', run: enc.run, dispose: enc.dispose };
+      const encoder: WorkerEncoder = backend === 'webgpu' ? withWasmFallback(enc) : { card: enc.card, backend: 'wasm', run: enc.run, dispose: enc.dispose };
       // One inference at a time per worker: a query may arrive while the corpus is encoding.
       const run = encoder.run.bind(encoder);
       encoder.run = (input, count) => serial(() => crashPoint() ?? run(input, count));
@@ -112,47 +112,35 @@ function crashPoint(): Promise<never> | null {
 }
 
 /**
- * A WebGPU encoder that, when a run fails (the device was lost, or anything else on the GPU side),
- * re-runs that batch and every later one on a WASM session of the same model: the embeddings are
- * the same up to float rounding. A lost device also sends every later job to WASM.
+ * A WebGPU encoder whose runs fail fast when the device is lost (a lost device can leave a run
+ * pending forever): the error carries GPU_LOST_MARK, and the EncoderClient then re-runs the job on
+ * WASM in a fresh worker (this one's onnxruntime may still be inside the lost run).
  */
-function withWasmFallback(gpu: WebEncoder, job: EncodeJob): WorkerEncoder {
+function withWasmFallback(gpu: WebEncoder): WorkerEncoder {
   const device = gpu.device;
   const lost = device?.lost.then((info) => {
     gpuLost = info.message || info.reason || 'no reason given';
-    for (const key of [...sessions.keys()]) if (key.endsWith(':webgpu')) sessions.delete(key);
-    for (const [key, enc] of [...raw]) {
-      if (!key.endsWith(':webgpu')) continue;
-      raw.delete(key);
-      void enc.then((e) => e.dispose()).catch(() => undefined);
-    }
     return gpuLost;
   });
   const gone = lost?.then((why) => Promise.reject(new Error(`WebGPU device lost (${why})`)));
   gone?.catch(() => undefined);
-  const encoder: WorkerEncoder = {
+  return {
     card: gpu.card,
     backend: 'webgpu',
     async run(input, count) {
-      if (encoder.backend === 'webgpu') {
-        if (loseDeviceAfterBatches !== null && loseDeviceAfterBatches-- <= 0) {
-          loseDeviceAfterBatches = null;
-          device?.destroy();
-        }
-        try {
-          return await (gone ? Promise.race([gpu.run(input, count), gone]) : gpu.run(input, count));
-        } catch (e) {
-          encoder.backend = 'wasm';
-          encoder.fellBack = (e as Error).message;
-          console.warn(`recall-lens: ${gpu.card.file}: WebGPU run failed (${encoder.fellBack}); finishing on WASM`);
-        }
+      if (loseDeviceAfterBatches !== null && loseDeviceAfterBatches-- <= 0) {
+        loseDeviceAfterBatches = null;
+        device?.destroy();
       }
-      const wasm = await rawSession(job, 'wasm');
-      return wasm.run(input, count);
+      try {
+        return await (gone ? Promise.race([gpu.run(input, count), gone]) : gpu.run(input, count));
+      } catch (e) {
+        const what = gpuLost ? `device lost (${gpuLost})` : `run failed (${(e as Error).message})`;
+        throw new Error(`${gpu.card.file}: ${GPU_LOST_MARK}${what}`);
+      }
     },
     dispose: () => gpu.dispose(),
   };
-  return encoder;
 }
 
 async function chooseBackend(choice: BackendChoice): Promise<'webgpu' | 'wasm'> {
@@ -160,15 +148,6 @@ async function chooseBackend(choice: BackendChoice): Promise<'webgpu' | 'wasm'> 
   const hasGpu = await probeWebGPU();
   if (choice === 'webgpu' && !hasGpu) throw new Error('WebGPU was requested but no adapter is available');
   return hasGpu ? 'webgpu' : 'wasm';
-}
-
-/** What to tell the analyst about a job that was meant for WebGPU (undefined: nothing to tell). */
-function notice(choice: BackendChoice, chosen: 'webgpu' | 'wasm', encoder: WorkerEncoder): string | undefined {
-  if (chosen === 'webgpu' && encoder.backend === 'wasm') {
-    return gpuLost ? 'WebGPU device lost; finished on WASM' : `WebGPU failed (${encoder.fellBack}); finished on WASM`;
-  }
-  if (chosen === 'wasm' && choice !== 'wasm' && gpuLost) return 'WebGPU device lost earlier; ran on WASM';
-  return undefined;
 }
 
 function encodeJob(encoder: Encoder, job: EncodeJob, opts: EncodeOptions): Promise<Embeddings> {
@@ -192,7 +171,7 @@ const api = {
       signal: controller.signal,
     });
     const seconds = (performance.now() - start) / 1000;
-    const result: EncodeResult = { embeddings, backend: encoder.backend, seconds, notice: notice(job.backend, backend, encoder) };
+    const result: EncodeResult = { embeddings, backend: encoder.backend, seconds };
     return transfer(result, [embeddings.data.buffer]);
   },
 
@@ -206,7 +185,6 @@ const api = {
       embeddings,
       backend: encoder.backend,
       seconds: (performance.now() - start) / 1000,
-      notice: notice(job.backend, backend, encoder),
     };
     return transfer(result, [embeddings.data.buffer]);
   },

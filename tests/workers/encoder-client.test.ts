@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EncoderClient, RESTART_NOTICE } from '../../src/state/encoder-client.ts';
+import { EncoderClient, GPU_LOST_EARLIER_NOTICE, GPU_LOST_NOTICE, RESTART_NOTICE } from '../../src/state/encoder-client.ts';
 import type { EncodeJob } from '../../src/workers/encoder.worker.ts';
 import { callback } from '../../src/workers/rpc.ts';
 import { FakeWorker, dieWhileRunning } from './fake-worker.ts';
@@ -86,6 +86,31 @@ describe('encoder client: worker crashes', () => {
     await client.cancel();
     await expect(encoding).rejects.toThrow(/aborted/);
     expect(workers).toHaveLength(1);
+    client.terminate();
+  });
+
+  it('a lost WebGPU device: the job re-runs on WASM in a fresh worker, and so does every later one', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const backends: string[] = [];
+    const workers: FakeWorker[] = [];
+    const client = new EncoderClient(() => {
+      const w = new FakeWorker(() => ({
+        encode(j: EncodeJob) {
+          backends.push(j.backend);
+          if (j.backend !== 'wasm') return Promise.reject(new Error('pixels.onnx: WebGPU lost: device lost (destroyed)'));
+          return { embeddings: { n: 1, dim: 1, data: Float32Array.of(7) }, backend: 'wasm', seconds: 1 };
+        },
+      }));
+      workers.push(w);
+      return w as unknown as Worker;
+    });
+    const r = await client.encode({ ...job('Pixels', 1), backend: 'webgpu' }, noop);
+    expect(r).toMatchObject({ backend: 'wasm', notice: GPU_LOST_NOTICE });
+    expect(Array.from(r.embeddings.data)).toEqual([7]);
+    expect(workers.map((w) => w.terminated)).toEqual([true, false]);
+    const later = await client.encode({ ...job('SwAV', 1), backend: 'auto' }, noop);
+    expect(later.notice).toBe(GPU_LOST_EARLIER_NOTICE);
+    expect(backends).toEqual(['webgpu', 'wasm', 'wasm']);
     client.terminate();
   });
 });
