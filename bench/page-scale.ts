@@ -8,7 +8,7 @@
  * RSS of the renderer process from /proc via CDP SystemInfo, and
  * performance.measureUserAgentSpecificMemory(): the page is cross-origin isolated).
  * Data: bench/scale-data.ts writes it once into bench/out/scale/ (git-ignored).
- * Writes bench/out/page-scale.json. Env: BENCH_URL, BENCH_RUNS (default 1), SCALE_N, SCALE_DIM.
+ * Writes bench/out/page-scale.json. Env: BENCH_URL, BENCH_RUNS (default 1), SCALE_N, SCALE_DIM, SCALE_DIR.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -146,6 +146,7 @@ interface RunResult {
   seedPickMs: number;
   panelInfo: string;
   seedsLabel: string;
+  notes: string[];
   memory: { rssMiB: number; peakMiB: number; processes: number; uaMiB: number | null; jsHeapMiB: number };
 }
 
@@ -171,15 +172,30 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
     { timeout: TIMEOUT, polling: 200 },
   );
   await page.waitForFunction((sels) => sels.every((s) => document.querySelector(s)), rowSel, { timeout: TIMEOUT, polling: 500 });
-  await page.waitForFunction(
-    (vs) => vs.every((v) => document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"]`)?.getAttribute('data-state') === 'ready'),
-    variants,
-    { timeout: TIMEOUT, polling: 500 },
+  const notes: string[] = [];
+  const attempt = async <T>(what: string, f: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      notes.push(`${what}: ${(e as Error).message.split('\n')[0]}`);
+      console.error(`${what} failed: ${(e as Error).message}`);
+      return fallback;
+    }
+  };
+  await attempt(
+    'UMAP panels ready',
+    () =>
+      page.waitForFunction(
+        (vs) => vs.every((v) => document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"]`)?.getAttribute('data-state') === 'ready'),
+        variants,
+        { timeout: TIMEOUT, polling: 500 },
+      ),
+    null,
   );
-  const panelInfo = (await page.locator(`[data-testid="umap-panel"][data-variant="${variants[0]}"] .umap-info`).textContent()) ?? '';
-  const seedsLabel = (await page.locator('[data-testid="seeds-select"] option:checked').textContent()) ?? '';
-  const hoverMs = await hoverLatency(page, variants[0], 12_345 % N);
-  const seed = await seedLatency(page, variants[1], 54_321 % N);
+  const panelInfo = await attempt('panel info', async () => (await page.locator(`[data-testid="umap-panel"][data-variant="${variants[0]}"] .umap-info`).textContent({ timeout: 5_000 })) ?? '', '');
+  const seedsLabel = await attempt('seeds label', async () => (await page.locator('[data-testid="seeds-select"] option:checked').textContent({ timeout: 5_000 })) ?? '', '');
+  const hoverMs = await attempt('hover', () => hoverLatency(page, variants[0], 12_345 % N), NaN);
+  const seed = await attempt('seed pick', () => seedLatency(page, variants[1], 54_321 % N), { ms: NaN, seed: '' });
   const rec = (await page.evaluate(() => (globalThis as unknown as { __scale: Recorded }).__scale)) as Recorded;
   const at = (key: string) => (rec.events[key] - rec.t0) / 1000;
   const rowS = Object.fromEntries(variants.map((v) => [v, at(`row:${v}`)]));
@@ -190,7 +206,11 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
   await cdp.send('Performance.enable');
   const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
   const jsHeap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
-  const memory = { ...(await rendererMemory(browser)), uaMiB: await uaMemory(page), jsHeapMiB: jsHeap / 2 ** 20 };
+  const memory = {
+    ...(await attempt('renderer memory', () => rendererMemory(browser), { rssMiB: NaN, peakMiB: NaN, processes: 0 })),
+    uaMiB: await attempt('UA memory', () => uaMemory(page), null),
+    jsHeapMiB: jsHeap / 2 ** 20,
+  };
   await context.close();
   const rows = Object.values(rowS);
   return {
@@ -200,7 +220,7 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
     rowS,
     umapSampleS,
     umapReadyS,
-    firstUmapSampleS: Math.min(...Object.values(umapSampleS).filter(Number.isFinite)),
+    firstUmapSampleS: Math.min(...Object.values(umapSampleS).filter((v) => Number.isFinite(v))),
     allUmapSamplesS: Math.max(...Object.values(umapSampleS)),
     allUmapReadyS: Math.max(...Object.values(umapReadyS)),
     longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
@@ -212,11 +232,12 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
     panelInfo,
     seedsLabel,
     memory,
+    notes,
   };
 }
 
 async function main() {
-  const data = generateScaleData('bench/out/scale', N, DIM);
+  const data = generateScaleData(process.env.SCALE_DIR ?? 'bench/out/scale', N, DIM);
   const variants = data.variants.flatMap((v) => [v, `${v}+w`, `${v}+w32`]);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const runs: RunResult[] = [];
@@ -224,6 +245,8 @@ async function main() {
     for (let r = 0; r < RUNS; r++) {
       const res = await run(browser, data.files, variants);
       runs.push(res);
+      mkdirSync('bench/out', { recursive: true });
+      writeFileSync('bench/out/page-scale.partial.json', JSON.stringify(runs, null, 2));
       console.log(
         `run ${r + 1}: import ${res.importS.toFixed(1)} s · rows first ${res.firstRowS.toFixed(1)} s, all ${res.allRowsS.toFixed(1)} s · ` +
           `UMAP samples ${res.firstUmapSampleS.toFixed(1)}–${res.allUmapSamplesS.toFixed(1)} s, all placed ${res.allUmapReadyS.toFixed(1)} s · ` +
