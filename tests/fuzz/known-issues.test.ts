@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/cli/decode-node.ts';
+import { runCases } from './batch-node.ts';
 import { png, utf8 } from './bytes.ts';
 import { DEFAULT_MASTER_SEED, generateCase } from './generate.ts';
+import { PASSING } from './judge.ts';
 import { runCase } from './run-batch.ts';
 import { nodeSeeds } from './seeds-node.ts';
 
@@ -25,6 +27,21 @@ describe('open fuzz findings (it.fails: red once fixed)', () => {
       }
     }
     expect(accepted).toBe(0);
+  });
+
+  it.fails('F13 parquet (seed 1) #54: a changed page header must not make hyparquet loop forever (20 s watchdog, own process)', async () => {
+    const [r] = await runCases('parquet', 54, 1, { master: 1, caseTimeoutMs: 20_000 });
+    expect(r.label).toBe('emb.parquet uint32 at byte 128 set to 0x1 (BE)');
+    expect(PASSING, `${r.outcome}: ${r.detail}`).toContain(r.outcome);
+  }, 60_000);
+
+  it.fails('F14 manifest (seed 1) #38, #310: a damaged JPEG is refused in words, not with jpeg-js TypeErrors', async () => {
+    const out: string[] = [];
+    for (const index of [38, 310]) {
+      const v = await runCase(generateCase('manifest', index, nodeSeeds(), 1));
+      out.push(`${v.outcome}: ${v.detail}`);
+    }
+    expect(out.filter((o) => !/^(rejected|imported):/.test(o))).toEqual([]);
   });
 
   it.fails('F12 projector #321: a missing sprite.singleImageDim is "missing", not "undefined"', async () => {
