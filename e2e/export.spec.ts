@@ -10,6 +10,7 @@ import { unzipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { cards, expectedVariants, waitForAllRows } from './app.ts';
 import { parseNpy } from '../src/data/npy.ts';
+import { buildSprite } from '../src/data/export/sprite.ts';
 import { parseVectorsTsv } from '../src/data/projector.ts';
 import { parseTable, parseTableBytes } from '../src/data/table.ts';
 
@@ -94,6 +95,13 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
       }
     expect(tile).toEqual(thumb);
   }
+
+  // The browser's PNG bytes are the bytes Node writes for the same thumbnails (one pure encoder).
+  const all = await page.evaluate(() => {
+    const c = (globalThis as unknown as { __recallLens: { corpus: { images: Uint8Array; n: number; imageSize: number } } }).__recallLens.corpus;
+    return Array.from(c.images.subarray(0, c.n * c.imageSize * c.imageSize * 3));
+  });
+  expect(Buffer.from(buildSprite(Uint8Array.from(all), SUBSET, 64).png).equals(Buffer.from(files['sprite.png']))).toBe(true);
 
   // .npy per variant: the same float32 values as the bundle's tensors.
   const npy = unzipSync((await save(page, 'export-npy')).bytes);
