@@ -161,6 +161,22 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="metrics-row"][data-status="done"]').length > 0, undefined, { timeout: 300_000 });
   await page.evaluate(() => ((globalThis as unknown as { __scale: Recorded }).__scale.t0 = performance.now()));
   await page.locator('[data-testid="import-files"]').setInputFiles(files);
+  // Progress into the log as it happens (a run cut short still says how far it got).
+  const seen = new Set<string>();
+  const poll = setInterval(() => {
+    page
+      .evaluate(() => (globalThis as unknown as { __scale: Recorded }).__scale)
+      .then((r) => {
+        const longest = r.longtasks.filter((t) => t.start >= r.t0).reduce((m, t) => Math.max(m, t.duration), 0);
+        for (const [k, v] of Object.entries(r.events)) {
+          if (seen.has(k) || v < r.t0) continue;
+          seen.add(k);
+          console.log(`  +${((v - r.t0) / 1000).toFixed(1)} s ${k} (longest task so far ${longest.toFixed(0)} ms)`);
+        }
+      })
+      .catch(() => {});
+  }, 5_000);
+  context.on('close', () => clearInterval(poll));
   const rowSel = variants.map((v) => `[data-testid="metrics-row"][data-variant="${v}"][data-status="done"]`);
   await page.waitForFunction(
     () => {
