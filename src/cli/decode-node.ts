@@ -78,7 +78,9 @@ function decodeJpeg(b: Uint8Array, file: string): Rgba {
     const msg = (e as Error)?.message ?? String(e);
     if (/maxResolutionInMP/.test(msg)) throw new InputError(file, `JPEG image is larger than the ${MAX_IMAGE_MEGAPIXELS}-megapixel limit`);
     if (/maxMemoryUsageInMB/.test(msg)) throw new InputError(file, `decoding the JPEG image would need more than the ${MAX_JPEG_MEMORY_MB} MB memory limit`);
-    throw new InputError(file, `cannot decode the JPEG image (truncated or corrupt): ${msg}`);
+    // jpeg-js's own errors are words ("marker was not found"); a TypeError from inside it is just damage.
+    const words = e instanceof TypeError || e instanceof RangeError ? 'damaged data' : msg;
+    throw new InputError(file, `cannot decode the JPEG image (truncated or corrupt): ${words}`);
   }
 }
 
@@ -101,7 +103,7 @@ interface PngHeader {
 
 function decodePng(b: Uint8Array, file: string): Rgba {
   const h = inspectPng(b, file);
-  if (h.interlace === 1) checkAdam7Size(h, file);
+  checkImageData(h, file);
   let img: { width: number; height: number; data: Uint8Array };
   try {
     // CRCs were checked above; trailing bytes after IEND are cut off (pngjs rejects them).
@@ -166,26 +168,37 @@ function inspectPng(b: Uint8Array, file: string): PngHeader {
 }
 
 /**
- * pngjs inflates interlaced (Adam7) data without an output limit; inflate it here first, capped at
- * the size the header implies, so that a small file cannot expand into gigabytes.
+ * Inflates the image data here first, capped at the size the header implies, and requires exactly
+ * that size: pngjs inflates without an output limit (a small file could expand into gigabytes), and
+ * on a stream that is not zlib or is too short it goes on to unfilter memory it never wrote.
  */
-function checkAdam7Size(h: PngHeader, file: string): void {
+function checkImageData(h: PngHeader, file: string): void {
   const bits = PNG_CHANNELS[h.colorType] * h.depth;
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const rowBytes = (cols: number) => 1 + Math.ceil((cols * bits) / 8);
   let expected = 0;
-  for (const [x0, y0, dx, dy] of passes) {
-    const cols = Math.ceil((h.width - x0) / dx);
-    const rows = Math.ceil((h.height - y0) / dy);
-    if (cols > 0 && rows > 0) expected += rows * (1 + Math.ceil((cols * bits) / 8));
+  if (h.interlace === 1) {
+    const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+    for (const [x0, y0, dx, dy] of passes) {
+      const cols = Math.ceil((h.width - x0) / dx);
+      const rows = Math.ceil((h.height - y0) / dy);
+      if (cols > 0 && rows > 0) expected += rows * rowBytes(cols);
+    }
+  } else {
+    expected = h.height * rowBytes(h.width);
   }
+  let got: number;
   try {
-    inflateSync(Buffer.concat(h.idat), { maxOutputLength: Math.max(expected, 1) });
+    got = inflateSync(Buffer.concat(h.idat), { maxOutputLength: Math.max(expected, 1) }).length;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       throw new InputError(file, `corrupt PNG: the compressed image data expands beyond the ${expected} bytes a ${h.width}×${h.height} image needs`);
     }
-    throw new InputError(file, `corrupt PNG: cannot inflate the image data (${err.message})`);
+    const why = /unexpected end/i.test(err.message) ? 'the compressed image data is truncated' : 'the image data is not a valid zlib stream';
+    throw new InputError(file, `corrupt PNG: ${why}`);
+  }
+  if (got !== expected) {
+    throw new InputError(file, `corrupt PNG: the image data holds ${got} bytes, a ${h.width}×${h.height} image needs ${expected}`);
   }
 }
 

@@ -13,7 +13,7 @@ import { runCase } from './run-batch.ts';
 import { nodeSeeds } from './seeds-node.ts';
 
 describe('open fuzz findings (it.fails: red once fixed)', () => {
-  it.fails('F8 decode-node: a PNG whose IDAT is not zlib, or too short, is refused every time (200 tries each)', () => {
+  it('F8 decode-node: a PNG whose IDAT is not zlib, or too short, is refused every time (200 tries each)', () => {
     const bad = [png({ width: 8, height: 8, idat: utf8('garbage garbage') }), png({ width: 8, height: 8, raw: new Uint8Array(2 * 33) })];
     let accepted = 0;
     for (const b of bad) {
@@ -35,7 +35,7 @@ describe('open fuzz findings (it.fails: red once fixed)', () => {
     expect(PASSING, `${r.outcome}: ${r.detail}`).toContain(r.outcome);
   }, 60_000);
 
-  it.fails('F14 manifest (seed 1) #38, #310: a damaged JPEG is refused in words, not with jpeg-js TypeErrors', async () => {
+  it('F14 manifest (seed 1) #38, #310: a damaged JPEG is refused in words, not with jpeg-js TypeErrors', async () => {
     const out: string[] = [];
     for (const index of [38, 310]) {
       const v = await runCase(generateCase('manifest', index, nodeSeeds(), 1));

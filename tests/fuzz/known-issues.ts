@@ -20,14 +20,6 @@ export interface KnownIssue {
 
 export const KNOWN_ISSUES: KnownIssue[] = [
   {
-    finding: 'F8',
-    importer: 'manifest',
-    title: 'Node PNG decoder reads uninitialised memory when IDAT is not zlib / too short (sometimes accepted)',
-    cases: [],
-    labels: /: (IDAT not zlib|IDAT with 2 of 8 rows)$/,
-    where: 'node',
-  },
-  {
     finding: 'F12',
     importer: 'projector',
     title: 'a missing sprite.singleImageDim is reported as "is undefined"',
