@@ -9,6 +9,8 @@
  * the file and the row (or the byte offset of the footer).
  */
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
+// Not in hyparquet's index, but exported by its package ("./src/*.js"): the page header reader it uses itself.
+import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { InputError } from './errors.ts';
 import { libraryMessage } from './import/problems.ts';
@@ -113,6 +115,7 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
       if (!(start >= 4) || !(size >= 0) || start + size > bytes.length - 8) {
         throw new InputError(file, `malformed Parquet footer: column chunk ${path.join('.')} of row group ${gi + 1} (${size} bytes at ${start}) lies outside the file`, `byte ${bytes.length - 8}`);
       }
+      checkPages(bytes, start, size, `column chunk ${path.join('.')} of row group ${gi + 1}`, file);
       seen.add(path[0]);
     }
     for (const w of wanted) if (!seen.has(w)) throw new InputError(file, `malformed Parquet footer: row group ${gi + 1} has no data for column "${w}"`, `byte ${bytes.length - 8}`);
@@ -214,6 +217,34 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
     variants: out.map((o) => ({ column: o.column, x: { n, dim: o.dim, data: o.data } })),
     where: (i) => `row ${i + 1}`,
   };
+}
+
+/**
+ * Walks a column chunk's page headers before hyparquet decodes them: each page must have
+ * non-negative sizes and end inside the chunk. (A damaged size sent hyparquet's reader backwards,
+ * reading the same pages for ever: fuzz finding F13.)
+ */
+function checkPages(bytes: Uint8Array, start: number, size: number, what: string, file: string): void {
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
+  while (reader.offset < size - 1) {
+    const at = `byte ${start + reader.offset}`;
+    let header: { compressed_page_size?: unknown; uncompressed_page_size?: unknown };
+    try {
+      header = parquetHeader(reader);
+    } catch (e) {
+      throw new InputError(file, `malformed Parquet page header in ${what}: ${msg(e)}`, at);
+    }
+    const compressed = Number(header.compressed_page_size);
+    const uncompressed = Number(header.uncompressed_page_size);
+    if (!Number.isSafeInteger(compressed) || compressed < 0 || !Number.isSafeInteger(uncompressed) || uncompressed < 0 || uncompressed > MAX_UNCOMPRESSED) {
+      const shown = (v: unknown) => (v === undefined || v === null ? 'missing' : String(v));
+      throw new InputError(file, `malformed Parquet page header in ${what}: page sizes ${shown(header.compressed_page_size)} (compressed) and ${shown(header.uncompressed_page_size)} (uncompressed)`, at);
+    }
+    if (reader.offset + compressed > size) {
+      throw new InputError(file, `malformed Parquet page in ${what}: ${compressed} bytes of page data, ${size - reader.offset} left in the chunk`, at);
+    }
+    reader.offset += compressed;
+  }
 }
 
 function msg(e: unknown): string {
