@@ -44,7 +44,7 @@ describe('open fuzz findings (it.fails: red once fixed)', () => {
     expect(out.filter((o) => !/^(rejected|imported):/.test(o))).toEqual([]);
   });
 
-  it.fails('F12 projector #321: a missing sprite.singleImageDim is "missing", not "undefined"', async () => {
+  it('F12 projector #321: a missing sprite.singleImageDim is "missing", not "undefined"', async () => {
     const c = generateCase('projector', 321, nodeSeeds(), DEFAULT_MASTER_SEED);
     expect(c.label).toBe('projector config embeddings.0.sprite.singleImageDim deleted');
     const v = await runCase(c);

@@ -19,13 +19,6 @@ export interface KnownIssue {
 }
 
 export const KNOWN_ISSUES: KnownIssue[] = [
-  {
-    finding: 'F12',
-    importer: 'projector',
-    title: 'a missing sprite.singleImageDim is reported as "is undefined"',
-    cases: [],
-    labels: /sprite(\.singleImageDim)? deleted$|sprite\.singleImageDim = null$/,
-  },
 ];
 
 export function knownIssue(importer: Importer, index: number, label: string, where: 'node' | 'browser'): string | undefined {

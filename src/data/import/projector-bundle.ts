@@ -74,7 +74,8 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
       throw new InputError(config, '"sprite" needs "imagePath" (the sprite image, relative to the config)', `embeddings[${i}]`);
     }
     if (!Array.isArray(dim) || dim.length !== 2 || !dim.every((v) => Number.isSafeInteger(v) && v > 0 && v <= MAX_SPRITE_SIDE)) {
-      throw new InputError(config, `"sprite.singleImageDim" is ${JSON.stringify(dim)}, expected [width, height] of one tile in pixels`, `embeddings[${i}]`);
+      const got = dim === undefined || dim === null ? 'is missing' : `is ${JSON.stringify(dim)}`;
+      throw new InputError(config, `"sprite.singleImageDim" ${got}, expected [width, height] of one tile in pixels`, `embeddings[${i}]`);
     }
     sprite = { path: resolve(s.imagePath, 'sprite.imagePath', i), w: dim[0] as number, h: dim[1] as number };
   }
