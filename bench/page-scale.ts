@@ -91,6 +91,8 @@ async function uaMemory(page: Page): Promise<number | null> {
 
 /** Milliseconds from a mouse move onto a point to the panel naming it hovered. */
 async function hoverLatency(page: Page, variant: string, row: number): Promise<number> {
+  // The point must be on screen for the mouse to reach it: bring its panel into view first.
+  await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
   const pos = await page.evaluate(([v, r]) => {
     const plots = (globalThis as unknown as { __umapPlots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> }).__umapPlots;
     return plots.get(v as string)?.clientPosition(r as number) ?? null;
@@ -105,6 +107,8 @@ async function hoverLatency(page: Page, variant: string, row: number): Promise<n
 
 /** Milliseconds from a click on a point to every gallery column showing that seed's neighbours. */
 async function seedLatency(page: Page, variant: string, row: number): Promise<{ ms: number; seed: string }> {
+  // The point must be on screen for the mouse to reach it: bring its panel into view first.
+  await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
   const pos = await page.evaluate(([v, r]) => {
     const plots = (globalThis as unknown as { __umapPlots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> }).__umapPlots;
     return plots.get(v as string)?.clientPosition(r as number) ?? null;
