@@ -13,6 +13,7 @@ import { inflateSync } from 'node:zlib';
 import { decode as decodeJpegJs } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { InputError } from '../data/errors.ts';
+import { crc32 } from '../data/export/crc32.ts';
 
 import type { Rgba } from '../encoders/square.ts';
 export type { Rgba };
@@ -134,7 +135,7 @@ function inspectPng(b: Uint8Array, file: string): PngHeader {
     if (off + 12 + len > b.length) {
       throw new InputError(file, `truncated PNG: chunk ${shown} needs ${len + 12} bytes, the file has ${b.length - off} left`, at);
     }
-    if (crc32(b, off + 4, off + 8 + len) !== dv.getUint32(off + 8 + len)) {
+    if (crc32(b.subarray(off + 4, off + 8 + len)) !== dv.getUint32(off + 8 + len)) {
       throw new InputError(file, `corrupt PNG: chunk ${shown} fails its CRC check`, at);
     }
     if (off === 8 && type !== 'IHDR') throw new InputError(file, `corrupt PNG: the first chunk is ${shown}, expected IHDR`, at);
@@ -200,20 +201,4 @@ function checkImageData(h: PngHeader, file: string): void {
   if (got !== expected) {
     throw new InputError(file, `corrupt PNG: the image data holds ${got} bytes, a ${h.width}×${h.height} image needs ${expected}`);
   }
-}
-
-let crcTable: Uint32Array | undefined;
-
-function crc32(b: Uint8Array, from: number, to: number): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = from; i < to; i++) c = crcTable[(c ^ b[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
