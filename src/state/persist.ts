@@ -8,6 +8,7 @@
 import { readUrlOptions } from './url-options.ts';
 import { useSelection, type Probe } from './selection.ts';
 import { useStore, type Settings } from './store.ts';
+import { idbStore } from '../storage/idb.ts';
 
 const DB = 'recall-lens-session';
 const STORE = 'sessions';
@@ -129,39 +130,16 @@ export function applyRecord(r: PersistedSession, fromUrl: ReadonlySet<UrlPart>):
 
 // ---------------------------------------------------------------- IndexedDB
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest): Promise<T> {
-  const db = await open();
-  return new Promise<T>((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const req = op(tx.objectStore(STORE));
-    tx.oncomplete = () => {
-      db.close();
-      resolve(req.result as T);
-    };
-    tx.onerror = tx.onabort = () => {
-      db.close();
-      reject(tx.error ?? req.error);
-    };
-  });
-}
+const sessions = idbStore(DB, STORE);
 
 /** The raw stored value for a corpus (undefined when none), unchecked. */
 export function readStored(corpus: string): Promise<unknown> {
-  return run<unknown>('readonly', (s) => s.get(corpus));
+  return sessions.get<unknown>(corpus);
 }
 
 /** Stores a raw value for a corpus (tests use it to plant corrupt records). */
 export function writeStored(corpus: string, value: unknown): Promise<void> {
-  return run<void>('readwrite', (s) => s.put(value, corpus)).then(() => undefined);
+  return sessions.put(corpus, value);
 }
 
 /** The stored record for a corpus, or null when there is none or it is unusable (with a warning). */
