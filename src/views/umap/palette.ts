@@ -1,7 +1,7 @@
 /** Colour by facet: label codes → palette texels for the GPU, and the legend entries. */
 import { schemeTableau10, schemeSet3, color } from 'd3';
 import { encodeLabels } from '../../compute/labels.ts';
-import { PALETTE } from './point-layer.ts';
+import { PALETTE } from './gl-renderer.ts';
 
 /** Distinct colours, cycled when a facet has more labels. */
 const COLOURS = [...schemeTableau10, ...schemeSet3];

@@ -1,15 +1,20 @@
 /**
- * One UMAP scatter plot, framework-agnostic: a WebGL2 point layer, a 2-D overlay (hovered item,
- * seed, query marker, lasso path, thumbnails when zoomed in), d3 axes and d3 zoom. Linked state
- * comes in through setters and goes out through the event callbacks; all drawing happens in one
- * requestAnimationFrame per change, so pan/zoom never touches React.
+ * One UMAP scatter plot, framework-agnostic: its points drawn by the page's one WebGL2 context
+ * (gl-renderer.ts) into a 2-D canvas, a second 2-D canvas above it for the hovered item, seed,
+ * query star and lasso path, d3 axes and d3 zoom. Linked state comes in through setters and goes out
+ * through the event callbacks. Hover, seed and the lasso path redraw only the overlay; pan, zoom,
+ * colours and a new selection redraw the points (from buffers uploaded once per layout). Nothing
+ * here touches React.
  */
 import { quadtree, select, zoom, zoomIdentity, type Quadtree, type Selection, type ZoomBehavior } from 'd3';
 import { MARGIN, PlotFrame } from './axes.ts';
+import { sharedRenderer, type PointLayer } from './gl-renderer.ts';
 import { LassoGesture } from './lasso.ts';
+import { inSorted, lassoPath, MAX_THUMBS, placed, ring, star, thumbnails, type ProbeMark } from './marks.ts';
 import type { Colouring } from './palette.ts';
-import { PointLayer } from './point-layer.ts';
 import type { ThumbnailCache } from './thumbnails.ts';
+
+export type { ProbeMark };
 
 export interface ScatterEvents {
   hover(row: number | null): void;
@@ -17,27 +22,15 @@ export interface ScatterEvents {
   lasso(rows: Int32Array | null): void;
 }
 
-export interface ProbeMark {
-  x: number;
-  y: number;
-  label: string;
-}
-
-/** Whether row i has coordinates (rows still being placed by transform are NaN). */
-function placed(coords: Float32Array, i: number): boolean {
-  return coords[i * 2] === coords[i * 2] && coords[i * 2 + 1] === coords[i * 2 + 1];
-}
-
-/** Zoomed in far enough that at most this many points are visible: draw their thumbnails. */
-const MAX_THUMBS = 160;
 const HOVER_RADIUS_PX = 8;
 
 export class Scatter {
   private readonly frame = new PlotFrame();
   private readonly layer: PointLayer;
-  private readonly glCanvas: HTMLCanvasElement;
+  private readonly pointsCanvas: HTMLCanvasElement;
   private readonly overlay: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
+  private readonly xform = new Float64Array(4);
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   private readonly gx: Selection<SVGGElement, unknown, null, undefined>;
   private readonly gy: Selection<SVGGElement, unknown, null, undefined>;
@@ -53,6 +46,7 @@ export class Scatter {
   private selected: Int32Array | null = null;
   private lassoMode = false;
   private pending = false;
+  private pointsDirty = true;
   private axesDirty = true;
   private suppressClick = false;
   private readonly visible = new Int32Array(MAX_THUMBS + 1);
@@ -65,20 +59,20 @@ export class Scatter {
     private readonly thumbnails: ThumbnailCache | null,
   ) {
     root.classList.add('umap-plot');
-    this.glCanvas = document.createElement('canvas');
-    this.glCanvas.className = 'umap-gl';
+    this.pointsCanvas = document.createElement('canvas');
+    this.pointsCanvas.className = 'umap-points';
     this.overlay = document.createElement('canvas');
     this.overlay.className = 'umap-overlay';
     this.overlay.dataset.testid = 'umap-canvas';
-    for (const c of [this.glCanvas, this.overlay]) {
+    for (const c of [this.pointsCanvas, this.overlay]) {
       c.style.left = `${MARGIN.left}px`;
       c.style.top = `${MARGIN.top}px`;
     }
     this.svg = select(root).append('svg').attr('class', 'umap-axes');
     this.gx = this.svg.append('g');
     this.gy = this.svg.append('g');
-    root.append(this.glCanvas, this.overlay);
-    this.layer = new PointLayer(this.glCanvas);
+    root.append(this.pointsCanvas, this.overlay);
+    this.layer = sharedRenderer().createLayer(root);
     this.ctx = this.overlay.getContext('2d')!;
     this.lasso = new LassoGesture(this.frame, () => this.requestDraw());
 
@@ -88,7 +82,7 @@ export class Scatter {
       .on('zoom', (e: { transform: typeof zoomIdentity }) => {
         this.frame.transform = e.transform;
         this.axesDirty = true;
-        this.requestDraw();
+        this.requestPoints();
       });
     select(this.overlay).call(this.zoomer).on('dblclick.zoom', null);
 
@@ -124,7 +118,7 @@ export class Scatter {
       .y((i) => coords[i * 2 + 1])
       .addAll(rows);
     this.axesDirty = true;
-    this.requestDraw();
+    this.requestPoints();
   }
 
   /**
@@ -147,14 +141,14 @@ export class Scatter {
     const add: number[] = [];
     for (const r of rows) if (r >= 0 && r < n && placed(coords, r)) add.push(r);
     this.tree.addAll(add);
-    this.requestDraw();
+    this.requestPoints();
   }
 
   setColouring(c: Colouring): void {
     this.colouring = c;
     this.layer.setPalette(c.palette);
     if (this.coords) this.layer.setCodes(c.texels);
-    this.requestDraw();
+    this.requestPoints();
   }
 
   setHovered(row: number | null): void {
@@ -173,7 +167,7 @@ export class Scatter {
     if (rows) for (let i = 1; i < rows.length && sorted; i++) sorted = rows[i - 1] <= rows[i];
     this.selected = rows && !sorted ? rows.slice().sort() : rows;
     if (this.coords) this.layer.setSelection(rows);
-    this.requestDraw();
+    this.requestPoints();
   }
 
   /** Client position of the probe marker (null when none), for tests. */
@@ -203,6 +197,7 @@ export class Scatter {
     const t0 = performance.now();
     select(this.overlay).call(this.zoomer.transform, zoomIdentity.translate(x, y).scale(k));
     this.draw();
+    sharedRenderer().render(this.layer);
     return performance.now() - t0;
   }
 
@@ -217,13 +212,14 @@ export class Scatter {
   /** The panel as a PNG data URL (points + overlay), for export. */
   toDataURL(): string {
     this.draw();
+    sharedRenderer().render(this.layer);
     const out = document.createElement('canvas');
-    out.width = this.glCanvas.width;
-    out.height = this.glCanvas.height;
+    out.width = this.pointsCanvas.width;
+    out.height = this.pointsCanvas.height;
     const c = out.getContext('2d')!;
     c.fillStyle = '#fff';
     c.fillRect(0, 0, out.width, out.height);
-    c.drawImage(this.glCanvas, 0, 0);
+    c.drawImage(this.pointsCanvas, 0, 0);
     c.drawImage(this.overlay, 0, 0);
     return out.toDataURL('image/png');
   }
@@ -299,7 +295,7 @@ export class Scatter {
     const w = Math.max(1, this.root.clientWidth - MARGIN.left - MARGIN.right);
     const h = Math.max(1, this.root.clientHeight - MARGIN.top - MARGIN.bottom);
     const dpr = globalThis.devicePixelRatio || 1;
-    for (const c of [this.glCanvas, this.overlay]) {
+    for (const c of [this.pointsCanvas, this.overlay]) {
       c.style.width = `${w}px`;
       c.style.height = `${h}px`;
       c.width = Math.round(w * dpr);
@@ -308,13 +304,20 @@ export class Scatter {
     this.svg.attr('width', this.root.clientWidth).attr('height', this.root.clientHeight);
     this.frame.resize(w, h);
     this.axesDirty = true;
-    this.requestDraw();
+    this.requestPoints();
   }
 
+  /** The overlay (hover, seed, probe, lasso path) on the next frame. */
   private requestDraw(): void {
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame(this.drawFrame);
+  }
+
+  /** The points too (view, data, colours or selection changed). */
+  private requestPoints(): void {
+    this.pointsDirty = true;
+    this.requestDraw();
   }
 
   private pointSize(): number {
@@ -326,10 +329,12 @@ export class Scatter {
   private draw(): void {
     this.pending = false;
     const dpr = globalThis.devicePixelRatio || 1;
-    const t = this.tmp;
-    this.frame.clip(t);
     const size = this.pointSize();
-    this.layer.draw(t[0], t[1], t[2], t[3], size * dpr);
+    if (this.pointsDirty) {
+      this.pointsDirty = false;
+      this.frame.clip(this.xform);
+      this.layer.draw({ xform: this.xform, sizePx: size * dpr, target: this.pointsCanvas, after: (ctx) => this.drawThumbnails(ctx, size) });
+    }
     if (this.axesDirty) {
       this.axesDirty = false;
       this.frame.renderAxes(this.gx, this.gy);
@@ -337,104 +342,34 @@ export class Scatter {
     const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this.frame.width, this.frame.height);
-    if (!this.coords) return;
-    this.drawThumbnails(ctx, size);
-    if (this.seed !== null) this.mark(ctx, this.seed, size / 2 + 4, null, '#d62728', 2.5);
-    if (this.hovered !== null) this.mark(ctx, this.hovered, size / 2 + 3, this.colouring?.colourOf(this.hovered) ?? '#555', '#111', 2);
-    if (this.probe) this.drawProbe(ctx, this.probe);
-    const path = this.lasso.path;
-    if (path.length >= 4) {
-      ctx.beginPath();
-      ctx.moveTo(path[0], path[1]);
-      for (let i = 2; i < path.length; i += 2) ctx.lineTo(path[i], path[i + 1]);
-      ctx.closePath();
-      ctx.fillStyle = 'rgba(31, 119, 180, 0.08)';
-      ctx.fill();
-      ctx.setLineDash([4, 3]);
-      ctx.strokeStyle = '#1f77b4';
-      ctx.lineWidth = 1.5;
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
-  }
-
-  private mark(ctx: CanvasRenderingContext2D, row: number, radius: number, fill: string | null, stroke: string, width: number): void {
-    const coords = this.coords!;
-    if (row < 0 || row * 2 >= coords.length || !placed(coords, row)) return;
-    this.frame.toScreen(coords[row * 2], coords[row * 2 + 1], this.tmp);
-    ctx.beginPath();
-    ctx.arc(this.tmp[0], this.tmp[1], radius, 0, Math.PI * 2);
-    if (fill) {
-      ctx.fillStyle = fill;
-      ctx.fill();
-    }
-    ctx.strokeStyle = stroke;
-    ctx.lineWidth = width;
-    ctx.stroke();
-  }
-
-  private drawProbe(ctx: CanvasRenderingContext2D, p: ProbeMark): void {
-    this.frame.toScreen(p.x, p.y, this.tmp);
-    const x = this.tmp[0], y = this.tmp[1], r = 9;
-    ctx.beginPath();
-    for (let i = 0; i < 10; i++) {
-      const a = -Math.PI / 2 + (i * Math.PI) / 5;
-      const rr = i % 2 ? r * 0.45 : r;
-      ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
-    }
-    ctx.closePath();
-    ctx.fillStyle = '#ffd400';
-    ctx.fill();
-    ctx.strokeStyle = '#111';
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.fillStyle = '#111';
-    ctx.fillText(p.label, x + r + 3, y + 4);
-  }
-
-  /** Thumbnails of the visible points once few enough are on screen (no allocation per frame). */
-  private drawThumbnails(ctx: CanvasRenderingContext2D, size: number): void {
-    if (!this.thumbnails || this.frame.transform.k < 2) return;
-    const coords = this.coords!;
-    const n = coords.length >> 1;
-    const w = this.frame.width, h = this.frame.height;
+    const coords = this.coords;
+    if (!coords) return;
     const t = this.tmp;
-    // The visible rectangle in data units, so the scan over all points is plain comparisons.
-    this.frame.toData(-20, h + 20, t);
-    const x0 = t[0], y0 = t[1];
-    this.frame.toData(w + 20, -20, t);
-    const x1 = t[0], y1 = t[1];
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      const x = coords[i * 2], y = coords[i * 2 + 1];
-      if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue; // also skips rows not placed yet (NaN)
-      if (count === MAX_THUMBS) return; // too many on screen: dots only
-      this.visible[count++] = i;
+    if (this.seed !== null) ring(ctx, this.frame, coords, this.seed, size / 2 + 4, { fill: null, stroke: '#d62728', width: 2.5 }, t);
+    if (this.hovered !== null) {
+      const fill = this.colouring?.colourOf(this.hovered) ?? '#555';
+      ring(ctx, this.frame, coords, this.hovered, size / 2 + 3, { fill, stroke: '#111', width: 2 }, t);
     }
-    const s = Math.min(56, Math.max(18, size * 4));
-    for (let v = 0; v < count; v++) {
-      const i = this.visible[v];
-      if (this.selected && !this.isSelected(i)) continue;
-      const img = this.thumbnails.get(i);
-      if (!img) continue;
-      this.frame.toScreen(coords[i * 2], coords[i * 2 + 1], t);
-      ctx.drawImage(img, t[0] - s / 2, t[1] - s / 2, s, s);
-      ctx.strokeStyle = this.colouring?.colourOf(i) ?? '#888';
-      ctx.lineWidth = 2;
-      ctx.strokeRect(t[0] - s / 2, t[1] - s / 2, s, s);
-    }
+    if (this.probe) star(ctx, this.frame, this.probe, t);
+    lassoPath(ctx, this.lasso.path);
   }
 
-  private isSelected(row: number): boolean {
-    const sel = this.selected!;
-    let lo = 0, hi = sel.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (sel[mid] === row) return true;
-      if (sel[mid] < row) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+  /** Thumbnails of the visible points once zoomed in (drawn with the points, not on every hover). */
+  private drawThumbnails(ctx: CanvasRenderingContext2D, size: number): void {
+    if (!this.thumbnails || !this.coords) return;
+    const dpr = globalThis.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const selected = this.selected;
+    thumbnails(
+      ctx,
+      this.frame,
+      this.coords,
+      this.thumbnails,
+      size,
+      (i) => this.colouring?.colourOf(i) ?? '#888',
+      (i) => !selected || inSorted(selected, i),
+      this.visible,
+      this.tmp,
+    );
   }
 }
