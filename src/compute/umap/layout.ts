@@ -4,8 +4,6 @@
  * `optimize_layout_euclidean`. Coordinates are a flat Float32Array (n × 2); one integer PRNG seeded
  * by the caller drives the negative samples, so the same input and seed give the same layout.
  */
-import { eighSymmetric } from '../eigh.ts';
-import type { Embeddings } from '../types.ts';
 import type { FuzzyGraph } from './graph.ts';
 
 /** Fits 1 / (1 + a·x^(2b)) to UMAP's target curve for (spread, minDist) (Levenberg–Marquardt). */
@@ -75,48 +73,6 @@ export function findAB(spread = 1, minDist = 0.1): { a: number; b: number } {
     if (!improved) break;
   }
   return { a, b };
-}
-
-/** Start positions from the two leading principal components, scaled so max |coordinate| = 10. */
-export function pcaInit(x: Embeddings): Float32Array {
-  const { n, dim, data } = x;
-  const mean = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d] += data[i * dim + d];
-  for (let d = 0; d < dim; d++) mean[d] /= Math.max(n, 1);
-  const cov = new Float64Array(dim * dim);
-  const row = new Float64Array(dim);
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < dim; d++) row[d] = data[i * dim + d] - mean[d];
-    for (let p = 0; p < dim; p++) {
-      const v = row[p];
-      if (v === 0) continue;
-      const off = p * dim;
-      for (let q = p; q < dim; q++) cov[off + q] += v * row[q];
-    }
-  }
-  for (let p = 0; p < dim; p++) for (let q = 0; q < p; q++) cov[p * dim + q] = cov[q * dim + p];
-  const out = new Float32Array(n * 2);
-  if (dim === 0 || n === 0) return out;
-  const { vectors } = eighSymmetric(cov, dim);
-  const comps = Math.min(2, dim);
-  let maxAbs = 0;
-  const tmp = new Float64Array(n * 2);
-  for (let c = 0; c < comps; c++) {
-    // Fix the sign: the largest-magnitude loading is positive.
-    let big = 0;
-    for (let d = 0; d < dim; d++) if (Math.abs(vectors[d * dim + c]) > Math.abs(big)) big = vectors[d * dim + c];
-    const sign = big < 0 ? -1 : 1;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += (data[i * dim + d] - mean[d]) * vectors[d * dim + c];
-      s *= sign;
-      tmp[i * 2 + c] = s;
-      maxAbs = Math.max(maxAbs, Math.abs(s));
-    }
-  }
-  const scale = maxAbs > 0 ? 10 / maxAbs : 1;
-  for (let t = 0; t < n * 2; t++) out[t] = tmp[t] * scale;
-  return out;
 }
 
 /** Uniform start in [−10, 10]² (for graphs without vectors). */

@@ -13,7 +13,8 @@ import { knn, knnQuery } from '../knn.ts';
 import { sampleSeeds } from '../sampling.ts';
 import type { Embeddings, KnnResult, Metric } from '../types.ts';
 import { fuzzySimplicialSet, truncateGraph, type NeighbourGraph } from './graph.ts';
-import { findAB, LayoutOptimizer, pcaInit } from './layout.ts';
+import { findAB, LayoutOptimizer } from './layout.ts';
+import { pcaStart } from './pca-start.ts';
 import { transformPoints } from './transform.ts';
 
 export const DEFAULT_SEED = 42;
@@ -216,7 +217,7 @@ export function fitLayout(x: Embeddings, opts: ProjectOptions): FittedLayout {
   const graph = fuzzySimplicialSet(graphIn);
   const ab = findAB(opts.spread ?? 1, opts.minDist ?? 0.1);
   timings.graph = lap();
-  const coordsTrain = pcaInit(train);
+  const coordsTrain = pcaStart(train, seed);
   timings.init = lap();
   report(300, TOTAL);
 
