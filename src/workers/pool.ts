@@ -8,6 +8,7 @@
  * "compute worker crashed twice while running <method>".
  */
 import { connect, type Remote } from './rpc.ts';
+import { CancelledError } from './host.ts';
 import type { ComputeApi } from './compute.worker.ts';
 
 interface Slot {
@@ -18,12 +19,7 @@ interface Slot {
   reject?: (e: Error) => void;
 }
 
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
+export { CancelledError };
 
 /** A worker died while running a job (internal: the pool retries once, then reports). */
 class WorkerCrash extends Error {

@@ -14,8 +14,8 @@ import { useQueries } from '../../state/query.ts';
 import type { AnalysisSession } from '../../state/session.ts';
 import { useSelection, type SelectionState } from '../../state/selection.ts';
 import { useStore, visibleVariants } from '../../state/store.ts';
-import { CancelledError } from '../../workers/pool.ts';
-import { UmapClient } from './client.ts';
+import { isCancelled } from '../../workers/host.ts';
+import { UmapClient } from '../../workers/umap/client.ts';
 import { Legend } from './Legend.tsx';
 import { colouring, type Colouring } from './palette.ts';
 import { umapPlots } from './registry.ts';
@@ -260,7 +260,7 @@ function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: Pan
     })().catch((e: Error) => {
       if (!current()) return;
       requested.current = null; // retried when the row is done again
-      if (e instanceof CancelledError || e.message === 'cancelled') return;
+      if (isCancelled(e)) return;
       setState('error');
       setError(e.message);
     });

@@ -1,0 +1,107 @@
+/**
+ * The UMAP workers, seen from the page: a few dedicated workers (not the compute pool, which is
+ * restarted on every settings change), each behind a WorkerHost (crash → re-run once, typed errors,
+ * lazy respawn). A layout's model stays in the worker that fitted it, so placement chunks and
+ * transforms of a query go there too.
+ */
+import { callback } from '../rpc.ts';
+import { WorkerHost } from '../host.ts';
+import type { PlacedChunk, ProjectJob, ProjectResult, UmapApi } from './umap.worker.ts';
+import type { Embeddings } from '../../compute/types.ts';
+import { PLACE_CHUNK } from '../../compute/umap/project.ts';
+
+export interface ProjectHooks {
+  /** Fit progress, 0…total. */
+  onProgress?: (done: number, total: number) => void;
+  /** The fitted layout (sample rows placed, the others NaN) before any item is placed by transform. */
+  onLayout?: (r: ProjectResult) => void;
+  /** A chunk placed by transform; `placed` of `total` so far. */
+  onPlaced?: (chunk: PlacedChunk, placed: number, total: number) => void;
+}
+
+/** A finished layout: every row placed. */
+export interface LayoutResult extends ProjectResult {
+  /** Seconds from the request to the fitted (sample) layout, and to every item placed. */
+  fitSeconds: number;
+  totalSeconds: number;
+}
+
+const spawn = () => new Worker(new URL('./umap.worker.ts', import.meta.url), { type: 'module', name: 'umap' });
+
+export class UmapClient {
+  private readonly hosts: WorkerHost<UmapApi>[];
+  private readonly owner = new Map<string, WorkerHost<UmapApi>>();
+  /** Finished layouts by key (a panel shown again, or remounted, gets its layout back at once). */
+  private readonly done = new Map<string, Promise<LayoutResult>>();
+
+  constructor(size = defaultWorkers()) {
+    this.hosts = Array.from({ length: size }, () => new WorkerHost<UmapApi>({ name: 'UMAP', spawn }));
+  }
+
+  /**
+   * Fits a layout on the least busy worker (or reads it from the cache), then (above 20 000 items)
+   * places the other items chunk by chunk, reporting each; the model is kept there under `job.key`.
+   * A key fitted (or being fitted) before returns that result: same key, same input, same seed.
+   */
+  project(job: ProjectJob, hooks: ProjectHooks = {}): Promise<LayoutResult> {
+    const known = this.done.get(job.key);
+    if (known) return known.then((r) => ({ ...r, coords: r.coords.slice() }));
+    const p = this.fit(job, hooks);
+    this.done.set(job.key, p);
+    p.catch(() => this.done.delete(job.key));
+    return p.then((r) => ({ ...r, coords: r.coords.slice() }));
+  }
+
+  private async fit(job: ProjectJob, hooks: ProjectHooks): Promise<LayoutResult> {
+    const t0 = performance.now();
+    const host = this.hosts.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const previous = this.owner.get(job.key);
+    if (previous && previous !== host) void previous.call('forgetting a layout', (api) => api.forget(job.key)).catch(() => undefined);
+    this.owner.set(job.key, host);
+    const progress = hooks.onProgress;
+    const fitted = await host.call(`fitting a layout of ${job.x.n} items`, (api, alive) =>
+      api.fit(
+        job,
+        callback((done: number, total: number) => {
+          alive();
+          progress?.(done, total);
+        }),
+      ),
+    );
+    const fitSeconds = (performance.now() - t0) / 1000;
+    if (fitted.rest === 0) return { ...fitted, fitSeconds, totalSeconds: fitSeconds };
+    hooks.onLayout?.({ ...fitted, coords: fitted.coords.slice() });
+    const coords = fitted.coords;
+    // One chunk at a time: other layouts' jobs queued on this worker run in between. A restarted
+    // worker has lost the model, so placement is not retried (the panel asks again).
+    for (let start = 0; start < fitted.rest; start += PLACE_CHUNK) {
+      const chunk = await host.call('placing items', (api) => api.place(job.key, start, PLACE_CHUNK), 0);
+      for (let i = 0; i < chunk.rows.length; i++) {
+        coords[chunk.rows[i] * 2] = chunk.coords[i * 2];
+        coords[chunk.rows[i] * 2 + 1] = chunk.coords[i * 2 + 1];
+      }
+      hooks.onPlaced?.(chunk, Math.min(fitted.rest, start + PLACE_CHUNK), fitted.rest);
+    }
+    return { ...fitted, coords, fitSeconds, totalSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** Places new vectors in the layout stored under `key` (m × 2 coordinates). */
+  transform(key: string, queries: Embeddings): Promise<Float32Array> {
+    const host = this.owner.get(key);
+    if (!host) return Promise.reject(new Error(`no UMAP layout for ${key}`));
+    return host.call('placing a query', (api) => api.transform(key, queries), 0);
+  }
+
+  /** Stops every worker (their calls reject with CancelledError); the next call starts fresh ones. */
+  dispose(): void {
+    for (const h of this.hosts) h.terminate();
+    this.owner.clear();
+    this.done.clear();
+  }
+}
+
+/** Two workers on small machines, up to four on large ones. */
+function defaultWorkers(): number {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+  return Math.max(2, Math.min(4, Math.floor(cores / 2)));
+}
