@@ -152,6 +152,7 @@ export class AnalysisSession {
       setEncoder(card.id, {
         state: 'done',
         backend: result.backend,
+        backendReason: result.backendReason,
         done: this.corpus.n,
         itemsPerSecond: this.corpus.n / result.seconds,
         notice: result.notice,

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { KnnResult, Metric } from '../compute/types.ts';
 import type { VariantMetrics } from '../compute/evaluate.ts';
-import type { BackendChoice } from '../workers/encoder.worker.ts';
+import type { BackendChoice } from '../encoders/backend.ts';
 import { defaultSeeds } from '../compute/sampling.ts';
 
 export interface Settings {
@@ -33,6 +33,8 @@ export interface EncoderStatus {
   name: string;
   state: EncodeState;
   backend?: 'webgpu' | 'wasm';
+  /** Why that backend ("WebGPU adapter is software (…): WASM is faster", "calibrated: …"). */
+  backendReason?: string;
   done: number;
   total: number;
   itemsPerSecond?: number;

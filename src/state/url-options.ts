@@ -3,7 +3,7 @@
  * `?corpus=emoji-styles&k=10&metric=cosine&seeds=1000&wk=32&seed=42&facet=style&color=category&hide=pixels,pixels%2Bw`
  * (`seeds` = auto | all | N; auto, the default, is left out) plus run options `backend=wasm|webgpu|auto` and `subset=N` (a seeded random subset, for quick checks).
  */
-import type { BackendChoice } from '../workers/encoder.worker.ts';
+import type { BackendChoice } from '../encoders/backend.ts';
 import type { Settings } from './store.ts';
 
 export interface UrlOptions {

@@ -1,4 +1,4 @@
-/** K, distance, seeds and the truncated-whitening size. Changing any recomputes the metric rows. */
+/** K, distance, seeds and the truncated-whitening size (changing any recomputes the metric rows), and the encoder backend. */
 import { resolveSeeds, useStore, type Settings } from '../state/store.ts';
 
 const K_CHOICES = [1, 5, 10, 20, 50];
@@ -70,6 +70,14 @@ export function Controls({ onChange, items }: { onChange: () => void; items?: nu
               {k}
             </option>
           ))}
+        </select>
+      </label>
+      <label title="Which onnxruntime-web backend encodes: auto skips software WebGPU adapters and calibrates real ones (URL: backend=auto|webgpu|wasm); applies to encoders that run from now on">
+        encoder backend
+        <select data-testid="backend-select" value={settings.backend} onChange={(e) => setSettings({ backend: e.target.value as Settings['backend'] })}>
+          <option value="auto">auto</option>
+          <option value="webgpu">WebGPU</option>
+          <option value="wasm">WASM</option>
         </select>
       </label>
     </section>

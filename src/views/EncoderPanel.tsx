@@ -22,13 +22,19 @@ export function EncoderPanel({ onCancel, onResume }: { onCancel: () => void; onR
       <ul className="encoders">
         {list.map((e) => (
           <li key={e.id} data-testid="encoder-status" data-encoder={e.id} data-state={e.state} data-backend={e.backend ?? ''}
+            data-backend-reason={e.backendReason ?? ''}
             data-items-per-second={e.itemsPerSecond ?? ''}
           >
             <span className="name">{e.name}</span>
             <progress value={e.done} max={e.total || 1} />
             <span className="state">
               {e.state === 'cached' && 'cached (IndexedDB)'}
-              {e.state === 'done' && `${e.backend} · ${e.itemsPerSecond?.toFixed(0)} items/s`}
+              {e.state === 'done' && (
+                <span title={e.backendReason}>
+                  {e.backend} · {e.itemsPerSecond?.toFixed(0)} items/s
+                  {e.backendReason && <span className="muted"> · {e.backendReason}</span>}
+                </span>
+              )}
               {e.state === 'encoding' && `${e.done}/${e.total}`}
               {(e.state === 'queued' || e.state === 'loading' || e.state === 'cancelled') && e.state}
               {e.state === 'error' && <span className="error">{e.error}</span>}

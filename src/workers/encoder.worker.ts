@@ -5,7 +5,7 @@
  * between batches. A WebGPU run that fails (e.g. the device is lost) rejects with GPU_LOST_MARK; the
  * EncoderClient re-runs the job on WASM in a fresh worker.
  */
-import { probeWebGPU } from '../encoders/backend.ts';
+import { describeAdapter, pickBackend, type Backend, type BackendChoice, type BackendDecision } from '../encoders/backend.ts';
 import { encodeAll, encodeTexts, type EncodeOptions, type Encoder } from '../encoders/encoder.ts';
 import { loadWebEncoder, type WebEncoder } from '../encoders/web-session.ts';
 import type { ModelCard } from '../encoders/card.ts';
@@ -14,7 +14,7 @@ import { InputError } from '../data/errors.ts';
 import { expose, throttled, transfer } from './rpc.ts';
 import { GPU_LOST_MARK } from './gpu-loss.ts';
 
-export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
+export type { BackendChoice };
 
 export interface EncodeJob {
   card: ModelCard;
@@ -32,7 +32,9 @@ export interface EncodeJob {
 
 export interface EncodeResult {
   embeddings: Embeddings;
-  backend: 'webgpu' | 'wasm';
+  backend: Backend;
+  /** Why that backend (the encoder panel shows it). */
+  backendReason: string;
   seconds: number;
   /** Something the analyst should know about the run, e.g. "WebGPU device lost; finished on WASM". */
   notice?: string;
@@ -143,11 +145,38 @@ function withWasmFallback(gpu: WebEncoder): WorkerEncoder {
   };
 }
 
-async function chooseBackend(choice: BackendChoice): Promise<'webgpu' | 'wasm'> {
-  if (choice === 'wasm' || gpuLost) return 'wasm';
-  const hasGpu = await probeWebGPU();
-  if (choice === 'webgpu' && !hasGpu) throw new Error('WebGPU was requested but no adapter is available');
-  return hasGpu ? 'webgpu' : 'wasm';
+/** Decisions of 'auto' by model: calibrated once per model and worker. */
+const decisions = new Map<string, Promise<BackendDecision>>();
+const CALIBRATION_ITEMS = 16;
+
+/** Items/s of one warmed-up batch on each backend (a real GPU's first batch compiles its shaders). */
+async function calibrate(job: EncodeJob): Promise<{ webgpu: number; wasm: number }> {
+  const count = Math.min(CALIBRATION_ITEMS, job.count);
+  const sample = { ...job, count };
+  const speed = async (backend: Backend) => {
+    const encoder = await session(job, backend);
+    await encodeJob(encoder, { ...sample, count: Math.min(2, count) }, { batchSize: count });
+    const t = performance.now();
+    await encodeJob(encoder, sample, { batchSize: count });
+    return count / Math.max((performance.now() - t) / 1000, 1e-6);
+  };
+  try {
+    return { webgpu: await speed('webgpu'), wasm: await speed('wasm') };
+  } catch {
+    return { webgpu: 0, wasm: 1 }; // WebGPU failed on this model: WASM
+  }
+}
+
+async function chooseBackend(job: EncodeJob): Promise<BackendDecision> {
+  if (gpuLost && job.backend !== 'wasm') return { backend: 'wasm', reason: `WebGPU device lost earlier (${gpuLost})` };
+  const key = `${job.card.sha256}:${job.backend}`;
+  let d = decisions.get(key);
+  if (!d) {
+    d = describeAdapter().then((adapter) => pickBackend(job.backend, adapter, () => calibrate(job)));
+    d.catch(() => decisions.delete(key));
+    decisions.set(key, d);
+  }
+  return d;
 }
 
 function encodeJob(encoder: Encoder, job: EncodeJob, opts: EncodeOptions): Promise<Embeddings> {
@@ -162,7 +191,7 @@ const api = {
   async encode(job: EncodeJob, onProgress: (done: number, total: number) => void): Promise<EncodeResult> {
     controller?.abort();
     controller = new AbortController();
-    const backend = await chooseBackend(job.backend);
+    const { backend, reason } = await chooseBackend(job);
     const encoder = await session(job, backend);
     const start = performance.now();
     const embeddings = await encodeJob(encoder, job, {
@@ -171,19 +200,20 @@ const api = {
       signal: controller.signal,
     });
     const seconds = (performance.now() - start) / 1000;
-    const result: EncodeResult = { embeddings, backend: encoder.backend, seconds };
+    const result: EncodeResult = { embeddings, backend: encoder.backend, backendReason: reason, seconds };
     return transfer(result, [embeddings.data.buffer]);
   },
 
   /** Embeds a few query images (e.g. dropped files) without touching a running corpus job. */
   async embedQuery(job: EncodeJob): Promise<EncodeResult> {
-    const backend = await chooseBackend(job.backend);
+    const { backend, reason } = await chooseBackend(job);
     const encoder = await session(job, backend);
     const start = performance.now();
     const embeddings = await encodeJob(encoder, job, { batchSize: 16 });
     const result: EncodeResult = {
       embeddings,
       backend: encoder.backend,
+      backendReason: reason,
       seconds: (performance.now() - start) / 1000,
     };
     return transfer(result, [embeddings.data.buffer]);
