@@ -1,32 +1,20 @@
 /**
- * UMAP panels, one per variant, side by side. Each layout is computed in a UMAP worker with a fixed
- * seed from the variant's vectors and the exact neighbour lists its metrics row already holds.
- * Hover, click (seed) and lasso go through `useSelection`, so every panel (and the gallery) follows;
- * a probe (query vectors) is placed in every panel by the layout's transform. Hidden variants
- * (the metrics table's checkboxes) get no panel; showing one again reuses its layout.
+ * The UMAP section: one panel per shown variant as small multiples (every variant readable at a
+ * glance, 20+ of them included), or a compare mode with two chosen variants large side by side.
+ * Hidden variants (the metrics table's checkboxes) get no panel; showing one again reuses its
+ * layout. Every panel draws through the page's one WebGL context (gl-renderer.ts).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PanelsExport } from './PanelsExport.tsx';
-import { findAB } from '../../compute/umap/layout.ts';
-import { coversAllRows, DEFAULT_SEED } from '../../compute/umap/project.ts';
-import { transformPoints } from '../../compute/umap/transform.ts';
-import { useQueries } from '../../state/query.ts';
 import type { AnalysisSession } from '../../state/session.ts';
-import { useSelection, type SelectionState } from '../../state/selection.ts';
+import { useSelection } from '../../state/selection.ts';
 import { useStore, visibleVariants } from '../../state/store.ts';
-import { isCancelled } from '../../workers/host.ts';
 import { UmapClient } from '../../workers/umap/client.ts';
 import { Legend } from './Legend.tsx';
-import { colouring, type Colouring } from './palette.ts';
-import { umapPlots } from './registry.ts';
-import { Scatter } from './scatter.ts';
+import { colouring } from './palette.ts';
 import { ThumbnailCache } from './thumbnails.ts';
+import { UmapPanel } from './UmapPanel.tsx';
 import './umap.css';
-
-/** Neighbours per item in the UMAP graph. */
-const N_NEIGHBORS = 15;
-/** UMAP's curve parameters for the default spread and min_dist (the workers fit the same). */
-const AB = findAB();
 
 interface Props {
   session: AnalysisSession;
@@ -34,6 +22,8 @@ interface Props {
   colorBy?: string | null;
   onColorByChange?: (facet: string | null) => void;
 }
+
+type Layout = 'grid' | 'large' | 'compare';
 
 export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
   const order = useStore((s) => s.order);
@@ -47,10 +37,17 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
   const facet = colorBy !== undefined ? colorBy : ownColour;
   const setFacet = (f: string | null) => (onColorByChange ? onColorByChange(f) : setOwnColour(f));
   const [lassoMode, setLassoMode] = useState(false);
+  const [layout, setLayout] = useState<Layout>('grid');
+  const [pair, setPair] = useState<[string | null, string | null]>([null, null]);
+  // The client's workers start lazily, so StrictMode's unmount/remount only restarts them.
   const client = useMemo(() => new UmapClient(), []);
   useEffect(() => () => client.dispose(), [client]);
   const thumbs = useMemo(() => new ThumbnailCache(session.corpus), [session]);
   const colours = useMemo(() => colouring(session.corpus.columns, facet, session.corpus.n), [session, facet]);
+  const a = pair[0] && shown.includes(pair[0]) ? pair[0] : (shown[0] ?? null);
+  const b = pair[1] && shown.includes(pair[1]) ? pair[1] : (shown.find((v) => v !== a) ?? null);
+  const panels = layout === 'compare' ? ([a, b].filter((v) => v !== null) as string[]) : shown;
+  const pick = (i: 0 | 1, v: string) => setPair(i === 0 ? [v, b] : [a, v]);
 
   return (
     <section className="panel umap" data-testid="umap">
@@ -72,6 +69,24 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
           </select>
         </label>
         <label>
+          View
+          <select data-testid="umap-layout" value={layout} onChange={(e) => setLayout(e.target.value as Layout)}>
+            <option value="grid">small multiples ({shown.length})</option>
+            <option value="large">large panels</option>
+            <option value="compare">compare two</option>
+          </select>
+        </label>
+        {layout === 'compare' &&
+          ([0, 1] as const).map((i) => (
+            <select key={i} data-testid={`umap-compare-${i === 0 ? 'a' : 'b'}`} value={(i === 0 ? a : b) ?? ''} onChange={(e) => pick(i, e.target.value)}>
+              {shown.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          ))}
+        <label>
           <input type="checkbox" data-testid="umap-lasso-mode" checked={lassoMode} onChange={(e) => setLassoMode(e.target.checked)} />
           lasso mode
         </label>
@@ -82,245 +97,11 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
         )}
       </div>
       <Legend colouring={colours} />
-      <div className="umap-grid">
-        {shown.map((v) => (
+      <div className={`umap-grid umap-grid-${layout}`} data-testid="umap-grid" data-layout={layout}>
+        {panels.map((v) => (
           <UmapPanel key={v} variant={v} session={session} client={client} colours={colours} thumbs={thumbs} lassoMode={lassoMode} />
         ))}
       </div>
     </section>
-  );
-}
-
-interface PanelProps {
-  variant: string;
-  session: AnalysisSession;
-  client: UmapClient;
-  colours: Colouring;
-  thumbs: ThumbnailCache;
-  lassoMode: boolean;
-}
-
-/** 'placing': the sample's layout is drawn, the other items are being placed by transform. */
-type PanelState = 'computing' | 'placing' | 'ready' | 'error';
-
-function UmapPanel({ variant, session, client, colours, thumbs, lassoMode }: PanelProps) {
-  const row = useStore((s) => s.rows[variant]);
-  const probe = useSelection((s) => s.probe);
-  const query = useQueries((s) => (s.active === null ? null : (s.items.find((q) => q.id === s.active) ?? null)));
-  const coordsRef = useRef<Float32Array | null>(null);
-  const panelRef = useRef<HTMLDivElement>(null);
-  const plotRef = useRef<HTMLDivElement>(null);
-  const scatterRef = useRef<Scatter | null>(null);
-  const requested = useRef<string | null>(null);
-  const [layoutKey, setLayoutKey] = useState<string | null>(null);
-  const [state, setState] = useState<PanelState>('computing');
-  const [progress, setProgress] = useState(0);
-  const [info, setInfo] = useState('waiting for the neighbour lists…');
-  const [error, setError] = useState<string | null>(null);
-
-  // The plot and its links to the shared selection (outside React's render cycle).
-  useEffect(() => {
-    const panel = panelRef.current!;
-    let plot: Scatter;
-    try {
-      plot = new Scatter(
-        plotRef.current!,
-        {
-          hover: (r) => useSelection.getState().setHovered(r),
-          click: (r) => useSelection.getState().setSeed(r),
-          lasso: (rows) => useSelection.getState().setLasso(rows),
-        },
-        thumbs,
-      );
-    } catch (e) {
-      setState('error');
-      setError((e as Error).message);
-      return;
-    }
-    scatterRef.current = plot;
-    umapPlots.set(variant, plot);
-    const sync = (s: SelectionState, prev?: SelectionState) => {
-      if (!prev || s.hovered !== prev.hovered) {
-        plot.setHovered(s.hovered);
-        panel.dataset.hovered = s.hovered === null ? '' : String(s.hovered);
-      }
-      if (!prev || s.seed !== prev.seed) {
-        plot.setSeed(s.seed);
-        panel.dataset.seed = s.seed === null ? '' : String(s.seed);
-      }
-      if (!prev || s.lasso !== prev.lasso) {
-        plot.setSelection(s.lasso);
-        panel.dataset.selectedCount = String(s.lasso?.length ?? 0);
-      }
-    };
-    sync(useSelection.getState());
-    const unsubscribe = useSelection.subscribe(sync);
-    return () => {
-      unsubscribe();
-      if (umapPlots.get(variant) === plot) umapPlots.delete(variant);
-      plot.destroy();
-      scatterRef.current = null;
-    };
-  }, [variant, thumbs]);
-
-  useEffect(() => scatterRef.current?.setColouring(colours), [colours]);
-  useEffect(() => scatterRef.current?.setLassoMode(lassoMode), [lassoMode]);
-
-  // Compute the layout once the row's neighbour lists exist (again only when the metric changes).
-  // A job's result is applied while the panel is mounted and still wants that key; rows going back
-  // to pending (new K) do not cancel it.
-  const mounted = useRef(false);
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-      requested.current = null;
-    };
-  }, []);
-  const metric = row?.metrics?.metric;
-  const corpus = session.corpus;
-  const key = row?.status === 'done' && row.knn && metric ? `${variant}|${metric}|${corpus.hash}|${corpus.n}` : null;
-  useEffect(() => {
-    if (!key || !metric || key === requested.current) return;
-    requested.current = key;
-    const current = () => mounted.current && requested.current === key;
-    setState('computing');
-    setProgress(0);
-    setInfo('projecting…');
-    (async () => {
-      const x = await session.variantEmbeddings(variant);
-      const knn = useStore.getState().rows[variant]?.knn ?? null;
-      const panel = panelRef.current;
-      let drawn = false; // the sample's layout is on the plot, placed items written into it
-      const result = await client.project(
-        {
-          key,
-          x,
-          metric,
-          knn: coversAllRows(knn, x.n, N_NEIGHBORS) ? knn : null,
-          seed: DEFAULT_SEED,
-        },
-        {
-          // The fit is 80% of the bar when the rest is placed by transform afterwards (see fitLayout).
-          onProgress: (done, total) => {
-            if (current()) setProgress(done / total);
-          },
-          // Above 20k items: the sample's layout at once, then the other items as they are placed.
-          onLayout: (r) => {
-            if (!current() || !scatterRef.current) return;
-            scatterRef.current.setPoints(r.coords);
-            coordsRef.current = r.coords;
-            drawn = true;
-            setLayoutKey(key);
-            setState('placing');
-            if (panel) {
-              panel.dataset.fitted = String(r.fitted);
-              panel.dataset.placed = '0';
-              panel.dataset.rest = String(r.rest);
-              panel.dataset.fitSeconds = r.seconds.toFixed(2);
-            }
-            setInfo(`UMAP on a ${r.fitted.toLocaleString('en-US')}-point sample; placing ${r.rest.toLocaleString('en-US')} by transform…`);
-          },
-          onPlaced: (chunk, placed, total) => {
-            const coords = coordsRef.current;
-            if (!current() || !scatterRef.current || !coords) return;
-            for (let i = 0; i < chunk.rows.length; i++) {
-              coords[chunk.rows[i] * 2] = chunk.coords[i * 2];
-              coords[chunk.rows[i] * 2 + 1] = chunk.coords[i * 2 + 1];
-            }
-            scatterRef.current.updatePoints(chunk.rows);
-            if (panel) panel.dataset.placed = String(placed);
-            setProgress(0.8 + (0.2 * placed) / total);
-          },
-        },
-      );
-      if (!current() || !scatterRef.current) return; // no plot: WebGL2 is missing, the error stays
-      if (drawn && coordsRef.current && coordsRef.current.length === result.coords.length) {
-        coordsRef.current.set(result.coords);
-        scatterRef.current.updatePoints(new Int32Array(0));
-      } else {
-        scatterRef.current.setPoints(result.coords);
-        coordsRef.current = result.coords;
-      }
-      setLayoutKey(key);
-      setProgress(1);
-      setState('ready');
-      setError(null);
-      if (panel) {
-        panel.dataset.fitted = String(result.fitted);
-        panel.dataset.placed = String(result.rest);
-        panel.dataset.rest = String(result.rest);
-        panel.dataset.seconds = result.totalSeconds.toFixed(2);
-      }
-      setInfo(
-        result.rest > 0
-          ? `UMAP on a ${result.fitted.toLocaleString('en-US')}-point sample; ${result.rest.toLocaleString('en-US')} placed by transform · ${result.totalSeconds.toFixed(1)} s`
-          : `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` + (result.reusedKnn ? ' · exact KNN reused' : ''),
-      );
-    })().catch((e: Error) => {
-      if (!current()) return;
-      requested.current = null; // retried when the row is done again
-      if (isCancelled(e)) return;
-      setState('error');
-      setError(e.message);
-    });
-  }, [key, variant, metric, session, client]);
-
-  useEffect(() => {
-    if (row?.status === 'error' && !layoutKey) {
-      setState('error');
-      setError(row.error ?? 'failed');
-    }
-  }, [row?.status, row?.error, layoutKey]);
-
-  // The probe: vectors given in `useSelection.probe` are placed by the worker's transform; else the
-  // active query's neighbour lists (from the gallery's query by example) place it directly — the
-  // transform needs only a point's nearest corpus items and their distances.
-  useEffect(() => {
-    const plot = scatterRef.current;
-    const panel = panelRef.current!;
-    if (!plot) return;
-    const show = (x: number, y: number, label: string) => {
-      plot.setProbe({ x, y, label });
-      panel.dataset.probe = label;
-    };
-    const vector = probe?.vectors[variant];
-    if (probe && vector && layoutKey) {
-      let live = true;
-      client
-        .transform(layoutKey, { n: 1, dim: vector.length, data: vector })
-        .then((xy) => live && show(xy[0], xy[1], probe.label))
-        .catch((e: Error) => console.warn(`UMAP probe on ${variant}: ${e.message}`));
-      return () => {
-        live = false;
-      };
-    }
-    const found = query?.results[variant];
-    const coords = coordsRef.current;
-    if (query && found && coords && layoutKey && found.indices.length > 0) {
-      const k = Math.min(N_NEIGHBORS, found.indices.length);
-      const xy = transformPoints(
-        { n: 1, k, indices: found.indices.subarray(0, k), distances: found.distances.subarray(0, k) },
-        coords,
-        { ...AB, seed: DEFAULT_SEED },
-      );
-      show(xy[0], xy[1], query.name);
-      return;
-    }
-    plot.setProbe(null);
-    panel.dataset.probe = '';
-  }, [probe, query, layoutKey, variant, client]);
-
-  return (
-    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-hovered="" data-seed="" data-selected-count="0" data-probe="">
-      <header>
-        <strong className="variant">{variant}</strong>
-        <span className="umap-info" title={info}>
-          {state === 'error' ? <span className="error">{error}</span> : info}
-        </span>
-      </header>
-      <progress data-testid="umap-progress" max={1} value={progress} />
-      <div ref={plotRef} className="umap-plot" />
-    </div>
   );
 }
