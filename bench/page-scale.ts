@@ -94,7 +94,7 @@ async function hoverLatency(page: Page, variant: string, row: number): Promise<n
   // The point must be on screen for the mouse to reach it: bring its panel into view first.
   await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
   const pos = await page.evaluate(([v, r]) => {
-    const plots = (globalThis as unknown as { __umapPlots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> }).__umapPlots;
+    const plots = (globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }).__recallLens.plots;
     return plots.get(v as string)?.clientPosition(r as number) ?? null;
   }, [variant, row] as const);
   if (!pos) return NaN;
@@ -110,7 +110,7 @@ async function seedLatency(page: Page, variant: string, row: number): Promise<{ 
   // The point must be on screen for the mouse to reach it: bring its panel into view first.
   await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
   const pos = await page.evaluate(([v, r]) => {
-    const plots = (globalThis as unknown as { __umapPlots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> }).__umapPlots;
+    const plots = (globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }).__recallLens.plots;
     return plots.get(v as string)?.clientPosition(r as number) ?? null;
   }, [variant, row] as const);
   if (!pos) return { ms: NaN, seed: '' };

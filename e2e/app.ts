@@ -45,7 +45,7 @@ export function foreignRequests(urls: string[], origin: string): string[] {
 export async function browserEmbeddings(page: Page, encoderId: string, count: number): Promise<{ dim: number; rows: number[][] }> {
   return page.evaluate(
     ([id, c]) => {
-      const s = (globalThis as unknown as { __recallLens: { embeddings: Map<string, { dim: number; data: Float32Array }> } }).__recallLens;
+      const s = (globalThis as unknown as { __recallLens: { session: { embeddings: Map<string, { dim: number; data: Float32Array }> } } }).__recallLens.session;
       const x = s.embeddings.get(id)!;
       return { dim: x.dim, rows: Array.from({ length: c }, (_, i) => Array.from(x.data.subarray(i * x.dim, (i + 1) * x.dim))) };
     },

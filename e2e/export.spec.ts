@@ -26,7 +26,7 @@ async function save(page: Page, testId: string): Promise<{ name: string; bytes: 
 /** A variant's vectors as the page's session holds them (raw, or whitened as the variant searched). */
 function pageVectors(page: Page, variant: string): Promise<{ n: number; dim: number; data: number[] }> {
   return page.evaluate(async (v) => {
-    const s = (globalThis as unknown as { __recallLens: { variantEmbeddings(v: string): Promise<{ n: number; dim: number; data: Float32Array }> } }).__recallLens;
+    const s = (globalThis as unknown as { __recallLens: { session: { variantEmbeddings(v: string): Promise<{ n: number; dim: number; data: Float32Array }> } } }).__recallLens.session;
     const x = await s.variantEmbeddings(v);
     return { n: x.n, dim: x.dim, data: Array.from(x.data) };
   }, variant);
@@ -74,7 +74,7 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
   }
   expect(tensors[`${source.id}+w32`].length).toBe(SUBSET * 32);
   const meta = parseTableBytes(files['metadata.tsv'], 'metadata.tsv');
-  const columns = await page.evaluate(() => (globalThis as unknown as { __recallLens: { corpus: { columns: Record<string, string[]> } } }).__recallLens.corpus.columns);
+  const columns = await page.evaluate(() => (globalThis as unknown as { __recallLens: { session: { corpus: { columns: Record<string, string[]> } } } }).__recallLens.session.corpus.columns);
   expect(meta.names).toEqual(Object.keys(columns));
   expect(meta.n).toBe(SUBSET);
   meta.names.forEach((name, j) => expect(meta.columns[j]).toEqual(columns[name].map((s) => s.replace(/[\t\r\n]+/g, ' '))));
@@ -83,7 +83,7 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
   expect([sprite.width, sprite.height]).toEqual([15 * 64, 15 * 64]);
   for (const i of [0, 57, SUBSET - 1]) {
     const thumb = await page.evaluate((row) => {
-      const c = (globalThis as unknown as { __recallLens: { corpus: { images: Uint8Array; imageSize: number } } }).__recallLens.corpus;
+      const c = (globalThis as unknown as { __recallLens: { session: { corpus: { images: Uint8Array; imageSize: number } } } }).__recallLens.session.corpus;
       const px = c.imageSize * c.imageSize * 3;
       return Array.from(c.images.subarray(row * px, (row + 1) * px));
     }, i);
@@ -98,7 +98,7 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
 
   // The browser's PNG bytes are the bytes Node writes for the same thumbnails (one pure encoder).
   const all = await page.evaluate(() => {
-    const c = (globalThis as unknown as { __recallLens: { corpus: { images: Uint8Array; n: number; imageSize: number } } }).__recallLens.corpus;
+    const c = (globalThis as unknown as { __recallLens: { session: { corpus: { images: Uint8Array; n: number; imageSize: number } } } }).__recallLens.session.corpus;
     return Array.from(c.images.subarray(0, c.n * c.imageSize * c.imageSize * 3));
   });
   expect(Buffer.from(buildSprite(Uint8Array.from(all), SUBSET, 64).png).equals(Buffer.from(files['sprite.png']))).toBe(true);

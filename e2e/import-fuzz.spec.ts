@@ -1,7 +1,7 @@
 /**
  * The browser half of the import fuzz test: the same seeded cases as tests/fuzz/importers.test.ts
  * (tests/fuzz/generate.ts), ≥ 1,000 per importer, sent in batches to the page, which runs each one
- * through the app's real import path (the import worker, dry run: `__recallLensImport.check`). Every
+ * through the app's real import path (the import worker, dry run: `__recallLens.import.check`). Every
  * case must be accepted, or refused with messages that each name a file of the case and say what is
  * wrong (tests/fuzz/judge.ts). A case that does not answer within a minute is a hang (the page is
  * reloaded, which replaces the stuck worker, and the run goes on). Afterwards the demo's metrics rows
@@ -34,7 +34,7 @@ async function checkBatch(page: Page, cases: FuzzCase[]): Promise<Answer[]> {
   const payload = cases.map((c) => c.files.map((f) => ({ path: f.path, base64: b64(f.bytes) })));
   return page.evaluate(
     async ([batch, timeoutMs]) => {
-      const api = (globalThis as unknown as { __recallLensImport: { check(files: { path: string; base64: string }[]): Promise<{ ok: boolean; errors: string[] }> } }).__recallLensImport;
+      const api = (globalThis as unknown as { __recallLens: { import: { check(files: { path: string; base64: string }[]): Promise<{ ok: boolean; errors: string[] }> } } }).__recallLens.import;
       const out: ({ ok: boolean; errors: string[] } | { hang: true } | { thrown: string })[] = [];
       for (const files of batch) {
         const timeout = new Promise<{ hang: true }>((resolve) => setTimeout(() => resolve({ hang: true }), timeoutMs));
@@ -103,14 +103,14 @@ for (const importer of IMPORTERS) {
         answers = [{ thrown: `the page failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` }];
         page = await page.context().newPage();
         await page.goto(URL);
-        await page.waitForFunction(() => '__recallLensImport' in globalThis);
+        await page.waitForFunction(() => 'import' in ((globalThis as { __recallLens?: object }).__recallLens ?? {}));
         if (cases.length > 1) continue;
       }
       answers.forEach((a, j) => results.push({ index: cases[j].index, label: cases[j].label, expect: cases[j].expect, ...judge(cases[j], a) }));
       next += answers.length;
       if (answers.length && 'hang' in answers[answers.length - 1]) {
         await page.goto(URL); // a fresh page: a fresh import worker
-        await page.waitForFunction(() => '__recallLensImport' in globalThis);
+        await page.waitForFunction(() => 'import' in ((globalThis as { __recallLens?: object }).__recallLens ?? {}));
       }
     }
     const count = (o: string) => results.filter((r) => r.outcome === o).length;

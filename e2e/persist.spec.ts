@@ -18,7 +18,7 @@ interface Stored {
 /** The session record saved for the corpus on screen (null until one is stored). */
 function stored(page: Page): Promise<Stored | null> {
   return page.evaluate(() =>
-    (globalThis as unknown as { __recallLensPersist: { stored(): Promise<Stored | null> } }).__recallLensPersist.stored(),
+    (globalThis as unknown as { __recallLens: { persist: { stored(): Promise<Stored | null> } } }).__recallLens.persist.stored(),
   );
 }
 
@@ -86,7 +86,7 @@ test('a corrupt saved session is ignored with a warning; the app starts from the
   const variants = expectedVariants();
   await page.goto(PLAIN);
   await waitForAllRows(page, variants);
-  const corpus = await page.evaluate(() => (globalThis as unknown as { __recallLensPersist: { corpus(): string } }).__recallLensPersist.corpus());
+  const corpus = await page.evaluate(() => (globalThis as unknown as { __recallLens: { persist: { corpus(): string } } }).__recallLens.persist.corpus());
   expect(corpus).toContain(':subset-');
   // Plant a record from a future version of the app, and one that is not a record at all.
   for (const value of [{ version: 99, corpus, settings: { k: 50 } }, 'garbage']) {

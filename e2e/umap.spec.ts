@@ -65,7 +65,7 @@ test('UMAP panels: one per variant, linked hover, lasso and seed', async ({ page
   const at = await page.evaluate(
     ([v, r]) => {
       type Plot = { clientPosition(row: number): { x: number; y: number } | null };
-      return (globalThis as unknown as { __umapPlots: Map<string, Plot> }).__umapPlots.get(v)!.clientPosition(r);
+      return (globalThis as unknown as { __recallLens: { plots: Map<string, Plot> } }).__recallLens.plots.get(v)!.clientPosition(r);
     },
     [a, Number(row)] as const,
   );
@@ -117,7 +117,7 @@ test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-
   const variant = (await first.getAttribute('data-variant'))!;
   const result = await page.evaluate(async (v) => {
     type Plot = { setPoints(c: Float32Array): void; drawAt(k: number, x: number, y: number): number; resetZoom(): void };
-    const plot = (globalThis as unknown as { __umapPlots: Map<string, Plot> }).__umapPlots.get(v)!;
+    const plot = (globalThis as unknown as { __recallLens: { plots: Map<string, Plot> } }).__recallLens.plots.get(v)!;
     const n = 100_000;
     const coords = new Float32Array(n * 2);
     let s = 12345;
@@ -165,7 +165,7 @@ test('a dropped image is placed on every image variant\'s panel; the exact corpu
   await panel(page, 'pixels').scrollIntoViewIfNeeded();
   const [probe, item] = await page.evaluate(() => {
     type Plot = { probeClientPosition(): { x: number; y: number } | null; clientPosition(row: number): { x: number; y: number } | null };
-    const plot = (globalThis as unknown as { __umapPlots: Map<string, Plot> }).__umapPlots.get('pixels')!;
+    const plot = (globalThis as unknown as { __recallLens: { plots: Map<string, Plot> } }).__recallLens.plots.get('pixels')!;
     return [plot.probeClientPosition(), plot.clientPosition(7)];
   });
   expect(Math.hypot(probe!.x - item!.x, probe!.y - item!.y)).toBeLessThan(1);

@@ -6,6 +6,7 @@ import { applyUrlOptions, readUrlOptions, syncUrl } from './state/url-sync.ts';
 import { checkImport } from './state/workspace.ts';
 import { initPersistence } from './state/persist.ts';
 import './views/styles.css';
+import { debugHandle } from './debug.ts';
 
 const options = readUrlOptions(location.search);
 applyUrlOptions(options);
@@ -13,7 +14,7 @@ initPersistence(location.search); // before syncUrl rewrites the URL: what the p
 syncUrl(options);
 const queryClient = new QueryClient();
 // The browser fuzz test feeds generated files through the real import worker with this (a dry run).
-(globalThis as { __recallLensImport?: unknown }).__recallLensImport = { check: checkImport };
+debugHandle.import = { check: checkImport };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

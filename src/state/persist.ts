@@ -9,6 +9,7 @@ import { readUrlOptions } from './url-options.ts';
 import { useSelection, type Probe } from './selection.ts';
 import { useStore, type Settings } from './store.ts';
 import { idbStore } from '../storage/idb.ts';
+import { debugHandle } from '../debug.ts';
 
 const DB = 'recall-lens-session';
 const STORE = 'sessions';
@@ -207,8 +208,8 @@ export function initPersistence(search: string, opts: { delay?: number } = {}): 
   );
   const onHide = () => void flushSession();
   globalThis.addEventListener?.('pagehide', onHide);
-  // Test hook (Playwright): the record stored for the corpus on screen.
-  (globalThis as { __recallLensPersist?: unknown }).__recallLensPersist = {
+  // The record stored for the corpus on screen (debug handle).
+  debugHandle.persist = {
     corpus: () => current,
     stored: () => (current === null ? Promise.resolve(null) : loadSession(current)),
   };

@@ -1,4 +1,5 @@
 /** The page: corpus header, controls, encoder progress, metrics table. */
+import { debugHandle } from '../debug.ts';
 import { useEffect, useRef, useState } from 'react';
 import { AnalysisSession } from '../state/session.ts';
 import { useDemoCorpus, useModelCards } from '../state/queries.ts';
@@ -43,7 +44,7 @@ export function App({ options }: { options: UrlOptions }) {
     const s = new AnalysisSession(corpus.data, cards, workspace ?? undefined);
     sessionRef.current = s;
     setSession(s);
-    (globalThis as { __recallLens?: unknown }).__recallLens = s;
+    debugHandle.session = s;
     void s.start();
     return () => s.dispose();
   }, [corpus.data, models.data, addError, workspace]);
