@@ -184,11 +184,14 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
         panel.dataset.placed = String(result.rest);
         panel.dataset.rest = String(result.rest);
         panel.dataset.seconds = result.totalSeconds.toFixed(2);
+        panel.dataset.cached = String(result.cached);
       }
       setInfo(
         result.rest > 0
           ? `UMAP on a ${result.fitted.toLocaleString('en-US')}-point sample; ${result.rest.toLocaleString('en-US')} placed by transform · ${result.totalSeconds.toFixed(1)} s`
-          : `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` + (result.reusedKnn ? ' · exact KNN reused' : ''),
+          : result.cached
+            ? `${x.n.toLocaleString()} items · layout from the cache`
+            : `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` + (result.reusedKnn ? ' · exact KNN reused' : ''),
       );
     })().catch((e: Error) => {
       if (!current()) return;
@@ -245,7 +248,7 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
   }, [probe, query, layoutKey, variant, client]);
 
   return (
-    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-hovered="" data-seed="" data-selected-count="0" data-probe="">
+    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-cached="" data-hovered="" data-seed="" data-selected-count="0" data-probe="">
       <header>
         <strong className="variant">{variant}</strong>
         <span className="umap-info" title={info}>
