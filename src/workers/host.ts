@@ -65,14 +65,21 @@ export interface HostOptions {
   retries?: number;
   /** A call silent this long is hung (default: never). Progress callbacks should call `alive()`. */
   idleTimeoutMs?: number;
-  /** Called on every crash or hang, before any retry (e.g. a console warning). */
-  onFault?: (code: 'crashed' | 'hung', detail: string) => void;
+  /**
+   * Injected faults (resilience tests; see src/debug.ts): for a call about to start, the number of
+   * progress reports (`alive()`) after which its worker is killed as if it crashed (0: right after
+   * the job is sent), or null for none.
+   */
+  faults?: (what: string) => number | null;
+  /** What the warning says happens next (default "re-running on a fresh worker"). */
+  retryWords?: string;
 }
 
 interface Running {
   reject: (e: WorkerError) => void;
-  touch: () => void;
 }
+
+type Job<Api, T> = (api: Remote<Api>, alive: () => void) => Promise<T>;
 
 export class WorkerHost<Api> {
   private worker: Worker | null = null;
@@ -90,17 +97,26 @@ export class WorkerHost<Api> {
 
   /**
    * Runs `job` on the worker. `alive()` (pass it to progress callbacks) resets the hang watchdog.
-   * A crash or hang re-runs the job on a fresh worker, `retries` times at most.
+   * A crash or hang re-runs the job on a fresh worker, `retries` times at most. `what` (a string, or a
+   * function read when needed) names the job in warnings and errors.
    */
-  async call<T>(what: string, job: (api: Remote<Api>, alive: () => void) => Promise<T>, retries = this.opts.retries ?? 1): Promise<T> {
+  async call<T>(what: string | (() => string), job: Job<Api, T>, retries = this.opts.retries ?? 1): Promise<T> {
+    const label = () => (typeof what === 'string' ? what : what());
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(job);
+        return await this.once(job, label);
       } catch (e) {
         const code = errorCode(e);
-        if ((code !== 'crashed' && code !== 'hung') || attempt >= retries) throw this.describe(e, what, attempt);
+        if ((code !== 'crashed' && code !== 'hung') || attempt >= retries) throw this.describe(e, label(), attempt);
+        const next = this.opts.retryWords ?? 're-running on a fresh worker';
+        console.warn(`recall-lens: ${this.opts.name} worker ${code} while ${label()} (${(e as Error).message}); ${next}`);
       }
     }
+  }
+
+  /** Starts the worker now (otherwise it starts with the first call). */
+  start(): void {
+    this.connect();
   }
 
   /** Kills the worker: every running call rejects with CancelledError; the next call spawns a fresh one. */
@@ -113,11 +129,9 @@ export class WorkerHost<Api> {
   }
 
   private describe(e: unknown, what: string, attempt: number): Error {
-    if (!(e instanceof WorkerError) || e instanceof CancelledError) {
-      if (e instanceof Error && !(e instanceof WorkerError)) return Object.assign(e, { code: errorCode(e) });
-      return e as Error;
-    }
-    const times = attempt > 0 ? ` ${attempt + 1} times` : '';
+    if (!(e instanceof WorkerError)) return e instanceof Error ? Object.assign(e, { code: errorCode(e) }) : new Error(String(e));
+    if (e instanceof CancelledError) return e;
+    const times = attempt === 0 ? '' : attempt === 1 ? ' twice' : ` ${attempt + 1} times`;
     return new WorkerError(e.code, `${this.opts.name} worker ${e.code}${times} while ${what} (${e.message})`);
   }
 
@@ -136,7 +150,6 @@ export class WorkerHost<Api> {
 
   private fault(code: 'crashed' | 'hung', detail: string): void {
     this.faults++;
-    this.opts.onFault?.(code, detail);
     this.kill(() => new WorkerError(code, detail));
   }
 
@@ -149,25 +162,46 @@ export class WorkerHost<Api> {
     for (const r of running) r.reject(reason());
   }
 
-  private once<T>(job: (api: Remote<Api>, alive: () => void) => Promise<T>): Promise<T> {
+  private once<T>(job: Job<Api, T>, what: () => string): Promise<T> {
     const api = this.connect();
+    const worker = this.worker;
     const limit = this.opts.idleTimeoutMs ?? 0;
+    let crashAfter: number | null = null;
+    const injected = () => {
+      if (worker === this.worker) this.fault('crashed', 'fault injected by a test');
+    };
     return new Promise<T>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const watchdog = () => {
+        if (!limit) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (worker === this.worker) this.fault('hung', `no answer for ${Math.round(limit / 1000)} s`);
+        }, limit);
+      };
+      const alive = () => {
+        if (crashAfter !== null && --crashAfter <= 0) {
+          crashAfter = null;
+          setTimeout(injected);
+        }
+        watchdog();
+      };
       const entry: Running = {
         reject: (e) => {
           clearTimeout(timer);
           reject(e);
         },
-        touch: () => {
-          if (!limit) return;
-          clearTimeout(timer);
-          timer = setTimeout(() => this.fault('hung', `no answer for ${Math.round(limit / 1000)} s`), limit);
-        },
       };
       this.running.add(entry);
-      entry.touch();
-      job(api, entry.touch)
+      watchdog();
+      // Faults are armed once the job has been sent (so `what` can name the method it called).
+      if (this.opts.faults) {
+        setTimeout(() => {
+          crashAfter = this.opts.faults!(what());
+          if (crashAfter === 0) injected();
+        });
+      }
+      job(api, alive)
         .then(resolve, reject)
         .finally(() => {
           clearTimeout(timer);

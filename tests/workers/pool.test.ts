@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CancelledError, ComputePool } from '../../src/workers/pool.ts';
+import { CancelledError, ComputePool } from '../../src/workers/compute/pool.ts';
 import { FakeWorker, dieWhileRunning } from './fake-worker.ts';
 
 /** The pool only calls methods by name: a fake API stands in for the compute worker's. */
@@ -11,9 +11,9 @@ type FakeApi = {
 };
 const as = (api: unknown) => api as FakeApi;
 
-function fakePool(size: number, behaviour: { crashes: number }, calls: string[] = []) {
+function fakePool(size: number, behaviour: { crashes: number }, calls: string[] = [], faults?: (what: string) => number | null) {
   const workers: FakeWorker[] = [];
-  const pool = new ComputePool(size, () => {
+  const spawn = () => {
     const w = new FakeWorker((self) => ({
       double(x: number) {
         calls.push('double');
@@ -25,7 +25,7 @@ function fakePool(size: number, behaviour: { crashes: number }, calls: string[] 
       },
       evaluate(x: number) {
         calls.push('evaluate');
-        return x + 1;
+        return new Promise((resolve) => setTimeout(() => resolve(x + 1), 20));
       },
       crashForTest() {
         calls.push('crashForTest');
@@ -36,7 +36,8 @@ function fakePool(size: number, behaviour: { crashes: number }, calls: string[] 
     }));
     workers.push(w);
     return w as unknown as Worker;
-  });
+  };
+  const pool = new ComputePool(size, { spawn, faults });
   return { pool, workers };
 }
 
@@ -79,11 +80,13 @@ describe('compute pool: worker crashes', () => {
   it('a worker whose module never loads fails each job after two tries, without respawning forever', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     let spawned = 0;
-    const pool = new ComputePool(2, () => {
-      spawned++;
-      const w = new FakeWorker(null);
-      setTimeout(() => w.crash('failed to fetch module'));
-      return w as unknown as Worker;
+    const pool = new ComputePool(2, {
+      spawn: () => {
+        spawned++;
+        const w = new FakeWorker(null);
+        setTimeout(() => w.crash('failed to fetch module'));
+        return w as unknown as Worker;
+      },
     });
     await vi.waitFor(() => expect(pool.crashes).toBe(2)); // both start-up workers died idle
     expect(spawned).toBe(2);
@@ -101,14 +104,17 @@ describe('compute pool: worker crashes', () => {
     pool.terminate();
   });
 
-  it('the Playwright crash hook arms the worker before each of the next N evaluate jobs', async () => {
-    (globalThis as { __recallLensTest?: unknown }).__recallLensTest = { crashEvaluates: 1 };
+  it('injected faults (the resilience tests\' hook, passed in) crash the next N evaluate jobs once each', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
     const calls: string[] = [];
-    const { pool } = fakePool(1, { crashes: 0 }, calls);
+    let armed = 1;
+    const faults = (what: string) => (what === 'running evaluate' && armed-- > 0 ? 0 : null);
+    const { pool } = fakePool(1, { crashes: 0 }, calls, faults);
     await pool.run((api) => as(api).double(1));
-    await pool.run((api) => as(api).evaluate(1));
+    await expect(pool.run((api) => as(api).evaluate(1))).resolves.toBe(2);
     await pool.run((api) => as(api).evaluate(2));
-    expect(calls).toEqual(['double', 'crashForTest', 'evaluate', 'evaluate']);
+    expect(calls).toEqual(['double', 'evaluate', 'evaluate', 'evaluate']);
+    expect(pool.crashes).toBe(1);
     pool.terminate();
   });
 });

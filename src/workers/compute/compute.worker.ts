@@ -1,13 +1,13 @@
 /// <reference lib="webworker" />
 /** Compute worker: whitening, KNN and metrics from src/compute, exposed over typed RPC. */
-import { fitWhitening, applyWhitening } from '../compute/whitening.ts';
-import { evaluateVariantWithKnn, type VariantMetrics } from '../compute/evaluate.ts';
-import { knn, knnQuery } from '../compute/knn.ts';
-import { fuseEmbeddings } from '../compute/fuse.ts';
-import type { Embeddings, KnnResult, Metric, Whitening } from '../compute/types.ts';
-import type { LabelColumn } from '../compute/types.ts';
-import { expose, throttled, transfer } from './rpc.ts';
-import { sharedFloat32 } from './shared-memory.ts';
+import { fitWhitening, applyWhitening } from '../../compute/whitening.ts';
+import { evaluateVariantWithKnn, type VariantMetrics } from '../../compute/evaluate.ts';
+import { knn, knnQuery } from '../../compute/knn.ts';
+import { fuseEmbeddings } from '../../compute/fuse.ts';
+import type { Embeddings, KnnResult, Metric, Whitening } from '../../compute/types.ts';
+import type { LabelColumn } from '../../compute/types.ts';
+import { expose, throttled, transfer } from '../rpc.ts';
+import { sharedFloat32 } from '../shared-memory.ts';
 
 export interface EvaluateJob {
   /** The variant's vectors as searched: raw, or already whitened (`session.variantEmbeddings`, shared memory). */
@@ -18,10 +18,6 @@ export interface EvaluateJob {
   facets: LabelColumn[];
   identity?: LabelColumn;
 }
-
-/** Set by `crashForTest`: the fraction of the next evaluate after which this worker dies. */
-let armedCrash: number | null = null;
-class TestCrash extends Error {}
 
 const api = {
   fitWhitening(x: Embeddings): Whitening {
@@ -49,40 +45,16 @@ const api = {
   },
 
   /** Metrics of one variant, plus its neighbour lists (k = max(K, 20)) for the gallery and queue. */
-  evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void): { metrics: VariantMetrics; knn: KnnResult } | Promise<never> {
-    const crashAt = armedCrash;
-    armedCrash = null;
-    const report = onProgress ? throttled(onProgress) : undefined;
-    let result: { metrics: VariantMetrics; knn: KnnResult };
-    try {
-      result = evaluateVariantWithKnn(job.x, {
-        k: job.k,
-        metric: job.metric,
-        seeds: job.seeds,
-        facets: job.facets,
-        identity: job.identity,
-        onProgress:
-          crashAt === null
-            ? report
-            : (done, total) => {
-                if (done >= crashAt * total) throw new TestCrash();
-                report?.(done, total);
-              },
-      });
-    } catch (e) {
-      if (!(e instanceof TestCrash)) throw e;
-      // Die the way a broken worker does: an uncaught error, and this job never answers.
-      setTimeout(() => {
-        throw new Error('compute worker crashed on purpose (crashForTest)');
-      });
-      return new Promise<never>(() => undefined);
-    }
+  evaluate(job: EvaluateJob, onProgress?: (done: number, total: number) => void): { metrics: VariantMetrics; knn: KnnResult } {
+    const result = evaluateVariantWithKnn(job.x, {
+      k: job.k,
+      metric: job.metric,
+      seeds: job.seeds,
+      facets: job.facets,
+      identity: job.identity,
+      onProgress: onProgress ? throttled(onProgress) : undefined,
+    });
     return transfer(result, [result.knn.indices.buffer, result.knn.distances.buffer]);
-  },
-
-  /** Test hook: the next `evaluate` on this worker dies once it is `at` (0..1) of the way through. */
-  crashForTest(at = 0.5): void {
-    armedCrash = at;
   },
 
   /** Exact neighbours of some corpus rows (each excluded from its own list). */
