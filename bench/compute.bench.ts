@@ -15,7 +15,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { concatKnn, knn, type KnnStats } from '../src/compute/knn.ts';
+import { concatKnn, knn, type KnnStats } from '../src/compute/knn/index.ts';
 import { mulberry32, sampleSeeds } from '../src/compute/sampling.ts';
 import type { Embeddings, KnnResult } from '../src/compute/types.ts';
 import { fitWhitening } from '../src/compute/whitening.ts';

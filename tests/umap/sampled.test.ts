@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knnQuery } from '../../src/compute/knn.ts';
+import { knnQuery } from '../../src/compute/knn/index.ts';
 import { mulberry32, sampleSeeds } from '../../src/compute/sampling.ts';
 import type { Embeddings } from '../../src/compute/types.ts';
 import { pointsInPolygon } from '../../src/compute/umap/lasso.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knn } from '../../src/compute/knn.ts';
+import { knn } from '../../src/compute/knn/index.ts';
 import { mulberry32 } from '../../src/compute/sampling.ts';
 import type { Embeddings } from '../../src/compute/types.ts';
 import { fuzzySimplicialSet, smoothKnnDist } from '../../src/compute/umap/graph.ts';
