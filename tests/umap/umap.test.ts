@@ -25,8 +25,13 @@ function separation(coords: Float32Array, clusters: number): number {
   for (let i = 0; i < n; i += 3) {
     for (let j = i + 1; j < n; j += 7) {
       const d = Math.hypot(coords[2 * i] - coords[2 * j], coords[2 * i + 1] - coords[2 * j + 1]);
-      if (i % clusters === j % clusters) (intra += d), ni++;
-      else (inter += d), nj++;
+      if (i % clusters === j % clusters) {
+        intra += d;
+        ni++;
+      } else {
+        inter += d;
+        nj++;
+      }
     }
   }
   return intra / ni / (inter / nj);
@@ -84,7 +89,11 @@ describe('UMAP projection', () => {
     const near = model.transform(moved);
     const centres = [0, 1, 2, 3].map((b) => {
       let sx = 0, sy = 0, m = 0;
-      for (let i = b; i < x.n; i += 4) (sx += c[2 * i]), (sy += c[2 * i + 1]), m++;
+      for (let i = b; i < x.n; i += 4) {
+        sx += c[2 * i];
+        sy += c[2 * i + 1];
+        m++;
+      }
       return [sx / m, sy / m];
     });
     rows.forEach((r, i) => {
