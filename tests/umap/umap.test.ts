@@ -5,18 +5,7 @@ import type { Embeddings } from '../../src/compute/types.ts';
 import { fuzzySimplicialSet, smoothKnnDist } from '../../src/compute/umap/graph.ts';
 import { fastPow, findAB } from '../../src/compute/umap/layout.ts';
 import { coversAllRows, project } from '../../src/compute/umap/project.ts';
-
-/** `clusters` well separated Gaussian blobs in `dim` dimensions; row i belongs to blob i % clusters. */
-function blobs(n: number, dim: number, clusters: number, seed = 1): Embeddings {
-  const rnd = mulberry32(seed);
-  const centres = Array.from({ length: clusters }, () => Array.from({ length: dim }, () => (rnd() - 0.5) * 20));
-  const data = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    const c = centres[i % clusters];
-    for (let d = 0; d < dim; d++) data[i * dim + d] = c[d] + (rnd() + rnd() + rnd() - 1.5);
-  }
-  return { n, dim, data };
-}
+import { blobs } from './_fixtures.ts';
 
 /** Mean 2-D distance within blobs over mean distance between blobs (small = separated). */
 function separation(coords: Float32Array, clusters: number): number {
