@@ -20,7 +20,8 @@ export function npy(header: string, data: Uint8Array, version = 1): Uint8Array {
 }
 
 /** The .npy header dictionary for `descr` and `shape` (a Python tuple as text). */
-export const hdr = (descr: string, shape: string, fortran = 'False') => `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
+export const hdr = (descr: string, shape: string, fortran = 'False') =>
+  `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
 
 /** `values` as float32 or float64 bytes in the given byte order. */
 export function floats(values: ArrayLike<number>, itemSize: 4 | 8, little: boolean): Uint8Array {

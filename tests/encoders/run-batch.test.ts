@@ -26,7 +26,9 @@ interface FakeTensor {
 }
 type Out = OutputLike & { data: Float32Array };
 
-function session(answer: (feeds: Record<string, FakeTensor>) => Record<string, Out>): RunnableSession<FakeTensor, Out> & { feeds: Record<string, FakeTensor>[] } {
+function session(
+  answer: (feeds: Record<string, FakeTensor>) => Record<string, Out>,
+): RunnableSession<FakeTensor, Out> & { feeds: Record<string, FakeTensor>[] } {
   const feeds: Record<string, FakeTensor>[] = [];
   return {
     feeds,
@@ -43,7 +45,10 @@ const failed = (m: string): string => `inference failed (fake: ${m})`;
 describe('runBatch', () => {
   it('feeds the card input as a [count, 3, S, S] tensor and returns the checked output with all outputs', async () => {
     const data = new Float32Array(6).fill(0.5);
-    const s = session(() => ({ embedding: { type: 'float32', dims: [2, 3], data }, extra: { type: 'float32', dims: [1], data: new Float32Array(1) } }));
+    const s = session(() => ({
+      embedding: { type: 'float32', dims: [2, 3], data },
+      extra: { type: 'float32', dims: [1], data: new Float32Array(1) },
+    }));
     const input = new Float32Array(2 * 3 * 2 * 2);
     const disposed: FakeTensor[] = [];
     const r = await runBatch(s, card, 'fake.onnx', input, 2, tensor, failed, (t) => disposed.push(t));
@@ -62,7 +67,9 @@ describe('runBatch', () => {
 
   it('an onnxruntime error becomes an InputError naming the file, and the input is still released', async () => {
     const s = session(() => {
-      throw new Error('[E:onnxruntime:, sequential_executor.cc:516] Non-zero status code returned while running Conv node. failed: bad shape');
+      throw new Error(
+        '[E:onnxruntime:, sequential_executor.cc:516] Non-zero status code returned while running Conv node. failed: bad shape',
+      );
     });
     const disposed: FakeTensor[] = [];
     const err = await runBatch(s, card, 'fake.onnx', new Float32Array(12), 1, tensor, failed, (t) => disposed.push(t)).catch((e) => e);
@@ -73,7 +80,16 @@ describe('runBatch', () => {
 
   it('a missing, non-float32 or misshapen output is an InputError naming the file', async () => {
     const input = new Float32Array(12);
-    const run = (outputs: Record<string, Out>) => runBatch(session(() => outputs), card, 'fake.onnx', input, 1, tensor, failed).catch((e) => e.message);
+    const run = (outputs: Record<string, Out>) =>
+      runBatch(
+        session(() => outputs),
+        card,
+        'fake.onnx',
+        input,
+        1,
+        tensor,
+        failed,
+      ).catch((e) => e.message);
     expect(await run({})).toBe('fake.onnx: output "embedding" is missing, expected float32');
     expect(await run({ embedding: { type: 'int64', dims: [1, 3], data: new Float32Array(3) } })).toBe(
       'fake.onnx: output "embedding" is int64, expected float32',

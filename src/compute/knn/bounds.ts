@@ -36,9 +36,7 @@ export function distanceLowerBound(metric: Metric, dim: number, na: number, maxN
   const relSlack = (dim + 3) * 2 ** -52;
   const absSlack = (2 * dim + 16) * 2 ** -53;
   return (t: number): number =>
-    metric === 'euclidean'
-      ? ((t + na * na - E) / s2) * (1 - relSlack)
-      : (0.5 * (t + na * na - E)) / s2 - absSlack;
+    metric === 'euclidean' ? ((t + na * na - E) / s2) * (1 - relSlack) : (0.5 * (t + na * na - E)) / s2 - absSlack;
 }
 
 /** The smallest float32 value ≥ x (or a slightly larger one): a conservative float32 threshold. */

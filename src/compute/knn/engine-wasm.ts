@@ -15,7 +15,16 @@ export class WasmEngine implements Engine {
   private constructor(
     private readonly kernel: ScoreKernel,
     private readonly p: Problem,
-    private readonly at: { panel: number; norm: number; quad: number; out: number; rowThr: number; rowAdd: number; colThr: number; hits: number },
+    private readonly at: {
+      panel: number;
+      norm: number;
+      quad: number;
+      out: number;
+      rowThr: number;
+      rowAdd: number;
+      colThr: number;
+      hits: number;
+    },
   ) {
     this.f32 = new Float32Array(kernel.memory.buffer);
     this.i32 = new Int32Array(kernel.memory.buffer);

@@ -215,7 +215,22 @@ export function buildProblem(
   }
   const maxNorm = Math.max(pItems.maxNorm, pQueries.maxNorm);
   return {
-    metric, dim, k: effK, m, items, n, itemNorm2, queries, queryRows, queryNorm2, exclude,
-    pItems, pQueries, mu, scale, maxNorm, zeroItems,
+    metric,
+    dim,
+    k: effK,
+    m,
+    items,
+    n,
+    itemNorm2,
+    queries,
+    queryRows,
+    queryNorm2,
+    exclude,
+    pItems,
+    pQueries,
+    mu,
+    scale,
+    maxNorm,
+    zeroItems,
   };
 }

@@ -87,7 +87,12 @@ export function searchGeneral(
  * Returns null when the WebAssembly memory for it cannot be reserved (the caller then uses the
  * blocked general path).
  */
-export function searchSymmetric(p: Problem, backend: KnnBackend, stats: KnnStats, onProgress?: Progress): { indices: Int32Array; distances: Float64Array } | null {
+export function searchSymmetric(
+  p: Problem,
+  backend: KnnBackend,
+  stats: KnnStats,
+  onProgress?: Progress,
+): { indices: Int32Array; distances: Float64Array } | null {
   const n = p.n;
   let engine: Engine;
   if (backend === 'js' || (backend === 'auto' && !wasmAvailable())) {
