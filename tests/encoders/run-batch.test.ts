@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/data/errors.ts';
-import type { ModelCard } from '../../src/encoders/card.ts';
 import { runBatch, type OutputLike, type RunnableSession } from '../../src/encoders/session-check.ts';
+import { fakeImageCard } from './fixtures.ts';
 
 // runBatch is the run body onnxruntime-web and onnxruntime-node sessions share; here with a fake session.
 
-const card: ModelCard = {
-  id: 'fake',
-  name: 'fake',
-  modality: 'image',
-  file: 'fake.onnx',
-  sha256: '0'.repeat(64),
-  input: { name: 'images', size: 2, channels: 3, layout: 'NCHW', mean: [0, 0, 0], std: [1, 1, 1] },
-  output: { name: 'embedding', dim: 3 },
-  architecture: '',
-  objective: '',
-  provenance: '',
-  licence: 'MIT',
-};
+const card = fakeImageCard(2, 3);
 
 interface FakeTensor {
   type: string;

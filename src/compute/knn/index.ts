@@ -16,7 +16,7 @@
  */
 import type { Embeddings, KnnResult, Metric } from '../types.ts';
 import { assertEmbeddings } from '../validate.ts';
-import { newStats, type KnnOptions, type KnnQueryOptions } from './options.ts';
+import { startStats, type KnnOptions, type KnnQueryOptions } from './options.ts';
 import { buildProblem } from './prepare.ts';
 import { searchGeneral, searchSymmetric, SYMMETRIC_BYTES } from './search.ts';
 
@@ -57,11 +57,7 @@ export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
       if (s !== i) allRows = false;
     }
   }
-  const stats = opts.stats ?? newStats();
-  stats.backend = 'none';
-  stats.symmetric = false;
-  stats.fallbacks = 0;
-  stats.reranked = 0;
+  const stats = startStats(opts.stats);
   const effK = Math.min(opts.k, Math.max(0, n - 1));
   if (effK === 0 || seeds.length === 0) {
     opts.onProgress?.(seeds.length, seeds.length);
@@ -86,11 +82,7 @@ export function knnQuery(x: Embeddings, queries: Embeddings, opts: KnnQueryOptio
   assertEmbeddings(x, 'knnQuery corpus');
   assertEmbeddings(queries, 'knnQuery queries');
   if (queries.dim !== x.dim) throw new Error(`knnQuery: queries have dimension ${queries.dim}, the corpus ${x.dim}`);
-  const stats = opts.stats ?? newStats();
-  stats.backend = 'none';
-  stats.symmetric = false;
-  stats.fallbacks = 0;
-  stats.reranked = 0;
+  const stats = startStats(opts.stats);
   const seeds = new Int32Array(queries.n).fill(-1);
   const effK = Math.min(opts.k, x.n);
   if (effK === 0 || queries.n === 0) return emptyResult(seeds, effK);

@@ -53,6 +53,12 @@ export interface KnnQueryOptions {
   tuning?: KnnTuning;
 }
 
-export function newStats(): KnnStats {
-  return { backend: 'none', symmetric: false, fallbacks: 0, reranked: 0 };
+/** The caller's stats object reset for a new search (filled in as it runs), or a fresh one. */
+export function startStats(stats: KnnStats | undefined): KnnStats {
+  if (stats === undefined) return { backend: 'none', symmetric: false, fallbacks: 0, reranked: 0 };
+  stats.backend = 'none';
+  stats.symmetric = false;
+  stats.fallbacks = 0;
+  stats.reranked = 0;
+  return stats;
 }
