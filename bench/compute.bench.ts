@@ -15,10 +15,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { concatKnn, knn, type KnnStats } from '../src/compute/knn.ts';
+import { concatKnn, knn, type KnnStats } from '../src/compute/knn/index.ts';
 import { mulberry32, sampleSeeds } from '../src/compute/sampling.ts';
 import type { Embeddings, KnnResult } from '../src/compute/types.ts';
 import { fitWhitening } from '../src/compute/whitening.ts';
+import { median } from './stats.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
@@ -78,12 +79,6 @@ function readNpyInt32(path: string): Int32Array {
   const hlen = buf.readUInt16LE(8);
   const start = 10 + hlen;
   return new Int32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.byteLength));
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Timing {

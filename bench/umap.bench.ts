@@ -17,7 +17,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { UMAP } from 'umap-js';
-import { knn } from '../src/compute/knn.ts';
+import { knn } from '../src/compute/knn/index.ts';
 import { mulberry32, sampleSeeds } from '../src/compute/sampling.ts';
 import type { Embeddings } from '../src/compute/types.ts';
 import { project } from '../src/compute/umap/project.ts';

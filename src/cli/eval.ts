@@ -1,6 +1,7 @@
 /** `recall-lens eval`: KNN facet consistency and identity Recall@N for embedding variants. */
 import type { FacetScore, Metric } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
+import { variantName, type WhitenSpec } from '../compute/whiten-spec.ts';
 import { nonNegInt, parse, positiveInt, UsageError } from './args.ts';
 import { evalSources } from './eval-inputs.ts';
 import { formatEvalTable } from './format.ts';
@@ -52,8 +53,6 @@ float32 size exceeds the memory available; whitened variants are written over th
 
 Exit status: 0 ok, 1 bad input file, 2 bad command line, 3 internal error.
 `;
-
-type WhitenSpec = 'none' | 'full' | number;
 
 export interface VariantReport {
   name: string;
@@ -136,7 +135,7 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
         throw new InputError(src.file, `has ${x.dim} dimensions; --whiten ${w} cannot keep more directions than that`);
       }
     }
-    const nameOf = (w: WhitenSpec) => (w === 'none' ? src.name : w === 'full' ? `${src.name}+w` : `${src.name}+w${w}`);
+    const nameOf = (w: WhitenSpec) => variantName(src.name, w);
     // x is consumed: whitened variants are written over it (one n × dim array at a time).
     const results = evaluateWhitenings(x, whitens, {
       k, metric, seeds, facets: meta.facets, identity: meta.identity, bootstrapSeed: seed,

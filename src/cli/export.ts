@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Embeddings, Whitening } from '../compute/types.ts';
+import { variantName, type WhitenSpec } from '../compute/whiten-spec.ts';
 import { InputError } from '../data/errors.ts';
 import { baseName } from '../data/projector.ts';
 import type { Thumbnails, TensorFormat } from '../data/export/projector-bundle.ts';
@@ -44,8 +45,6 @@ Exit status: 0 ok, 1 bad input file, 2 bad command line, 3 internal error.
 `;
 
 const CMD = 'export';
-
-type WhitenSpec = 'none' | 'full' | number;
 
 export async function runExport(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(CMD, argv, {
@@ -98,7 +97,7 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
     checkRowCount(table.n, metadataPath, x.n, file);
     let fitted: Whitening | undefined;
     for (const w of whitens) {
-      const name = w === 'none' ? sourceNames[s] : w === 'full' ? `${sourceNames[s]}+w` : `${sourceNames[s]}+w${w}`;
+      const name = variantName(sourceNames[s], w);
       if (w === 'none') {
         variants.push({ name, x });
         continue;

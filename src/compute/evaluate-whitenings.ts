@@ -5,9 +5,9 @@
 import { evaluateVariant, type EvaluateOptions, type VariantMetrics } from './evaluate.ts';
 import type { Embeddings } from './types.ts';
 import { applyWhiteningInPlace, fitWhitening, keepLeadingColumnsInPlace, type FitWhiteningOptions } from './whitening.ts';
+import type { WhitenSpec } from './whiten-spec.ts';
 
-/** A variant of one embedding: the raw vectors, BERT-whitened, or whitened keeping the top k directions. */
-export type WhitenSpec = 'none' | 'full' | number;
+export type { WhitenSpec } from './whiten-spec.ts';
 
 export interface WhitenedEvaluateOptions extends EvaluateOptions {
   /** Called before each variant is scored (e.g. for a progress line), with its dimension. */

@@ -1,5 +1,5 @@
 /** The one evaluation pipeline shared by the CLI and the compute workers. */
-import { knn } from './knn.ts';
+import { knn } from './knn/index.ts';
 import { chanceLevel, facetConsistency, identityRecall } from './metrics.ts';
 import type { Embeddings, FacetScore, KnnResult, LabelColumn, Metric, Progress } from './types.ts';
 

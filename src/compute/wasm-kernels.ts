@@ -17,7 +17,7 @@
  *
  * Plain f32x4.mul + f32x4.add (no relaxed SIMD): on V8 11 (Node 20) `f32x4.relaxed_madd` measured
  * ~15% slower for this tile, and plain SIMD rounds identically on every engine. The exactness of
- * the final neighbours comes from the float64 re-rank and the error bound in `knn.ts`.
+ * the final neighbours comes from the float64 re-rank and the error bound in `knn/bounds.ts`.
  */
 import { assemble, op, T, type Code, type FuncDef } from './wasm-asm.ts';
 

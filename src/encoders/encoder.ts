@@ -45,8 +45,6 @@ export async function encodeAll(
   if (card.modality !== 'image') {
     throw new InputError(card.file, `is a ${card.modality} encoder; encodeAll embeds images (use encodeTexts for text encoders)`);
   }
-  const dim = card.output.dim;
-  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
   const bytesPerImage = srcSize * srcSize * 3;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`encodeAll: bad count ${count}`);
   if (rgb.length < count * bytesPerImage) {
@@ -54,19 +52,9 @@ export async function encodeAll(
       `encodeAll: ${count} images of ${srcSize}×${srcSize}×3 need ${count * bytesPerImage} bytes, got ${rgb.length}`,
     );
   }
-  const data = new Float32Array(count * dim);
-  opts.onProgress?.(0, count);
-  for (let start = 0; start < count; start += batchSize) {
-    throwIfAborted(opts.signal);
-    const n = Math.min(batchSize, count - start);
-    const input = preprocess(rgb.subarray(start * bytesPerImage, (start + n) * bytesPerImage), n, srcSize, card);
-    const out = await enc.run(input, n);
-    throwIfAborted(opts.signal);
-    checkOutput(card, out, n, start);
-    data.set(out.subarray(0, n * dim), start * dim);
-    opts.onProgress?.(start + n, count);
-  }
-  return { n: count, dim, data };
+  return encodeBatches(enc, count, opts, (start, n) =>
+    preprocess(rgb.subarray(start * bytesPerImage, (start + n) * bytesPerImage), n, srcSize, card),
+  );
 }
 
 /**
@@ -79,16 +67,28 @@ export async function encodeTexts(enc: Encoder, texts: readonly string[], opts: 
   if (card.modality !== 'text') {
     throw new InputError(card.file, `is an ${card.modality} encoder; encodeTexts needs a text encoder (use encodeAll for images)`);
   }
+  return encodeBatches(enc, texts.length, opts, (start, n) => tokenizeTitles(texts.slice(start, start + n), card));
+}
+
+/**
+ * The batch loop encodeAll and encodeTexts share: `input(start, n)` builds the encoder input of items
+ * start … start + n − 1; progress, cancellation and output checks as documented on encodeAll.
+ */
+async function encodeBatches(
+  enc: Encoder,
+  count: number,
+  opts: EncodeOptions,
+  input: (start: number, n: number) => Float32Array | BigInt64Array,
+): Promise<Embeddings> {
+  const { card } = enc;
   const dim = card.output.dim;
-  const count = texts.length;
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
   const data = new Float32Array(count * dim);
   opts.onProgress?.(0, count);
   for (let start = 0; start < count; start += batchSize) {
     throwIfAborted(opts.signal);
     const n = Math.min(batchSize, count - start);
-    const ids = tokenizeTitles(texts.slice(start, start + n), card);
-    const out = await enc.run(ids, n);
+    const out = await enc.run(input(start, n), n);
     throwIfAborted(opts.signal);
     checkOutput(card, out, n, start);
     data.set(out.subarray(0, n * dim), start * dim);

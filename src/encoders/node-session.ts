@@ -5,7 +5,7 @@ import { InputError } from '../data/errors.ts';
 import type { ModelCard } from './card.ts';
 import { parseCard } from './card-validate.ts';
 import type { Encoder } from './encoder.ts';
-import { checkModelHash, checkSessionAgainstCard, inputTensorSpec, ortMessage } from './session-check.ts';
+import { checkModelHash, checkSessionAgainstCard, ortMessage, runBatch } from './session-check.ts';
 
 export interface NodeEncoderOptions {
   /** onnxruntime intra-op threads (default: onnxruntime's choice, all cores). */
@@ -47,33 +47,17 @@ function nodeEncoder(session: ort.InferenceSession, card: ModelCard, modelPath: 
     card,
     backend: 'onnxruntime-node (cpu)',
     async run(input: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {
-      const spec = inputTensorSpec(card, input, count);
-      const tensor =
-        spec.type === 'int64'
-          ? new ort.Tensor('int64', input as BigInt64Array, spec.dims)
-          : new ort.Tensor('float32', input as Float32Array, spec.dims);
-      let result: ort.InferenceSession.OnnxValueMapType;
-      try {
-        result = await session.run({ [card.input.name]: tensor });
-      } catch (e) {
-        throw new InputError(modelPath, `inference failed (onnxruntime: ${ortMessage(e)})`);
-      }
-      const out = result[card.output.name];
-      if (!out || out.type !== 'float32') {
-        throw new InputError(modelPath, `output "${card.output.name}" is ${out ? out.type : 'missing'}, expected float32`);
-      }
-      if (out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== card.output.dim) {
-        throw new InputError(
-          modelPath,
-          `output "${card.output.name}" has shape [${out.dims.join(', ')}] for ${count} items, the card says [${count}, ${card.output.dim}]`,
-        );
-      }
-      return out.data as Float32Array;
+      const { output } = await runBatch(session, card, modelPath, input, count, nodeTensor, (m) => `inference failed (onnxruntime: ${m})`);
+      return output.data as Float32Array;
     },
     async dispose(): Promise<void> {
       await session.release();
     },
   };
+}
+
+function nodeTensor(type: 'float32' | 'int64', input: Float32Array | BigInt64Array, dims: number[]): ort.Tensor {
+  return type === 'int64' ? new ort.Tensor('int64', input as BigInt64Array, dims) : new ort.Tensor('float32', input as Float32Array, dims);
 }
 
 async function readJson(file: string): Promise<unknown> {

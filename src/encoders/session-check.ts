@@ -103,6 +103,57 @@ export function inputTensorSpec(
   return { type: 'float32', dims: [count, 3, s, s] };
 }
 
+/** The parts of an onnxruntime output tensor that `runBatch` checks (web and Node alike). */
+export interface OutputLike {
+  readonly type: string;
+  readonly dims: readonly number[];
+}
+
+/** What `runBatch` needs from a session: onnxruntime-web's and -node's `InferenceSession.run`. */
+export interface RunnableSession<T, O extends OutputLike> {
+  run(feeds: Record<string, T>): Promise<Record<string, O>>;
+}
+
+/**
+ * The run body both sessions share: one batch of `count` items through `session`. The input tensor
+ * is built by `tensor` (each runtime has its own Tensor class) from `inputTensorSpec`; an onnxruntime
+ * error becomes an InputError naming `file`, worded by `runFailed`; `afterRun` (if given) sees the
+ * input tensor once the run has returned or failed. The output must be float32 of shape
+ * [count, card.output.dim]; returns it with every output of the run (for the caller to release).
+ */
+export async function runBatch<T, O extends OutputLike>(
+  session: RunnableSession<T, O>,
+  card: ModelCard,
+  file: string,
+  input: Float32Array | BigInt64Array,
+  count: number,
+  tensor: (type: 'float32' | 'int64', input: Float32Array | BigInt64Array, dims: number[]) => T,
+  runFailed: (ortMessage: string) => string,
+  afterRun?: (input: T) => void,
+): Promise<{ output: O; outputs: Record<string, O> }> {
+  const spec = inputTensorSpec(card, input, count);
+  const feed = tensor(spec.type, input, spec.dims);
+  let outputs: Record<string, O>;
+  try {
+    outputs = await session.run({ [card.input.name]: feed });
+  } catch (e) {
+    throw new InputError(file, runFailed(ortMessage(e)));
+  } finally {
+    afterRun?.(feed);
+  }
+  const output = outputs[card.output.name];
+  if (!output || output.type !== 'float32') {
+    throw new InputError(file, `output "${card.output.name}" is ${output ? output.type : 'missing'}, expected float32`);
+  }
+  if (output.dims.length !== 2 || output.dims[0] !== count || output.dims[1] !== card.output.dim) {
+    throw new InputError(
+      file,
+      `output "${card.output.name}" has shape [${output.dims.join(', ')}] for ${count} items, the card says [${count}, ${card.output.dim}]`,
+    );
+  }
+  return { output, outputs };
+}
+
 function list(names: readonly string[]): string {
   return names.length ? names.map((n) => `"${n}"`).join(', ') : 'none';
 }

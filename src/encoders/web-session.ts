@@ -15,7 +15,7 @@ import { InputError } from '../data/errors.ts';
 import type { ModelCard } from './card.ts';
 import type { Encoder } from './encoder.ts';
 import { ORT_URL_PREFIX, ortRuntimeFiles } from './ort-files.ts';
-import { checkModelHash, checkSessionAgainstCard, inputTensorSpec, ortMessage } from './session-check.ts';
+import { checkModelHash, checkSessionAgainstCard, ortMessage, runBatch } from './session-check.ts';
 
 export { ortRuntimeFiles };
 
@@ -108,37 +108,28 @@ export async function loadWebEncoder(
     backend,
     device,
     async run(input: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {
-      const spec = inputTensorSpec(card, input, count);
-      const tensor =
-        spec.type === 'int64'
-          ? new ort.Tensor('int64', input as BigInt64Array, spec.dims)
-          : new ort.Tensor('float32', input as Float32Array, spec.dims);
-      let result: ort.InferenceSession.OnnxValueMapType;
-      try {
-        result = await session.run({ [card.input.name]: tensor });
-      } catch (e) {
-        throw new InputError(file, `inference failed on ${backend} (onnxruntime-web: ${ortMessage(e)})`);
-      } finally {
-        tensor.dispose();
-      }
-      const out = result[card.output.name];
-      if (!out || out.type !== 'float32') {
-        throw new InputError(file, `output "${card.output.name}" is ${out ? out.type : 'missing'}, expected float32`);
-      }
-      if (out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== card.output.dim) {
-        throw new InputError(
-          file,
-          `output "${card.output.name}" has shape [${out.dims.join(', ')}] for ${count} items, the card says [${count}, ${card.output.dim}]`,
-        );
-      }
+      const { output, outputs } = await runBatch(
+        session,
+        card,
+        file,
+        input,
+        count,
+        webTensor,
+        (m) => `inference failed on ${backend} (onnxruntime-web: ${m})`,
+        (tensor) => tensor.dispose(),
+      );
       // Copy out of ORT's buffer, then release every output tensor (GPU-side ones included).
-      const data = (await out.getData()) as Float32Array;
+      const data = (await output.getData()) as Float32Array;
       const copy = new Float32Array(data);
-      for (const t of Object.values(result)) t.dispose();
+      for (const t of Object.values(outputs)) t.dispose();
       return copy;
     },
     async dispose(): Promise<void> {
       await session.release();
     },
   };
+}
+
+function webTensor(type: 'float32' | 'int64', input: Float32Array | BigInt64Array, dims: number[]): ort.Tensor {
+  return type === 'int64' ? new ort.Tensor('int64', input as BigInt64Array, dims) : new ort.Tensor('float32', input as Float32Array, dims);
 }

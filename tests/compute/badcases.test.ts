@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aRightBWrong, confusion, lowestFirst, seedScores, seedsWithConfusion, topConfusions } from '../../src/compute/badcases.ts';
 import { encodeLabels } from '../../src/compute/labels.ts';
-import { knn } from '../../src/compute/knn.ts';
+import { knn } from '../../src/compute/knn/index.ts';
 import { facetConsistency } from '../../src/compute/metrics.ts';
 import type { KnnResult } from '../../src/compute/types.ts';
 

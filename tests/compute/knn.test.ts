@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatKnn, knn, knnQuery, type KnnBackend, type KnnStats } from '../../src/compute/knn.ts';
+import { concatKnn, knn, knnQuery, type KnnBackend, type KnnStats } from '../../src/compute/knn/index.ts';
 import { sampleSeeds } from '../../src/compute/sampling.ts';
 import type { Embeddings, KnnResult, Metric } from '../../src/compute/types.ts';
 import { wasmAvailable } from '../../src/compute/wasm-kernels.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knn } from '../../src/compute/knn.ts';
+import { knn } from '../../src/compute/knn/index.ts';
 import { encodeLabels } from '../../src/compute/labels.ts';
 import { bootstrapCI, chanceLevel, facetConsistency, identityRecall, percentile } from '../../src/compute/metrics.ts';
 import type { KnnResult } from '../../src/compute/types.ts';

@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/data/errors.ts';
 import { loadEmbeddingsFile } from '../../src/data/files-node.ts';
 import { checkFitsInMemory, formatBytes } from '../../src/data/memory-node.ts';
 import { readBytesFile, readNpyFile } from '../../src/data/npy-stream-node.ts';
 import { parseNpy } from '../../src/data/npy.ts';
 import { parseVectorsBytes } from '../../src/data/projector.ts';
+import { aerr, err, floats, hdr, npy } from './_helpers.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rl-npy-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,35 +22,6 @@ function write(bytes: Uint8Array, ext = '.npy'): string {
   writeFileSync(p, bytes);
   return p;
 }
-
-/** A .npy file by hand: any header text, any version, raw data bytes. */
-function npy(header: string, data: Uint8Array, version = 1): Uint8Array {
-  const pre = version === 1 ? 10 : 12;
-  let h = header;
-  const pad = (64 - ((pre + h.length + 1) % 64)) % 64;
-  h += ' '.repeat(pad) + '\n';
-  const hb = version === 3 ? new TextEncoder().encode(h) : Uint8Array.from(h, (c) => c.charCodeAt(0));
-  const out = new Uint8Array(pre + hb.length + data.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
-  const v = new DataView(out.buffer);
-  if (version === 1) v.setUint16(8, hb.length, true);
-  else v.setUint32(8, hb.length, true);
-  out.set(hb, pre);
-  out.set(data, pre + hb.length);
-  return out;
-}
-
-function floats(values: ArrayLike<number>, itemSize: 4 | 8, little: boolean): Uint8Array {
-  const b = new Uint8Array(values.length * itemSize);
-  const v = new DataView(b.buffer);
-  for (let i = 0; i < values.length; i++) {
-    if (itemSize === 4) v.setFloat32(i * 4, values[i], little);
-    else v.setFloat64(i * 8, values[i], little);
-  }
-  return b;
-}
-
-const hdr = (descr: string, shape: string, fortran = 'False') => `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
 
 /** Values that exercise rounding: float64 ones that are not float32, subnormals, signed zero. */
 function testValues(count: number): Float64Array {
@@ -67,26 +38,6 @@ function testValues(count: number): Float64Array {
 }
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-async function streamErr(f: () => Promise<unknown>): Promise<InputError> {
-  try {
-    await f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
-
-function syncErr(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 const descrs = ['<f4', '>f4', '=f4', '|f4', '<f8', '>f8', '=f8'] as const;
 
@@ -129,11 +80,11 @@ describe('readNpyFile: bit-identical to parseNpy', () => {
     const bytes = npy(hdr('<f8', '(3, 4)'), floats(vals, 8, true));
     const file = write(bytes);
     expect(bits((await loadEmbeddingsFile(file)).data)).toEqual(bits(parseNpy(bytes, file).data));
-    expect((await streamErr(() => loadEmbeddingsFile(file, { dim: 5 }))).message).toBe(`${file}: vectors have 4 dimensions but --dim 5 was given`);
+    expect((await aerr(() => loadEmbeddingsFile(file, { dim: 5 }))).message).toBe(`${file}: vectors have 4 dimensions but --dim 5 was given`);
     const raw = floats(vals, 4, true);
     const bfile = write(raw, '.bytes');
     expect(bits((await loadEmbeddingsFile(bfile, { dim: 4 })).data)).toEqual(bits(parseVectorsBytes(raw, 4, bfile).data));
-    expect((await streamErr(() => loadEmbeddingsFile(bfile))).problem).toMatch(/--dim/);
+    expect((await aerr(() => loadEmbeddingsFile(bfile))).problem).toMatch(/--dim/);
   });
 });
 
@@ -163,9 +114,9 @@ describe('readNpyFile: the same message as parseNpy for every broken file', () =
   ];
   it.each(cases)('%s', async (_name, bytes) => {
     const file = write(bytes);
-    const want = syncErr(() => parseNpy(bytes, file));
+    const want = err(() => parseNpy(bytes, file));
     for (const chunkBytes of [1, 8, 1 << 20]) {
-      const got = await streamErr(() => readNpyFile(file, { chunkBytes }));
+      const got = await aerr(() => readNpyFile(file, { chunkBytes }));
       expect(got.message).toBe(want.message);
     }
   });
@@ -174,14 +125,14 @@ describe('readNpyFile: the same message as parseNpy for every broken file', () =
     const b = new Uint8Array(3 * 2 ** 20);
     b.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0]);
     new DataView(b.buffer).setUint32(8, 2 ** 21, true);
-    const e = await streamErr(() => readNpyFile(write(b)));
+    const e = await aerr(() => readNpyFile(write(b)));
     expect(e.where).toBe('byte 8');
     expect(e.problem).toMatch(/header length field says 2097152 bytes.*not a \.npy file/);
   });
 
   it('names a missing file', async () => {
     const file = path.join(dir, 'nope.npy');
-    expect((await streamErr(() => readNpyFile(file))).message).toBe(`${file}: embeddings file not found`);
+    expect((await aerr(() => readNpyFile(file))).message).toBe(`${file}: embeddings file not found`);
   });
 });
 
@@ -202,8 +153,8 @@ describe('readBytesFile: the same as parseVectorsBytes', () => {
     ['NaN', floats([1, 2, 3, NaN], 4, true), 2],
   ] as const)('%s', async (_name, bytes, dim) => {
     const file = write(bytes, '.bytes');
-    const want = syncErr(() => parseVectorsBytes(bytes, dim, file));
-    expect((await streamErr(() => readBytesFile(file, dim, { chunkBytes: 3 }))).message).toBe(want.message);
+    const want = err(() => parseVectorsBytes(bytes, dim, file));
+    expect((await aerr(() => readBytesFile(file, dim, { chunkBytes: 3 }))).message).toBe(want.message);
   });
 });
 
@@ -211,7 +162,7 @@ describe('files too large for memory are refused up front', () => {
   it('names the sizes, the 2× rule and the memory available', async () => {
     const file = write(npy(hdr('<f4', '(1000, 128)'), new Uint8Array(1000 * 128 * 4)));
     const memory = { available: 900_000, total: 8_000_000 };
-    const e = await streamErr(() => readNpyFile(file, { memory }));
+    const e = await aerr(() => readNpyFile(file, { memory }));
     expect(e.file).toBe(file);
     expect(e.problem).toBe(
       'too large for memory: 1000 × 128 float32 = 512 KB, and evaluating needs up to 2× that (1.02 MB), but only 900 KB of this machine\'s 8.00 MB memory is available; free memory, use a machine with more, or evaluate a subset of the rows',
@@ -219,11 +170,11 @@ describe('files too large for memory are refused up front', () => {
     // Just enough memory: read.
     expect((await readNpyFile(file, { memory: { available: 1_024_000, total: 8_000_000 } })).n).toBe(1000);
     const bfile = write(new Uint8Array(1000 * 128 * 4), '.bytes');
-    expect((await streamErr(() => readBytesFile(bfile, 128, { memory }))).problem).toMatch(/^too large for memory: 1000 × 128 float32/);
+    expect((await aerr(() => readBytesFile(bfile, 128, { memory }))).problem).toMatch(/^too large for memory: 1000 × 128 float32/);
   });
 
   it('refuses more values than one array can hold, before reading anything', () => {
-    const e = syncErr(() => checkFitsInMemory('big.npy', 2 ** 26, 2 ** 7, { available: 2 ** 60, total: 2 ** 60 }));
+    const e = err(() => checkFitsInMemory('big.npy', 2 ** 26, 2 ** 7, { available: 2 ** 60, total: 2 ** 60 }));
     expect(e.problem).toMatch(/^too large: 67108864 × 128 = 8589934592 values is more than the 4294967295 one array can hold/);
   });
 
@@ -242,7 +193,7 @@ describe('a vectors .tsv too long to read as one text', () => {
     const fd = openSync(file, 'w');
     writeSync(fd, new Uint8Array([0x31]), 0, 1, constants.MAX_STRING_LENGTH); // sparse: one byte past the limit
     closeSync(fd);
-    const e = await streamErr(() => loadEmbeddingsFile(file));
+    const e = await aerr(() => loadEmbeddingsFile(file));
     expect(e.problem).toBe(
       `is ${constants.MAX_STRING_LENGTH + 1} bytes, more than the ${constants.MAX_STRING_LENGTH} a vectors .tsv can have here (it is read as one text); save the vectors as .npy (numpy.save) or raw float32 .bytes, which are streamed`,
     );

@@ -1,43 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/data/errors.ts';
 import { checkFinite, parseNpy, parseNpyHeader, writeNpy } from '../../src/data/npy.ts';
+import { err, floats, hdr, npy } from './_helpers.ts';
 
-/** Builds a .npy file by hand: any header text, any version, raw data bytes. */
-function npy(header: string, data: Uint8Array, version = 1): Uint8Array {
-  const pre = version === 1 ? 10 : 12;
-  let h = header;
-  const pad = (64 - ((pre + h.length + 1) % 64)) % 64;
-  h += ' '.repeat(pad) + '\n';
-  const hb = version === 3 ? new TextEncoder().encode(h) : Uint8Array.from(h, (c) => c.charCodeAt(0));
-  const out = new Uint8Array(pre + hb.length + data.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
-  const v = new DataView(out.buffer);
-  if (version === 1) v.setUint16(8, hb.length, true);
-  else v.setUint32(8, hb.length, true);
-  out.set(hb, pre);
-  out.set(data, pre + hb.length);
-  return out;
-}
-
-function floats(values: number[], itemSize: 4 | 8, little: boolean): Uint8Array {
-  const b = new Uint8Array(values.length * itemSize);
-  const v = new DataView(b.buffer);
-  values.forEach((x, i) => (itemSize === 4 ? v.setFloat32(i * 4, x, little) : v.setFloat64(i * 8, x, little)));
-  return b;
-}
-
-const hdr = (descr: string, shape: string, fortran = 'False') => `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
 const vals = [1, 2, 3, 4.5, -5, 6];
-
-function err(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseNpy', () => {
   it.each([

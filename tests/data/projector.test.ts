@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/data/errors.ts';
 import { loadEmbeddingsFile, loadProjectorConfig, readInputFile } from '../../src/data/files-node.ts';
 import { writeNpy } from '../../src/data/npy.ts';
 import {
@@ -14,25 +13,7 @@ import {
   parseVectorsTsv,
   resolveRelative,
 } from '../../src/data/projector.ts';
-
-function err(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
-async function aerr(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
+import { aerr, err } from './_helpers.ts';
 
 const f32 = (v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 

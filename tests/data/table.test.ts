@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/data/errors.ts';
 import { decodeUtf8, delimiterFor, firstInvalidUtf8, formatTsv, parseTable, parseTableBytes } from '../../src/data/table.ts';
+import { err } from './_helpers.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-function err(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseTable (TSV)', () => {
   it('reads a header and columns; CRLF and BOM', () => {

@@ -1,34 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/data/errors.ts';
-import type { ModelCard } from '../../src/encoders/card.ts';
 import { encodeAll, encodeItems, encodeTexts, type Encoder } from '../../src/encoders/encoder.ts';
 import { titleIds } from '../../src/encoders/tokenize.ts';
+import { fakeImageCard } from './fixtures.ts';
 
 const DIM = 3;
 const SIZE = 2;
-
-function card(): ModelCard {
-  return {
-    id: 'fake',
-    name: 'fake',
-    modality: 'image',
-    file: 'fake.onnx',
-    sha256: '0'.repeat(64),
-    input: { name: 'images', size: SIZE, channels: 3, layout: 'NCHW', mean: [0, 0, 0], std: [1, 1, 1] },
-    output: { name: 'embedding', dim: DIM },
-    architecture: '',
-    objective: '',
-    provenance: '',
-    licence: 'MIT',
-  };
-}
 
 /** Embeds each image as its per-channel means (× 255), so the result is checkable. */
 function fakeEncoder(opts: { dim?: number; nanAt?: number; onRun?: (count: number) => void } = {}): Encoder & { batches: number[] } {
   const batches: number[] = [];
   let seen = 0;
   return {
-    card: card(),
+    card: fakeImageCard(SIZE, DIM),
     backend: 'fake',
     batches,
     async run(input: Float32Array, count: number): Promise<Float32Array> {
@@ -112,7 +96,7 @@ function fakeTextEncoder(): Encoder & { batches: number[] } {
   const batches: number[] = [];
   const L = TEXT_INPUT.maxTokens;
   return {
-    card: { ...card(), id: 'fake-text', modality: 'text', input: { ...TEXT_INPUT } },
+    card: { ...fakeImageCard(SIZE, DIM), id: 'fake-text', modality: 'text', input: { ...TEXT_INPUT } },
     backend: 'fake',
     batches,
     async run(input: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {

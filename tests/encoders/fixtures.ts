@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ModelCard } from '../../src/encoders/card.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MODELS_DIR = path.join(ROOT, 'public', 'models');
@@ -69,4 +70,21 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** loadWebEncoder options for onnxruntime-web in Node: runtime files straight from node_modules. */
 export function webOptions(): { wasmPaths: string; numThreads: number } {
   return { wasmPaths: pathToFileURL(path.join(ROOT, 'node_modules', 'onnxruntime-web', 'dist') + path.sep).href, numThreads: 1 };
+}
+
+/** A made-up image card (file fake.onnx, input "images" of size × size, output "embedding" of dim) for tests with fake sessions. */
+export function fakeImageCard(size: number, dim: number): ModelCard {
+  return {
+    id: 'fake',
+    name: 'fake',
+    modality: 'image',
+    file: 'fake.onnx',
+    sha256: '0'.repeat(64),
+    input: { name: 'images', size, channels: 3, layout: 'NCHW', mean: [0, 0, 0], std: [1, 1, 1] },
+    output: { name: 'embedding', dim },
+    architecture: '',
+    objective: '',
+    provenance: '',
+    licence: 'MIT',
+  };
 }

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { knnQuery } from '../../src/compute/knn.ts';
-import { mulberry32, sampleSeeds } from '../../src/compute/sampling.ts';
-import type { Embeddings } from '../../src/compute/types.ts';
+import { knnQuery } from '../../src/compute/knn/index.ts';
+import { sampleSeeds } from '../../src/compute/sampling.ts';
 import { pointsInPolygon } from '../../src/compute/umap/lasso.ts';
 import { fitLayout, layoutSample, MAX_FIT, placeRows, PLACE_CHUNK, project, SAMPLE_SIZE } from '../../src/compute/umap/project.ts';
-
-function blobs(n: number, dim: number, clusters: number, seed = 1): Embeddings {
-  const rnd = mulberry32(seed);
-  const centres = Array.from({ length: clusters }, () => Array.from({ length: dim }, () => (rnd() - 0.5) * 20));
-  const data = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    const c = centres[i % clusters];
-    for (let d = 0; d < dim; d++) data[i * dim + d] = c[d] + (rnd() + rnd() + rnd() - 1.5);
-  }
-  return { n, dim, data };
-}
+import { blobs } from './_fixtures.ts';
 
 const OPTS = { metric: 'euclidean' as const, maxFit: 300, sampleSize: 200, nEpochs: 60 };
 

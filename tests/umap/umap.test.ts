@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { knn } from '../../src/compute/knn.ts';
+import { knn } from '../../src/compute/knn/index.ts';
 import { mulberry32 } from '../../src/compute/sampling.ts';
 import type { Embeddings } from '../../src/compute/types.ts';
 import { fuzzySimplicialSet, smoothKnnDist } from '../../src/compute/umap/graph.ts';
 import { fastPow, findAB } from '../../src/compute/umap/layout.ts';
 import { coversAllRows, project } from '../../src/compute/umap/project.ts';
-
-/** `clusters` well separated Gaussian blobs in `dim` dimensions; row i belongs to blob i % clusters. */
-function blobs(n: number, dim: number, clusters: number, seed = 1): Embeddings {
-  const rnd = mulberry32(seed);
-  const centres = Array.from({ length: clusters }, () => Array.from({ length: dim }, () => (rnd() - 0.5) * 20));
-  const data = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    const c = centres[i % clusters];
-    for (let d = 0; d < dim; d++) data[i * dim + d] = c[d] + (rnd() + rnd() + rnd() - 1.5);
-  }
-  return { n, dim, data };
-}
+import { blobs } from './_fixtures.ts';
 
 /** Mean 2-D distance within blobs over mean distance between blobs (small = separated). */
 function separation(coords: Float32Array, clusters: number): number {
@@ -25,8 +14,13 @@ function separation(coords: Float32Array, clusters: number): number {
   for (let i = 0; i < n; i += 3) {
     for (let j = i + 1; j < n; j += 7) {
       const d = Math.hypot(coords[2 * i] - coords[2 * j], coords[2 * i + 1] - coords[2 * j + 1]);
-      if (i % clusters === j % clusters) (intra += d), ni++;
-      else (inter += d), nj++;
+      if (i % clusters === j % clusters) {
+        intra += d;
+        ni++;
+      } else {
+        inter += d;
+        nj++;
+      }
     }
   }
   return intra / ni / (inter / nj);
@@ -84,7 +78,11 @@ describe('UMAP projection', () => {
     const near = model.transform(moved);
     const centres = [0, 1, 2, 3].map((b) => {
       let sx = 0, sy = 0, m = 0;
-      for (let i = b; i < x.n; i += 4) (sx += c[2 * i]), (sy += c[2 * i + 1]), m++;
+      for (let i = b; i < x.n; i += 4) {
+        sx += c[2 * i];
+        sy += c[2 * i + 1];
+        m++;
+      }
       return [sx / m, sy / m];
     });
     rows.forEach((r, i) => {

@@ -9,7 +9,7 @@
  * same coordinates as `project` gives in one go. The returned model places new vectors (e.g. a
  * query) the same way.
  */
-import { knn, knnQuery } from '../knn.ts';
+import { knn, knnQuery } from '../knn/index.ts';
 import { sampleSeeds } from '../sampling.ts';
 import type { Embeddings, KnnResult, Metric } from '../types.ts';
 import { fuzzySimplicialSet, truncateGraph, type NeighbourGraph } from './graph.ts';

@@ -1,7 +1,6 @@
 /** Metrics rows as JSON: one object per variant with its facets' consistency, 95% interval and chance, and Recall@N. */
 import type { VariantMetrics } from '../../compute/evaluate.ts';
-
-export type WhitenSpec = 'none' | 'full' | number;
+import type { WhitenSpec } from '../../compute/whiten-spec.ts';
 
 export interface MetricsExportRow {
   variant: string;

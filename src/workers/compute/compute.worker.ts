@@ -2,7 +2,7 @@
 /** Compute worker: whitening, KNN and metrics from src/compute, exposed over typed RPC. */
 import { fitWhitening, applyWhitening } from '../../compute/whitening.ts';
 import { evaluateVariantWithKnn, type VariantMetrics } from '../../compute/evaluate.ts';
-import { knn, knnQuery } from '../../compute/knn.ts';
+import { knn, knnQuery } from '../../compute/knn/index.ts';
 import { fuseEmbeddings } from '../../compute/fuse.ts';
 import type { Embeddings, KnnResult, Metric, Whitening } from '../../compute/types.ts';
 import type { LabelColumn } from '../../compute/types.ts';
