@@ -97,8 +97,9 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
 
   // The compute core and loaders are loaded only now: --help and flag errors stay instant.
   const sources = await evalSources({ positionals, metadata: values.metadata as string | undefined, dim });
-  const [{ evaluateWhitenings }, { defaultSeeds, sampleSeeds }, { checkRowCount }] = await Promise.all([
+  const [{ evaluateWhitenings }, { evaluationOptions }, { defaultSeeds, sampleSeeds }, { checkRowCount }] = await Promise.all([
     import('../compute/evaluate-whitenings.ts'),
+    import('../compute/evaluate.ts'),
     import('../compute/sampling.ts'),
     import('../data/metadata.ts'),
   ]);
@@ -138,7 +139,7 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     const nameOf = (w: WhitenSpec) => variantName(src.name, w);
     // x is consumed: whitened variants are written over it (one n × dim array at a time).
     const results = evaluateWhitenings(x, whitens, {
-      k, metric, seeds, facets: meta.facets, identity: meta.identity, bootstrapSeed: seed,
+      ...evaluationOptions({ k, metric, seeds, sampleSeed: seed, facets: meta.facets, identity: meta.identity }),
       onVariant: (w, d) => {
         if (progress) io.stderr(`evaluating ${nameOf(w)} (${x.n} × ${d})…\n`);
       },

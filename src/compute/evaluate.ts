@@ -29,6 +29,22 @@ export interface EvaluateOptions {
 export const RECALL_AT = [1, 5, 10, 20];
 
 /**
+ * The options the app and the CLI both evaluate with, from the analyst's settings: the same K,
+ * metric and seeds, and the bootstrap seeded by the seed-sampling seed (so a CLI run with `--seed s`
+ * and the app with that sample seed report the same intervals).
+ */
+export function evaluationOptions(s: {
+  k: number;
+  metric: Metric;
+  seeds: Int32Array;
+  sampleSeed: number;
+  facets: LabelColumn[];
+  identity?: LabelColumn;
+}): Omit<EvaluateOptions, 'onProgress'> {
+  return { k: s.k, metric: s.metric, seeds: s.seeds, facets: s.facets, identity: s.identity, bootstrapSeed: s.sampleSeed };
+}
+
+/**
  * One exact KNN at k' = max(k, 20 when an identity column is given), then every facet's
  * consistency at k and identity Recall@{1,5,10,20} from the same neighbour lists.
  */

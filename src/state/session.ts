@@ -1,410 +1,90 @@
 /**
- * One analysis session over a corpus: encode every model (or read the cache), fit whitening, and
- * fill one metrics row per variant as each finishes. All heavy work runs in workers; this file only
- * schedules it and writes progress into the store.
+ * The app's analysis session: the pipeline (src/pipeline/analysis.ts) wired to the browser — worker
+ * clients, the IndexedDB cache, shared memory — with its events written into the zustand store.
+ * Persistence stays outside too: the analyst's saved view is restored (persist.ts) before it starts.
  */
-import type { Embeddings, KnnResult, LabelColumn, Whitening } from '../compute/types.ts';
-import { encodeLabels, isFacet } from '../compute/labels.ts';
-import { sampleSeeds } from '../compute/sampling.ts';
 import type { Corpus } from '../data/corpus.ts';
 import type { Workspace } from '../data/import/types.ts';
-import { textColumn, type ModelCard } from '../encoders/card.ts';
-import { embeddingSources, type EmbeddingSource } from './embedding-sources.ts';
-import { callback, type Remote } from '../workers/rpc.ts';
-import { EncoderClient } from './encoder-client.ts';
-import type { ComputeApi } from '../workers/compute/compute.worker.ts';
-import { CancelledError, ComputePool } from '../workers/compute/pool.ts';
+import type { ModelCard } from '../encoders/card.ts';
+import { testFaults } from '../debug.ts';
+import { AnalysisPipeline, type PipelineEvent } from '../pipeline/analysis.ts';
+import type { PipelineDeps, ResultCache } from '../pipeline/deps.ts';
+import { ComputePool } from '../workers/compute/pool.ts';
+import { EncoderClient } from '../workers/encoder/client.ts';
 import { toShared } from '../workers/shared-memory.ts';
 import { cacheKey, readCached, readValue, writeCached, writeValue } from './embedding-cache.ts';
-import type { VariantMetrics } from '../compute/evaluate.ts';
-import { modelUrl } from './sources.ts';
 import { restoreSession } from './persist.ts';
-import { resolveSeeds, useStore, variantId, type Settings, type VariantRow, type Whiten } from './store.ts';
+import { modelUrl } from './sources.ts';
+import { useStore } from './store.ts';
 
-/** Columns never treated as facets: they identify items rather than group them. */
-const NOT_FACETS = new Set(['id', 'identity', 'title']);
+const idbCache: ResultCache = {
+  embeddingsKey: cacheKey,
+  readEmbeddings: readCached,
+  writeEmbeddings: writeCached,
+  read: readValue,
+  write: writeValue,
+};
 
-export class AnalysisSession {
-  readonly embeddings = new Map<string, Embeddings>();
-  private readonly whitenings = new Map<string, Promise<Whitening>>();
-  private readonly variantVectors = new Map<string, Promise<Embeddings>>();
-  readonly facets: LabelColumn[];
-  readonly identity?: LabelColumn;
-  private readonly pool: ComputePool;
-  /** The encoder worker, restarted (and its job re-run) if it crashes. */
-  private readonly encoder = new EncoderClient();
-  /** Models plus fused sources; one metrics row per source × whitening. */
-  readonly sources: EmbeddingSource[];
-  private generation = 0;
-  private cancelled = false;
-
-  /** ONNX bytes of the encoders the analyst imported, by card id (built-in models are fetched). */
-  private readonly models: Map<string, Uint8Array>;
-
-  constructor(
-    readonly corpus: Corpus,
-    readonly cards: ModelCard[],
-    imported: Pick<Workspace, 'variants' | 'encoders'> = { variants: [], encoders: [] },
-  ) {
-    this.sources = embeddingSources(cards, imported.variants);
-    this.models = new Map(imported.encoders.map((e) => [e.card.id, e.model]));
-    this.facets = Object.entries(corpus.columns)
-      .filter(([name, values]) => !NOT_FACETS.has(name) && isFacet(values))
-      .map(([name, values]) => encodeLabels(name, values));
-    const identity = corpus.columns.identity;
-    this.identity = identity ? encodeLabels('identity', identity) : undefined;
-    const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-    this.pool = new ComputePool(Math.max(1, Math.min(cores, 4)));
-  }
-
-  get facetNames(): string[] {
-    return this.facets.map((f) => f.name);
-  }
-
-  /** Encodes every model in turn (cache first), scheduling its metric rows as soon as it is ready. */
-  async start(): Promise<void> {
-    await restoreSession(this.corpus.hash); // the analyst's saved view for this corpus, before anything computes
-    if (this.cancelled) return; // disposed meanwhile
-    const store = useStore.getState();
-    for (const card of this.cards) store.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
-    this.resetRows();
-    for (const s of this.sources) if (s.precomputed) this.ready(s.id, s.precomputed);
-    await this.encodeMissing();
-  }
-
-  /** Encodes every model that has no embeddings yet; after a cancel, the rest are marked cancelled. */
-  private async encodeMissing(): Promise<void> {
-    for (const card of this.cards) {
-      if (this.embeddings.has(card.id)) continue;
-      if (this.cancelled) {
-        useStore.getState().setEncoder(card.id, { state: 'cancelled' });
-        this.failRows(card.id, 'encoding was cancelled');
-        continue;
-      }
-      await this.encode(card);
-    }
-  }
-
-  /** Picks up after a cancel: encodes the models that were not finished. */
-  async resume(): Promise<void> {
-    this.cancelled = false;
-    const { rows, setRow, setEncoder } = useStore.getState();
-    for (const card of this.cards) {
-      if (this.embeddings.has(card.id)) continue;
-      setEncoder(card.id, { state: 'queued', done: 0, error: undefined });
-      const dependents = new Set([card.id, ...this.sources.filter((s) => s.fuse?.includes(card.id)).map((s) => s.id)]);
-      for (const row of Object.values(rows)) if (dependents.has(row.encoderId)) setRow(row.variant, { status: 'pending', error: undefined });
-    }
-    await this.encodeMissing();
-  }
-
-  /** A fused source becomes ready once both of its parts are. */
-  private async fuseReady(): Promise<void> {
-    for (const s of this.sources) {
-      if (!s.fuse || this.embeddings.has(s.id)) continue;
-      const a = this.embeddings.get(s.fuse[0]);
-      const b = this.embeddings.get(s.fuse[1]);
-      if (!a || !b) continue;
-      try {
-        this.ready(s.id, await this.pool.run((api) => api.fuse(a, b)));
-      } catch (e) {
-        if (!(e instanceof CancelledError)) this.failRows(s.id, (e as Error).message);
-        else void this.fuseReady();
-      }
-    }
-  }
-
-  private async encode(card: ModelCard): Promise<void> {
-    const { setEncoder, addError, settings } = useStore.getState();
-    const key = cacheKey(card.sha256, this.corpus.hash);
-    const cached = await readCached(key);
-    if (cached && cached.n === this.corpus.n && cached.dim === card.output.dim) {
-      setEncoder(card.id, { state: 'cached', done: cached.n });
-      this.ready(card.id, cached);
-      return;
-    }
-    if (card.modality === 'image' && this.corpus.imageSize === 0) {
-      const message = `${card.file}: this corpus has no images to encode (import a manifest with an image column, or a projector sprite)`;
-      setEncoder(card.id, { state: 'error', error: message });
-      this.failRows(card.id, message);
-      return;
-    }
-    setEncoder(card.id, { state: 'loading' });
-    try {
-      // Progress messages may arrive after the result: they only move a model that is still running.
-      const onProgress = callback((done: number, total: number) => {
-        const state = useStore.getState().encoders[card.id]?.state;
-        if (state === 'loading' || state === 'encoding') setEncoder(card.id, { state: 'encoding', done, total });
-      });
-      const result = await this.encoder.encode(
-        {
-          card,
-          modelUrl: modelUrl(card),
-          modelBytes: this.models.get(card.id),
-          images: this.corpus.images,
-          texts: card.modality === 'text' ? this.corpus.columns[textColumn(card)] : undefined,
-          count: this.corpus.n,
-          size: this.corpus.imageSize,
-          backend: settings.backend,
-        },
-        onProgress,
-      );
-      setEncoder(card.id, {
-        state: 'done',
-        backend: result.backend,
-        backendReason: result.backendReason,
-        done: this.corpus.n,
-        itemsPerSecond: this.corpus.n / result.seconds,
-        notice: result.notice,
-      });
-      await writeCached(key, result.embeddings);
-      this.ready(card.id, result.embeddings);
-    } catch (e) {
-      const message = (e as Error).message;
-      if (this.cancelled || /abort/i.test(message)) {
-        setEncoder(card.id, { state: 'cancelled' });
-        this.failRows(card.id, 'encoding was cancelled');
-      } else {
-        setEncoder(card.id, { state: 'error', error: message });
-        addError(`${card.name}: ${message}`);
-        this.failRows(card.id, message);
-      }
-    }
-  }
-
-  /** Stops encoding (the current batch finishes) and leaves finished rows in place. */
-  cancel(): void {
-    this.cancelled = true;
-    void this.encoder.cancel();
-  }
-
-  private ready(sourceId: string, x: Embeddings): void {
-    // In shared memory (one copy, once): every pool and UMAP worker reads it without a copy.
-    this.embeddings.set(sourceId, toShared(x));
-    this.schedule(sourceId, this.generation);
-    void this.fuseReady();
-  }
-
-  private variants(source: EmbeddingSource, settings: Settings): Whiten[] {
-    const out: Whiten[] = ['none', 'full'];
-    if (settings.whitenK < source.dim) out.push(settings.whitenK);
-    return out;
-  }
-
-  /** New settings: drop running metric jobs and recompute every row from the embeddings we have. */
-  recompute(): void {
-    this.generation++;
-    this.pool.restart();
-    this.resetRows();
-    for (const id of this.embeddings.keys()) this.schedule(id, this.generation);
-  }
-
-  private resetRows(): void {
-    const { settings, resetRows } = useStore.getState();
-    const rows: VariantRow[] = this.sources.flatMap((source) =>
-      this.variants(source, settings).map((whiten) => ({
-        variant: variantId(source.id, whiten),
-        encoderId: source.id,
-        whiten,
-        status: 'pending' as const,
-        progress: 0,
-      })),
-    );
-    resetRows(rows);
-  }
-
-  private failRows(sourceId: string, error: string): void {
-    const { rows, setRow } = useStore.getState();
-    const dependents = new Set([sourceId, ...this.sources.filter((s) => s.fuse?.includes(sourceId)).map((s) => s.id)]);
-    for (const row of Object.values(rows)) if (dependents.has(row.encoderId)) setRow(row.variant, { status: 'error', error });
-  }
-
-  whitening(encoderId: string): Promise<Whitening> {
-    let w = this.whitenings.get(encoderId);
-    if (!w) {
-      const x = this.embeddings.get(encoderId)!;
-      w = this.pool.run((api) => api.fitWhitening(x));
-      w.catch(() => this.whitenings.delete(encoderId));
-      this.whitenings.set(encoderId, w);
-    }
-    return w;
-  }
-
-  private schedule(encoderId: string, generation: number): void {
-    const source = this.sources.find((c) => c.id === encoderId)!;
-    const { settings } = useStore.getState();
-    const seeds = sampleSeeds(this.corpus.n, resolveSeeds(settings.seeds, this.corpus.n), settings.sampleSeed);
-    for (const whiten of this.variants(source, settings)) {
-      void this.evaluate(encoderId, whiten, seeds, settings, generation);
-    }
-  }
-
-  private async evaluate(encoderId: string, whiten: Whiten, seeds: Int32Array, settings: Settings, generation: number) {
-    const variant = variantId(encoderId, whiten);
-    const update = (patch: Partial<VariantRow>) => {
-      if (generation === this.generation) useStore.getState().setRow(variant, patch);
-    };
-    const start = performance.now();
-    const key = `metrics:v1|${this.sourceKey(encoderId)}|${whiten}|k${settings.k}|${settings.metric}|seeds:${resolveSeeds(settings.seeds, this.corpus.n)}:${settings.sampleSeed}`;
-    try {
-      const cached = await readValue<{ metrics: VariantMetrics; knn: KnnResult }>(key);
-      if (cached?.knn?.indices instanceof Int32Array && cached.metrics) {
-        update({ status: 'done', progress: 1, ...cached, seconds: (performance.now() - start) / 1000, cached: true });
-        return;
-      }
-      // The variant's vectors, whitened once into shared memory; the KNN searches them as they are.
-      const x = await this.variantEmbeddings(variant);
-      if (generation !== this.generation) return;
-      update({ status: 'running' });
-      const onProgress = callback((done: number, total: number) => update({ progress: done / total }));
-      const { metrics, knn } = await this.pool.run((api) =>
-        api.evaluate(
-          {
-            x,
-            k: settings.k,
-            metric: settings.metric,
-            seeds,
-            facets: this.facets,
-            identity: this.identity,
-          },
-          onProgress,
-        ),
-      );
-      update({ status: 'done', progress: 1, metrics, knn, seconds: (performance.now() - start) / 1000, cached: false });
-      await writeValue(key, { metrics, knn });
-    } catch (e) {
-      if (e instanceof CancelledError || generation !== this.generation) return;
-      update({ status: 'error', error: (e as Error).message });
-    }
-  }
-
-  /** Identifies a source's embeddings: model hash + corpus hash, or those of a fused source's parts. */
-  private sourceKey(id: string): string {
-    const source = this.sources.find((s) => s.id === id)!;
-    if (source.fuse) return `fused(${source.fuse.map((p) => this.sourceKey(p)).join(',')})`;
-    if (source.precomputed) return `imported:${this.corpus.hash}:${source.id}`;
-    return cacheKey(source.card!.sha256, this.corpus.hash);
-  }
-
-  /**
-   * The vectors a variant's KNN searches: raw (the source's own, shared), or whitened (all or the
-   * top-k directions) — computed once per variant on the pool into shared memory and kept, so the
-   * metrics, the gallery's searches and the UMAP panels all read the same buffer. A computation cut
-   * short by a settings change is started again for whoever asks next.
-   */
-  variantEmbeddings(variant: string): Promise<Embeddings> {
-    let v = this.variantVectors.get(variant);
-    if (!v) {
-      const p = this.computeVariant(variant);
-      v = p;
-      p.catch(() => {
-        if (this.variantVectors.get(variant) === p) this.variantVectors.delete(variant);
-      });
-      this.variantVectors.set(variant, p);
-    }
-    return v.catch((e: unknown) => {
-      // The pool restarted under it (new settings): compute again, unless the session is gone.
-      if (e instanceof CancelledError && !this.cancelled) {
-        if (this.variantVectors.get(variant) === v) this.variantVectors.delete(variant);
-        return this.variantEmbeddings(variant);
-      }
-      throw e;
-    });
-  }
-
-  private async computeVariant(variant: string): Promise<Embeddings> {
-    const row = useStore.getState().rows[variant];
-    if (!row) throw new Error(`unknown variant ${variant}`);
-    const x = this.embeddings.get(row.encoderId);
-    if (!x) throw new Error(`${row.encoderId} has no embeddings yet`);
-    if (row.whiten === 'none') return x;
-    const w = await this.whitening(row.encoderId);
-    return this.pool.run((api) => api.whiten(x, w, typeof row.whiten === 'number' ? row.whiten : null));
-  }
-
-  /** Embeds query images (size×size RGB) with one image encoder, in the encoder worker. */
-  async embedImages(card: ModelCard, rgb: Uint8Array, count: number, size: number): Promise<Embeddings> {
-    const { settings } = useStore.getState();
-    const r = await this.encoder.embedQuery({ card, modelUrl: modelUrl(card), modelBytes: this.models.get(card.id), images: rgb, count, size, backend: settings.backend });
-    return r.embeddings;
-  }
-
-  /** Embeds typed query texts with one text encoder, in the encoder worker. */
-  async embedTexts(card: ModelCard, texts: string[]): Promise<Embeddings> {
-    const { settings } = useStore.getState();
-    const r = await this.encoder.embedQuery({
-      card,
-      modelUrl: modelUrl(card),
-      modelBytes: this.models.get(card.id),
-      images: new Uint8Array(0),
-      texts,
-      count: texts.length,
-      size: this.corpus.imageSize,
-      backend: settings.backend,
-    });
-    return r.embeddings;
-  }
-
-  /** Top-k corpus items for raw query vectors of a variant's encoder (whitened like the variant). */
-  async search(variant: string, queries: Embeddings, k: number): Promise<KnnResult> {
-    const row = useStore.getState().rows[variant];
-    if (!row) throw new Error(`unknown variant ${variant}`);
-    const x = await this.variantEmbeddings(variant);
-    const q = row.whiten === 'none' ? queries : await this.projectQueries(row.encoderId, row.whiten, queries);
-    const metric = useStore.getState().settings.metric;
-    return this.pool.run((api) => api.query(x, q, k, metric));
-  }
-
-  /** Query vectors as the variant sees them (whitened with the corpus's μ and W). */
-  async projectQueries(encoderId: string, whiten: Whiten, queries: Embeddings): Promise<Embeddings> {
-    if (whiten === 'none') return queries;
-    const w = await this.whitening(encoderId);
-    return this.pool.run((api) => api.whiten(queries, w, typeof whiten === 'number' ? whiten : null));
-  }
-
-  /**
-   * A row's k nearest neighbours in a variant (itself excluded): from the metric run when the row was
-   * one of its seeds, else searched now on the compute pool.
-   */
-  async neighboursOf(variant: string, row: number, k: number): Promise<{ indices: Int32Array; distances: Float64Array }> {
-    const r = useStore.getState().rows[variant];
-    const knn = r?.knn;
-    if (knn && k <= knn.k) {
-      const at = binarySearch(knn.seeds, row);
-      if (at >= 0) {
-        return {
-          indices: knn.indices.subarray(at * knn.k, at * knn.k + k),
-          distances: knn.distances.subarray(at * knn.k, at * knn.k + k),
-        };
-      }
-    }
-    const x = await this.variantEmbeddings(variant);
-    const metric = useStore.getState().settings.metric;
-    const res = await this.pool.run((api) => api.neighbours(x, Int32Array.of(row), k, metric));
-    return { indices: res.indices, distances: res.distances };
-  }
-
-  /** Runs a job on the compute pool (e.g. a projection or a query search). */
-  compute<T>(job: (api: Remote<ComputeApi>) => Promise<T>): Promise<T> {
-    return this.pool.run(job);
-  }
-
-  dispose(): void {
-    this.cancelled = true;
-    this.pool.terminate();
-    this.encoder.terminate();
-  }
+/** The workers, with the faults a resilience test armed (if any) injected into their hosts. */
+function browserDeps(): PipelineDeps {
+  const faults = testFaults();
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+  const take = (what: 'crashEvaluates' | 'crashEncoder') => {
+    if (!faults || (faults[what] ?? 0) <= 0) return false;
+    faults[what]! -= 1;
+    return true;
+  };
+  const compute = new ComputePool(Math.max(1, Math.min(cores, 4)), {
+    faults: faults ? (what) => (what === 'running evaluate' && take('crashEvaluates') ? 0 : null) : undefined,
+  });
+  const encoder = new EncoderClient(undefined, {
+    faults: faults ? (what) => (what.startsWith('encoding ') && take('crashEncoder') ? (faults.crashEncoderAfter ?? 2) : null) : undefined,
+    loseDeviceAfter: faults
+      ? () => {
+          if ((faults.loseDevice ?? 0) <= 0) return null;
+          faults.loseDevice! -= 1;
+          return faults.loseDeviceAfter ?? 1;
+        }
+      : undefined,
+  });
+  return { compute, encoder, cache: idbCache, modelUrl, share: toShared };
 }
 
-/** Index of `v` in the ascending array `a`, or -1. */
-function binarySearch(a: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] === v) return mid;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid - 1;
+/** Writes one pipeline event into the store. */
+function toStore(e: PipelineEvent): void {
+  const store = useStore.getState();
+  if (e.type === 'encoder') store.setEncoder(e.id, e.patch);
+  else if (e.type === 'rows') store.resetRows(e.rows);
+  else if (e.type === 'row') store.setRow(e.variant, e.patch);
+  else store.addError(e.message);
+}
+
+export class AnalysisSession extends AnalysisPipeline {
+  constructor(corpus: Corpus, cards: ModelCard[], imported: Pick<Workspace, 'variants' | 'encoders'> = { variants: [], encoders: [] }) {
+    super(corpus, cards, imported, useStore.getState().settings, browserDeps());
+    this.on(toStore);
+    // A new backend applies to the encoders that run from now on; no row is recomputed for it.
+    this.unsubscribe = useStore.subscribe((s, prev) => {
+      if (s.settings.backend !== prev.settings.backend) this.settings = { ...this.settings, backend: s.settings.backend };
+    });
   }
-  return -1;
+
+  private readonly unsubscribe: () => void;
+
+  override dispose(): void {
+    this.unsubscribe();
+    super.dispose();
+  }
+
+  /** Restores the analyst's saved view for this corpus, then runs the pipeline with its settings. */
+  override async start(): Promise<void> {
+    await restoreSession(this.corpus.hash);
+    this.settings = useStore.getState().settings;
+    await super.start();
+  }
+
+  /** The settings in the store changed: recompute every row. */
+  recompute(): void {
+    this.setSettings(useStore.getState().settings);
+  }
 }

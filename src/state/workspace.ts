@@ -6,8 +6,10 @@
  */
 import { create } from 'zustand';
 import type { ImportReport, Workspace } from '../data/import/types.ts';
-import type { ImportApi, ImportOutcome, ImportSettings, ImportSource } from '../workers/import.worker.ts';
-import { callback, connect } from '../workers/rpc.ts';
+import type { ImportApi, ImportOutcome, ImportSettings, ImportSource } from '../workers/import/import.worker.ts';
+import { callback } from '../workers/rpc.ts';
+import type { WorkerHost } from '../workers/host.ts';
+import { importHost, inImportWorker } from '../workers/import/client.ts';
 import { deleteValue, putValue, readValue } from './embedding-cache.ts';
 
 const ACTIVE_KEY = 'workspace:active';
@@ -53,20 +55,17 @@ export function importSettings(): ImportSettings {
   return { maxBytes: Math.min(4, deviceGiB / 2) * GiB, imageSize: 64 };
 }
 
-function worker(): { api: ReturnType<typeof connect<ImportApi>>; close(): void } {
-  const w = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' });
-  return { api: connect<ImportApi>(w), close: () => w.terminate() };
-}
-
 async function runImport(sources: ImportSource[]): Promise<ImportOutcome> {
-  const { api, close } = worker();
   try {
-    const onProgress = callback((done: number, total: number, label: string) => useWorkspace.setState({ progress: { done, total, label } }));
-    return await api.importFiles(sources, importSettings(), onProgress);
+    return await inImportWorker<ImportOutcome>(`importing ${sources.length} files`, (api, alive) => {
+      const onProgress = callback((done: number, total: number, label: string) => {
+        alive();
+        useWorkspace.setState({ progress: { done, total, label } });
+      });
+      return api.importFiles(sources, importSettings(), onProgress);
+    });
   } catch (e) {
     return { ok: false, errors: [`import worker failed: ${(e as Error).message}`] };
-  } finally {
-    close();
   }
 }
 
@@ -120,16 +119,16 @@ export async function backToDemo(): Promise<void> {
   useWorkspace.setState({ workspace: null, report: null, state: 'idle', errors: [], notice: null, progress: null });
 }
 
-let checker: ReturnType<typeof worker> | null = null;
+let checker: WorkerHost<ImportApi> | null = null;
 
 /** Dry-run import of base64 files in the real import worker (the browser fuzz test drives this). */
 export async function checkImport(files: { path: string; base64: string }[]): Promise<{ ok: boolean; errors: string[] }> {
-  checker ??= worker();
+  checker ??= importHost();
   const sources = files.map(({ path, base64 }) => ({ path, file: new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]) }));
   try {
-    return await checker.api.check(sources, importSettings());
+    return await checker.call('checking files', (api) => api.check(sources, importSettings()));
   } catch (e) {
-    checker.close();
+    checker.terminate();
     checker = null;
     return { ok: false, errors: [`import worker failed: ${(e as Error).message}`] };
   }

@@ -6,8 +6,9 @@
 import { useState } from 'react';
 import type { AnalysisSession } from '../state/session.ts';
 import { resolveSeeds, useStore, type VariantRow } from '../state/store.ts';
-import { connect, type Remote } from '../workers/rpc.ts';
-import type { ExportApi, WhiteningJob } from '../workers/export.worker.ts';
+import type { Remote } from '../workers/rpc.ts';
+import type { ExportApi, WhiteningJob } from '../workers/export/export.worker.ts';
+import { inExportWorker } from '../workers/export/client.ts';
 import type { ExportVariant } from '../data/export/projector-bundle.ts';
 import { metricsToJson, type MetricsExportRow } from '../data/export/metrics-json.ts';
 import { metricsToCsv } from '../data/metrics-csv.ts';
@@ -16,13 +17,8 @@ import { download } from './download.ts';
 type Status = { state: 'idle' | 'working' | 'done' | 'error'; message: string };
 
 /** Runs one job in a fresh export worker (terminated after, so its memory goes with it). */
-async function inWorker<T>(job: (api: Remote<ExportApi>) => Promise<T>): Promise<T> {
-  const worker = new Worker(new URL('../workers/export.worker.ts', import.meta.url), { type: 'module', name: 'export' });
-  try {
-    return await job(connect<ExportApi>(worker));
-  } finally {
-    worker.terminate();
-  }
+function inWorker<T>(job: (api: Remote<ExportApi>) => Promise<T>): Promise<T> {
+  return inExportWorker('exporting', job);
 }
 
 function zipBlob(bytes: Uint8Array): Blob {

@@ -4,7 +4,7 @@
  */
 import { useRef, useState, type DragEvent } from 'react';
 import { backToDemo, importSources, useWorkspace } from '../state/workspace.ts';
-import type { ImportSource } from '../workers/import.worker.ts';
+import type { ImportSource } from '../workers/import/import.worker.ts';
 import { sourcesFromDrop, sourcesFromFileList, workspaceName } from './import-files.ts';
 
 export function ImportPanel() {

@@ -2,7 +2,7 @@
  * Turning what the browser hands us (a FileList from a picker, a drop with folders) into import
  * sources with paths relative to what was picked.
  */
-import type { ImportSource } from '../workers/import.worker.ts';
+import type { ImportSource } from '../workers/import/import.worker.ts';
 
 /** Files from `<input type=file>` (with `webkitdirectory`, paths keep the picked folder's name). */
 export function sourcesFromFileList(files: FileList | File[]): ImportSource[] {

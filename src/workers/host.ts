@@ -81,6 +81,15 @@ interface Running {
 
 type Job<Api, T> = (api: Remote<Api>, alive: () => void) => Promise<T>;
 
+export interface CallOptions {
+  /** Re-runs after a crash or hang (default: the host's `retries`). */
+  retries?: number;
+  /** Checked before a re-run: false rejects with the fault instead (e.g. the job was cancelled meanwhile). */
+  retryIf?: () => boolean;
+  /** Told before each re-run. */
+  onRetry?: () => void;
+}
+
 export class WorkerHost<Api> {
   private worker: Worker | null = null;
   private api: Remote<Api> | null = null;
@@ -100,14 +109,17 @@ export class WorkerHost<Api> {
    * A crash or hang re-runs the job on a fresh worker, `retries` times at most. `what` (a string, or a
    * function read when needed) names the job in warnings and errors.
    */
-  async call<T>(what: string | (() => string), job: Job<Api, T>, retries = this.opts.retries ?? 1): Promise<T> {
+  async call<T>(what: string | (() => string), job: Job<Api, T>, opts: CallOptions = {}): Promise<T> {
     const label = () => (typeof what === 'string' ? what : what());
+    const retries = opts.retries ?? this.opts.retries ?? 1;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.once(job, label);
       } catch (e) {
         const code = errorCode(e);
-        if ((code !== 'crashed' && code !== 'hung') || attempt >= retries) throw this.describe(e, label(), attempt);
+        const again = (code === 'crashed' || code === 'hung') && attempt < retries && (opts.retryIf?.() ?? true);
+        if (!again) throw this.describe(e, label(), attempt);
+        opts.onRetry?.();
         const next = this.opts.retryWords ?? 're-running on a fresh worker';
         console.warn(`recall-lens: ${this.opts.name} worker ${code} while ${label()} (${(e as Error).message}); ${next}`);
       }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EncoderClient, GPU_LOST_EARLIER_NOTICE, GPU_LOST_NOTICE, RESTART_NOTICE } from '../../src/state/encoder-client.ts';
-import type { EncodeJob } from '../../src/workers/encoder.worker.ts';
+import { EncoderClient, GPU_LOST_EARLIER_NOTICE, GPU_LOST_NOTICE, RESTART_NOTICE } from '../../src/workers/encoder/client.ts';
+import type { EncodeJob } from '../../src/workers/encoder/encoder.worker.ts';
 import { callback } from '../../src/workers/rpc.ts';
 import { FakeWorker, dieWhileRunning } from './fake-worker.ts';
+import { ERROR_NAMES, namedError } from '../../src/workers/host.ts';
 
 const noop = callback(() => {});
 const job = (name: string, count: number) => ({ card: { name }, count }) as unknown as EncodeJob;
@@ -97,7 +98,7 @@ describe('encoder client: worker crashes', () => {
       const w = new FakeWorker(() => ({
         encode(j: EncodeJob) {
           backends.push(j.backend);
-          if (j.backend !== 'wasm') return Promise.reject(new Error('pixels.onnx: WebGPU lost: device lost (destroyed)'));
+          if (j.backend !== 'wasm') return Promise.reject(namedError(ERROR_NAMES.gpuLost, 'pixels.onnx: WebGPU lost: device lost (destroyed)'));
           return { embeddings: { n: 1, dim: 1, data: Float32Array.of(7) }, backend: 'wasm', seconds: 1 };
         },
       }));

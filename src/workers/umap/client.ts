@@ -75,7 +75,7 @@ export class UmapClient {
     // One chunk at a time: other layouts' jobs queued on this worker run in between. A restarted
     // worker has lost the model, so placement is not retried (the panel asks again).
     for (let start = 0; start < fitted.rest; start += PLACE_CHUNK) {
-      const chunk = await host.call('placing items', (api) => api.place(job.key, start, PLACE_CHUNK), 0);
+      const chunk = await host.call('placing items', (api) => api.place(job.key, start, PLACE_CHUNK), { retries: 0 });
       for (let i = 0; i < chunk.rows.length; i++) {
         coords[chunk.rows[i] * 2] = chunk.coords[i * 2];
         coords[chunk.rows[i] * 2 + 1] = chunk.coords[i * 2 + 1];
@@ -89,7 +89,7 @@ export class UmapClient {
   transform(key: string, queries: Embeddings): Promise<Float32Array> {
     const host = this.owner.get(key);
     if (!host) return Promise.reject(new Error(`no UMAP layout for ${key}`));
-    return host.call('placing a query', (api) => api.transform(key, queries), 0);
+    return host.call('placing a query', (api) => api.transform(key, queries), { retries: 0 });
   }
 
   /** Stops every worker (their calls reject with CancelledError); the next call starts fresh ones. */

@@ -4,10 +4,10 @@
  * pipeline as the CLI (src/data/import), and sends back one Workspace, or every problem found.
  * Parsing 100k × 512 vectors or decoding thousands of images here keeps the page responsive.
  */
-import { importFiles } from '../data/import/import.ts';
-import type { ImportFile, Workspace } from '../data/import/types.ts';
-import { decodeImageBytes } from '../encoders/decode-browser.ts';
-import { expose, transfer } from './rpc.ts';
+import { importFiles } from '../../data/import/import.ts';
+import type { ImportFile, Workspace } from '../../data/import/types.ts';
+import { decodeImageBytes } from '../../encoders/decode-browser.ts';
+import { expose, transfer } from '../rpc.ts';
 
 export interface ImportSource {
   /** Path relative to what was picked or dropped ("covers/a.jpg"). */

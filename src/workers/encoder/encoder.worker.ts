@@ -1,18 +1,18 @@
 /// <reference lib="webworker" />
 /**
- * Encoder worker: runs one ONNX encoder over the corpus images with onnxruntime-web.
- * WebGPU when an adapter exists (or when asked), WASM otherwise. One job at a time; `cancel()` stops it
- * between batches. A WebGPU run that fails (e.g. the device is lost) rejects with GPU_LOST_MARK; the
- * EncoderClient re-runs the job on WASM in a fresh worker.
+ * Encoder worker: runs one ONNX encoder over the corpus images with onnxruntime-web, on the backend
+ * `pickBackend` chooses (src/encoders/backend.ts). One job at a time; `cancel()` stops it between
+ * batches (the job rejects with a CancelledError). A WebGPU run that fails (e.g. the device is lost)
+ * rejects with a GpuLostError; the EncoderClient re-runs the job on WASM in a fresh worker.
  */
-import { describeAdapter, pickBackend, type Backend, type BackendChoice, type BackendDecision } from '../encoders/backend.ts';
-import { encodeAll, encodeTexts, type EncodeOptions, type Encoder } from '../encoders/encoder.ts';
-import { loadWebEncoder, type WebEncoder } from '../encoders/web-session.ts';
-import type { ModelCard } from '../encoders/card.ts';
-import type { Embeddings } from '../compute/types.ts';
-import { InputError } from '../data/errors.ts';
-import { expose, throttled, transfer } from './rpc.ts';
-import { GPU_LOST_MARK } from './gpu-loss.ts';
+import { describeAdapter, pickBackend, type Backend, type BackendChoice, type BackendDecision } from '../../encoders/backend.ts';
+import { encodeAll, encodeTexts, type EncodeOptions, type Encoder } from '../../encoders/encoder.ts';
+import { loadWebEncoder, type WebEncoder } from '../../encoders/web-session.ts';
+import type { ModelCard } from '../../encoders/card.ts';
+import type { Embeddings } from '../../compute/types.ts';
+import { InputError } from '../../data/errors.ts';
+import { expose, throttled, transfer } from '../rpc.ts';
+import { ERROR_NAMES, namedError } from '../host.ts';
 
 export type { BackendChoice };
 
@@ -28,6 +28,8 @@ export interface EncodeJob {
   count: number;
   size: number;
   backend: BackendChoice;
+  /** Resilience tests: the WebGPU device is destroyed after this many batches of this job. */
+  loseDeviceAfter?: number;
 }
 
 export interface EncodeResult {
@@ -61,10 +63,7 @@ const raw = new Map<string, Promise<WebEncoder>>();
 /** Set once the WebGPU device is lost: every later job runs on WASM. */
 let gpuLost: string | null = null;
 
-// Test hooks (Playwright reaches them through the session's EncoderClient):
-/** Batches still to run before this worker dies (uncaught error, no answer); null = never. */
-let crashAfterBatches: number | null = null;
-/** WebGPU batches still to run before the device is destroyed; null = never. */
+/** WebGPU batches still to run before the device is destroyed (a job's `loseDeviceAfter`); null = never. */
 let loseDeviceAfterBatches: number | null = null;
 
 async function modelBytes(job: EncodeJob): Promise<Uint8Array> {
@@ -93,7 +92,7 @@ function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<WorkerEnco
       const encoder: WorkerEncoder = backend === 'webgpu' ? withWasmFallback(enc) : { card: enc.card, backend: 'wasm', run: enc.run, dispose: enc.dispose };
       // One inference at a time per worker: a query may arrive while the corpus is encoding.
       const run = encoder.run.bind(encoder);
-      encoder.run = (input, count) => serial(() => crashPoint() ?? run(input, count));
+      encoder.run = (input, count) => serial(() => run(input, count));
       return encoder;
     });
     open.catch(() => sessions.delete(key));
@@ -102,21 +101,10 @@ function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<WorkerEnco
   return open;
 }
 
-/** Test hook: dies the way a broken worker does (an uncaught error, and the batch never answers). */
-function crashPoint(): Promise<never> | null {
-  if (crashAfterBatches === null) return null;
-  if (crashAfterBatches-- > 0) return null;
-  crashAfterBatches = null;
-  setTimeout(() => {
-    throw new Error('encoder worker crashed on purpose (crashForTest)');
-  });
-  return new Promise<never>(() => undefined);
-}
-
 /**
  * A WebGPU encoder whose runs fail fast when the device is lost (a lost device can leave a run
- * pending forever): the error carries GPU_LOST_MARK, and the EncoderClient then re-runs the job on
- * WASM in a fresh worker (this one's onnxruntime may still be inside the lost run).
+ * pending forever): the error is a GpuLostError, and the EncoderClient then re-runs the job on WASM in
+ * a fresh worker (this one's onnxruntime may still be inside the lost run).
  */
 function withWasmFallback(gpu: WebEncoder): WorkerEncoder {
   const device = gpu.device;
@@ -138,7 +126,7 @@ function withWasmFallback(gpu: WebEncoder): WorkerEncoder {
         return await (gone ? Promise.race([gpu.run(input, count), gone]) : gpu.run(input, count));
       } catch (e) {
         const what = gpuLost ? `device lost (${gpuLost})` : `run failed (${(e as Error).message})`;
-        throw new Error(`${gpu.card.file}: ${GPU_LOST_MARK}${what}`);
+        throw namedError(ERROR_NAMES.gpuLost, `${gpu.card.file}: WebGPU lost: ${what}`);
       }
     },
     dispose: () => gpu.dispose(),
@@ -191,13 +179,17 @@ const api = {
   async encode(job: EncodeJob, onProgress: (done: number, total: number) => void): Promise<EncodeResult> {
     controller?.abort();
     controller = new AbortController();
+    loseDeviceAfterBatches = job.loseDeviceAfter ?? null;
     const { backend, reason } = await chooseBackend(job);
     const encoder = await session(job, backend);
     const start = performance.now();
+    const signal = controller.signal;
     const embeddings = await encodeJob(encoder, job, {
       batchSize: backend === 'webgpu' ? 16 : 64,
       onProgress: throttled(onProgress),
-      signal: controller.signal,
+      signal,
+    }).catch((e: unknown) => {
+      throw signal.aborted ? namedError(ERROR_NAMES.cancelled, `encoding ${job.card.name} was cancelled`) : e;
     });
     const seconds = (performance.now() - start) / 1000;
     const result: EncodeResult = { embeddings, backend: encoder.backend, backendReason: reason, seconds };
@@ -221,16 +213,6 @@ const api = {
 
   cancel(): void {
     controller?.abort();
-  },
-
-  /** Test hook: after `batches` more inference batches, this worker dies mid-job. */
-  crashForTest(batches = 1): void {
-    crashAfterBatches = batches;
-  },
-
-  /** Test hook: after `batches` more WebGPU batches, the GPU device is destroyed (as if lost). */
-  loseDeviceForTest(batches = 1): void {
-    loseDeviceAfterBatches = batches;
   },
 };
 

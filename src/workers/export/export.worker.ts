@@ -4,14 +4,14 @@
  * the whitening files with src/data/export, and zips them, off the page's thread. Each call returns
  * one zip whose buffer is transferred back.
  */
-import type { Whitening } from '../compute/types.ts';
-import { writeNpy } from '../data/npy.ts';
-import { uniqueFileNames } from '../data/export/names.ts';
-import { buildProjectorBundle, type ProjectorBundleOptions } from '../data/export/projector-bundle.ts';
-import { whiteningFiles, type WhiteningInfo } from '../data/export/whitening-files.ts';
-import type { ExportVariant } from '../data/export/projector-bundle.ts';
-import { zipFiles } from '../data/export/zip.ts';
-import { expose, transfer } from './rpc.ts';
+import type { Whitening } from '../../compute/types.ts';
+import { writeNpy } from '../../data/npy.ts';
+import { uniqueFileNames } from '../../data/export/names.ts';
+import { buildProjectorBundle, type ProjectorBundleOptions } from '../../data/export/projector-bundle.ts';
+import { whiteningFiles, type WhiteningInfo } from '../../data/export/whitening-files.ts';
+import type { ExportVariant } from '../../data/export/projector-bundle.ts';
+import { zipFiles } from '../../data/export/zip.ts';
+import { expose, transfer } from '../rpc.ts';
 
 export type ProjectorJob = Omit<ProjectorBundleOptions, 'onProgress'>;
 

@@ -1,0 +1,441 @@
+/**
+ * One analysis over a corpus, as a pipeline: settings in, events out. It encodes every model (or
+ * reads the cache), fits whitening per source, and fills one row per variant (metrics + neighbour
+ * lists) as each finishes, emitting an event for every change. It knows nothing of React, zustand or
+ * persistence: the app's store is one listener (src/state/session.ts), and the unit tests run it in
+ * Node with the compute API in-process (tests/pipeline). All heavy work goes through `deps`.
+ */
+import type { Embeddings, KnnResult, LabelColumn, Whitening } from '../compute/types.ts';
+import { encodeLabels, isFacet } from '../compute/labels.ts';
+import { evaluationOptions, type VariantMetrics } from '../compute/evaluate.ts';
+import { sampleSeeds } from '../compute/sampling.ts';
+import { variantName } from '../compute/whiten-spec.ts';
+import type { Corpus } from '../data/corpus.ts';
+import type { Workspace } from '../data/import/types.ts';
+import { textColumn, type ModelCard } from '../encoders/card.ts';
+import { embeddingSources, type EmbeddingSource } from '../state/embedding-sources.ts';
+import { callback } from '../workers/rpc.ts';
+import { errorCode, isCancelled } from '../workers/host.ts';
+import type { ComputeJob, PipelineDeps } from './deps.ts';
+import { resolveSeeds, type EncoderStatus, type Settings, type VariantRow, type Whiten } from './types.ts';
+
+/** Columns never treated as facets: they identify items rather than group them. */
+const NOT_FACETS = new Set(['id', 'identity', 'title']);
+
+export type PipelineEvent =
+  | { type: 'encoder'; id: string; patch: Partial<EncoderStatus> }
+  | { type: 'rows'; rows: VariantRow[] }
+  | { type: 'row'; variant: string; patch: Partial<VariantRow> }
+  | { type: 'error'; message: string };
+
+export class AnalysisPipeline {
+  readonly embeddings = new Map<string, Embeddings>();
+  private readonly whitenings = new Map<string, Promise<Whitening>>();
+  private readonly variantVectors = new Map<string, Promise<Embeddings>>();
+  readonly facets: LabelColumn[];
+  readonly identity?: LabelColumn;
+  /** Models plus fused sources; one metrics row per source × whitening. */
+  readonly sources: EmbeddingSource[];
+  /** The rows as this pipeline last reported them. */
+  readonly rows = new Map<string, VariantRow>();
+  private readonly listeners = new Set<(e: PipelineEvent) => void>();
+  private generation = 0;
+  private cancelled = false;
+  /** ONNX bytes of the encoders the analyst imported, by card id (built-in models are fetched). */
+  private readonly models: Map<string, Uint8Array>;
+
+  constructor(
+    readonly corpus: Corpus,
+    readonly cards: ModelCard[],
+    imported: Pick<Workspace, 'variants' | 'encoders'>,
+    protected settings: Settings,
+    protected readonly deps: PipelineDeps,
+  ) {
+    this.sources = embeddingSources(cards, imported.variants);
+    this.models = new Map(imported.encoders.map((e) => [e.card.id, e.model]));
+    this.facets = Object.entries(corpus.columns)
+      .filter(([name, values]) => !NOT_FACETS.has(name) && isFacet(values))
+      .map(([name, values]) => encodeLabels(name, values));
+    const identity = corpus.columns.identity;
+    this.identity = identity ? encodeLabels('identity', identity) : undefined;
+  }
+
+  get facetNames(): string[] {
+    return this.facets.map((f) => f.name);
+  }
+
+  /** Listens to every event; returns the function that stops listening. */
+  on(listener: (e: PipelineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: PipelineEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private setEncoder(id: string, patch: Partial<EncoderStatus>): void {
+    this.emit({ type: 'encoder', id, patch });
+  }
+
+  private setRow(variant: string, patch: Partial<VariantRow>): void {
+    const row = this.rows.get(variant);
+    if (!row) return;
+    this.rows.set(variant, { ...row, ...patch });
+    this.emit({ type: 'row', variant, patch });
+  }
+
+  /** Encodes every model in turn (cache first), scheduling its metric rows as soon as it is ready. */
+  async start(): Promise<void> {
+    if (this.cancelled) return; // disposed meanwhile
+    for (const card of this.cards) this.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
+    this.resetRows();
+    for (const s of this.sources) if (s.precomputed) this.ready(s.id, s.precomputed);
+    await this.encodeMissing();
+  }
+
+  /** New settings: drop running metric jobs and recompute every row from the embeddings we have. */
+  setSettings(settings: Settings): void {
+    this.settings = settings;
+    this.generation++;
+    this.deps.compute.restart();
+    this.resetRows();
+    for (const id of this.embeddings.keys()) this.schedule(id, this.generation);
+  }
+
+  /** Encodes every model that has no embeddings yet; after a cancel, the rest are marked cancelled. */
+  private async encodeMissing(): Promise<void> {
+    for (const card of this.cards) {
+      if (this.embeddings.has(card.id)) continue;
+      if (this.cancelled) {
+        this.setEncoder(card.id, { state: 'cancelled' });
+        this.failRows(card.id, 'encoding was cancelled');
+        continue;
+      }
+      await this.encode(card);
+    }
+  }
+
+  /** Picks up after a cancel: encodes the models that were not finished. */
+  async resume(): Promise<void> {
+    this.cancelled = false;
+    for (const card of this.cards) {
+      if (this.embeddings.has(card.id)) continue;
+      this.setEncoder(card.id, { state: 'queued', done: 0, error: undefined });
+      const dependents = this.dependents(card.id);
+      for (const row of this.rows.values()) if (dependents.has(row.encoderId)) this.setRow(row.variant, { status: 'pending', error: undefined });
+    }
+    await this.encodeMissing();
+  }
+
+  /** Stops encoding (the current batch finishes) and leaves finished rows in place. */
+  cancel(): void {
+    this.cancelled = true;
+    void this.deps.encoder.cancel();
+  }
+
+  dispose(): void {
+    this.cancelled = true;
+    this.deps.compute.terminate();
+    this.deps.encoder.terminate();
+    this.listeners.clear();
+  }
+
+  private dependents(sourceId: string): Set<string> {
+    return new Set([sourceId, ...this.sources.filter((s) => s.fuse?.includes(sourceId)).map((s) => s.id)]);
+  }
+
+  /** A fused source becomes ready once both of its parts are. */
+  private async fuseReady(): Promise<void> {
+    for (const s of this.sources) {
+      if (!s.fuse || this.embeddings.has(s.id)) continue;
+      const a = this.embeddings.get(s.fuse[0]);
+      const b = this.embeddings.get(s.fuse[1]);
+      if (!a || !b) continue;
+      try {
+        this.ready(s.id, await this.deps.compute.run((api) => api.fuse(a, b)));
+      } catch (e) {
+        if (!isCancelled(e)) this.failRows(s.id, (e as Error).message);
+        else void this.fuseReady();
+      }
+    }
+  }
+
+  private async encode(card: ModelCard): Promise<void> {
+    const key = this.deps.cache.embeddingsKey(card.sha256, this.corpus.hash);
+    const cached = await this.deps.cache.readEmbeddings(key);
+    if (cached && cached.n === this.corpus.n && cached.dim === card.output.dim) {
+      this.setEncoder(card.id, { state: 'cached', done: cached.n });
+      this.ready(card.id, cached);
+      return;
+    }
+    if (card.modality === 'image' && this.corpus.imageSize === 0) {
+      const message = `${card.file}: this corpus has no images to encode (import a manifest with an image column, or a projector sprite)`;
+      this.setEncoder(card.id, { state: 'error', error: message });
+      this.failRows(card.id, message);
+      return;
+    }
+    this.setEncoder(card.id, { state: 'loading' });
+    let state: EncoderStatus['state'] = 'loading';
+    try {
+      // Progress messages may arrive after the result: they only move a model that is still running.
+      const onProgress = (done: number, total: number) => {
+        if (state !== 'loading' && state !== 'encoding') return;
+        state = 'encoding';
+        this.setEncoder(card.id, { state: 'encoding', done, total });
+      };
+      const result = await this.deps.encoder.encode(
+        {
+          card,
+          modelUrl: this.deps.modelUrl(card),
+          modelBytes: this.models.get(card.id),
+          images: this.corpus.images,
+          texts: card.modality === 'text' ? this.corpus.columns[textColumn(card)] : undefined,
+          count: this.corpus.n,
+          size: this.corpus.imageSize,
+          backend: this.settings.backend,
+        },
+        onProgress,
+      );
+      state = 'done';
+      this.setEncoder(card.id, {
+        state: 'done',
+        backend: result.backend,
+        backendReason: result.backendReason,
+        done: this.corpus.n,
+        itemsPerSecond: this.corpus.n / result.seconds,
+        notice: result.notice,
+      });
+      await this.deps.cache.writeEmbeddings(key, result.embeddings);
+      this.ready(card.id, result.embeddings);
+    } catch (e) {
+      state = 'error';
+      const message = (e as Error).message;
+      if (this.cancelled || errorCode(e) === 'cancelled') {
+        this.setEncoder(card.id, { state: 'cancelled' });
+        this.failRows(card.id, 'encoding was cancelled');
+      } else {
+        this.setEncoder(card.id, { state: 'error', error: message });
+        this.emit({ type: 'error', message: `${card.name}: ${message}` });
+        this.failRows(card.id, message);
+      }
+    }
+  }
+
+  private ready(sourceId: string, x: Embeddings): void {
+    // In shared memory (one copy, once): every pool and UMAP worker reads it without a copy.
+    this.embeddings.set(sourceId, this.deps.share(x));
+    this.schedule(sourceId, this.generation);
+    void this.fuseReady();
+  }
+
+  private variants(source: EmbeddingSource): Whiten[] {
+    const out: Whiten[] = ['none', 'full'];
+    if (this.settings.whitenK < source.dim) out.push(this.settings.whitenK);
+    return out;
+  }
+
+  private resetRows(): void {
+    const rows: VariantRow[] = this.sources.flatMap((source) =>
+      this.variants(source).map((whiten) => ({
+        variant: variantName(source.id, whiten),
+        encoderId: source.id,
+        whiten,
+        status: 'pending' as const,
+        progress: 0,
+      })),
+    );
+    this.rows.clear();
+    for (const r of rows) this.rows.set(r.variant, r);
+    this.emit({ type: 'rows', rows });
+  }
+
+  private failRows(sourceId: string, error: string): void {
+    const dependents = this.dependents(sourceId);
+    for (const row of [...this.rows.values()]) if (dependents.has(row.encoderId)) this.setRow(row.variant, { status: 'error', error });
+  }
+
+  whitening(encoderId: string): Promise<Whitening> {
+    let w = this.whitenings.get(encoderId);
+    if (!w) {
+      const x = this.embeddings.get(encoderId)!;
+      const p = this.deps.compute.run((api) => api.fitWhitening(x));
+      p.catch(() => this.whitenings.delete(encoderId));
+      this.whitenings.set(encoderId, p);
+      w = p;
+    }
+    return w;
+  }
+
+  private schedule(encoderId: string, generation: number): void {
+    const source = this.sources.find((c) => c.id === encoderId)!;
+    const seeds = sampleSeeds(this.corpus.n, resolveSeeds(this.settings.seeds, this.corpus.n), this.settings.sampleSeed);
+    for (const whiten of this.variants(source)) void this.evaluate(encoderId, whiten, seeds, this.settings, generation);
+  }
+
+  private async evaluate(encoderId: string, whiten: Whiten, seeds: Int32Array, settings: Settings, generation: number) {
+    const variant = variantName(encoderId, whiten);
+    const update = (patch: Partial<VariantRow>) => {
+      if (generation === this.generation) this.setRow(variant, patch);
+    };
+    const start = performance.now();
+    const key = `metrics:v2|${this.sourceKey(encoderId)}|${whiten}|k${settings.k}|${settings.metric}|seeds:${resolveSeeds(settings.seeds, this.corpus.n)}:${settings.sampleSeed}`;
+    try {
+      const cached = await this.deps.cache.read<{ metrics: VariantMetrics; knn: KnnResult }>(key);
+      if (cached?.knn?.indices instanceof Int32Array && cached.metrics) {
+        update({ status: 'done', progress: 1, ...cached, seconds: (performance.now() - start) / 1000, cached: true });
+        return;
+      }
+      // The variant's vectors, whitened once into shared memory; the KNN searches them as they are.
+      const x = await this.variantEmbeddings(variant);
+      if (generation !== this.generation) return;
+      update({ status: 'running' });
+      const opts = evaluationOptions({ ...settings, seeds, facets: this.facets, identity: this.identity });
+      const { metrics, knn } = await this.deps.compute.run((api, alive) =>
+        api.evaluate(
+          { x, ...opts },
+          callback((done: number, total: number) => {
+            alive();
+            update({ progress: done / total });
+          }),
+        ),
+      );
+      update({ status: 'done', progress: 1, metrics, knn, seconds: (performance.now() - start) / 1000, cached: false });
+      await this.deps.cache.write(key, { metrics, knn });
+    } catch (e) {
+      if (isCancelled(e) || generation !== this.generation) return;
+      update({ status: 'error', error: (e as Error).message });
+    }
+  }
+
+  /** Identifies a source's embeddings: model hash + corpus hash, or those of a fused source's parts. */
+  private sourceKey(id: string): string {
+    const source = this.sources.find((s) => s.id === id)!;
+    if (source.fuse) return `fused(${source.fuse.map((p) => this.sourceKey(p)).join(',')})`;
+    if (source.precomputed) return `imported:${this.corpus.hash}:${source.id}`;
+    return this.deps.cache.embeddingsKey(source.card!.sha256, this.corpus.hash);
+  }
+
+  /**
+   * The vectors a variant's KNN searches: raw (the source's own, shared), or whitened (all or the
+   * top-k directions) — computed once per variant on the pool into shared memory and kept, so the
+   * metrics, the gallery's searches and the UMAP panels all read the same buffer. A computation cut
+   * short by a settings change is started again for whoever asks next.
+   */
+  variantEmbeddings(variant: string): Promise<Embeddings> {
+    let v = this.variantVectors.get(variant);
+    if (!v) {
+      const p = this.computeVariant(variant);
+      v = p;
+      p.catch(() => {
+        if (this.variantVectors.get(variant) === p) this.variantVectors.delete(variant);
+      });
+      this.variantVectors.set(variant, p);
+    }
+    return v.catch((e: unknown) => {
+      // The pool restarted under it (new settings): compute again, unless the session is gone.
+      if (isCancelled(e) && !this.cancelled) {
+        if (this.variantVectors.get(variant) === v) this.variantVectors.delete(variant);
+        return this.variantEmbeddings(variant);
+      }
+      throw e;
+    });
+  }
+
+  private async computeVariant(variant: string): Promise<Embeddings> {
+    const row = this.rows.get(variant);
+    if (!row) throw new Error(`unknown variant ${variant}`);
+    const x = this.embeddings.get(row.encoderId);
+    if (!x) throw new Error(`${row.encoderId} has no embeddings yet`);
+    if (row.whiten === 'none') return x;
+    const w = await this.whitening(row.encoderId);
+    return this.deps.compute.run((api) => api.whiten(x, w, typeof row.whiten === 'number' ? row.whiten : null));
+  }
+
+  /** Embeds query images (size×size RGB) with one image encoder, in the encoder worker. */
+  async embedImages(card: ModelCard, rgb: Uint8Array, count: number, size: number): Promise<Embeddings> {
+    const r = await this.deps.encoder.embedQuery({
+      card,
+      modelUrl: this.deps.modelUrl(card),
+      modelBytes: this.models.get(card.id),
+      images: rgb,
+      count,
+      size,
+      backend: this.settings.backend,
+    });
+    return r.embeddings;
+  }
+
+  /** Embeds typed query texts with one text encoder, in the encoder worker. */
+  async embedTexts(card: ModelCard, texts: string[]): Promise<Embeddings> {
+    const r = await this.deps.encoder.embedQuery({
+      card,
+      modelUrl: this.deps.modelUrl(card),
+      modelBytes: this.models.get(card.id),
+      images: new Uint8Array(0),
+      texts,
+      count: texts.length,
+      size: this.corpus.imageSize,
+      backend: this.settings.backend,
+    });
+    return r.embeddings;
+  }
+
+  /** Top-k corpus items for raw query vectors of a variant's encoder (whitened like the variant). */
+  async search(variant: string, queries: Embeddings, k: number): Promise<KnnResult> {
+    const row = this.rows.get(variant);
+    if (!row) throw new Error(`unknown variant ${variant}`);
+    const x = await this.variantEmbeddings(variant);
+    const q = row.whiten === 'none' ? queries : await this.projectQueries(row.encoderId, row.whiten, queries);
+    const metric = this.settings.metric;
+    return this.deps.compute.run((api) => api.query(x, q, k, metric));
+  }
+
+  /** Query vectors as the variant sees them (whitened with the corpus's μ and W). */
+  async projectQueries(encoderId: string, whiten: Whiten, queries: Embeddings): Promise<Embeddings> {
+    if (whiten === 'none') return queries;
+    const w = await this.whitening(encoderId);
+    return this.deps.compute.run((api) => api.whiten(queries, w, typeof whiten === 'number' ? whiten : null));
+  }
+
+  /**
+   * A row's k nearest neighbours in a variant (itself excluded): from the metric run when the row was
+   * one of its seeds, else searched now on the compute pool.
+   */
+  async neighboursOf(variant: string, row: number, k: number): Promise<{ indices: Int32Array; distances: Float64Array }> {
+    const r = this.rows.get(variant);
+    const knn = r?.knn;
+    if (knn && k <= knn.k) {
+      const at = binarySearch(knn.seeds, row);
+      if (at >= 0) {
+        return {
+          indices: knn.indices.subarray(at * knn.k, at * knn.k + k),
+          distances: knn.distances.subarray(at * knn.k, at * knn.k + k),
+        };
+      }
+    }
+    const x = await this.variantEmbeddings(variant);
+    const metric = this.settings.metric;
+    const res = await this.deps.compute.run((api) => api.neighbours(x, Int32Array.of(row), k, metric));
+    return { indices: res.indices, distances: res.distances };
+  }
+
+  /** Runs a job on the compute pool (e.g. a projection or a query search). */
+  compute<T>(job: ComputeJob<T>): Promise<T> {
+    return this.deps.compute.run(job);
+  }
+
+}
+
+/** Index of `v` in the ascending array `a`, or -1. */
+function binarySearch(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] === v) return mid;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
