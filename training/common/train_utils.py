@@ -45,7 +45,8 @@ def seed_everything(seed: int) -> torch.Generator:
 
 
 def set_threads() -> int:
-    torch.set_num_threads(os.cpu_count() or 1)
+    """All cores, or $RECALL_LENS_THREADS (several runs sharing one machine, as in training/gpu_run.sh)."""
+    torch.set_num_threads(int(os.environ.get("RECALL_LENS_THREADS") or os.cpu_count() or 1))
     return torch.get_num_threads()
 
 
