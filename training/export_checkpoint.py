@@ -26,10 +26,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("final", help="a final.pt")
     ap.add_argument("--id", default="", help="model id to export as (default: the one in final.pt)")
+    ap.add_argument("--dest", default="", help="write under DEST/public/models and DEST/tests/fixtures instead")
     args = ap.parse_args()
     final = torch.load(args.final, map_location="cpu")
-    card = export_final(final, load_corpus().images, args.id or None)
-    print(f"exported public/models/{card['id']}.onnx ({card['sha256'][:12]}), "
+    card = export_final(final, load_corpus().images, args.id or None, args.dest or None)
+    print(f"exported {args.dest or '.'}/public/models/{card['id']}.onnx ({card['sha256'][:12]}), "
           f"embedding health {card['training'].get('embedding_health')}")
 
 

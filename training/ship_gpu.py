@@ -73,6 +73,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--recompute", action="store_true", help="recompute the candidates' health here (slow on 2 cores)")
     args = ap.parse_args()
     set_threads()
     corpus = load_corpus()
@@ -82,10 +83,13 @@ def main() -> None:
     for path in sorted(glob.glob(os.path.join(args.dir, "*.pt"))):
         f = torch.load(path, map_location="cpu")
         rid = os.path.basename(path)[:-3]
-        bb = Backbone()
-        bb.load_state_dict(f["backbone"])
-        h = health(bb.eval(), images, f["input_size"])
         t = f["training"]
+        if args.recompute:
+            bb = Backbone()
+            bb.load_state_dict(f["backbone"])
+            h = health(bb.eval(), images, f["input_size"])
+        else:
+            h = {k: t["embedding_health"][k] for k in ("effective_rank", "augmentation_retrieval_top1")}
         report["candidates"][rid] = {"epochs": t["epochs"], "steps": t["steps"], "final_loss": t["final_loss"],
                                      "wall_time_seconds": t["wall_time_seconds"], **h,
                                      "on_device": t.get("embedding_health")}

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import torch
-import torch.nn as nn
 
 from augment import clean, glyph_centres, to_float
 from backbone import Backbone
@@ -199,14 +198,18 @@ def finish(run: Run, backbone: Backbone, model_id: str, name: str, objective: st
     return card
 
 
-def export_final(final: Dict[str, Any], corpus_images, model_id: Optional[str] = None) -> Dict[str, Any]:
-    """ONNX + card + index + parity fixture of a final.pt dict, on the CPU."""
+def export_final(final: Dict[str, Any], corpus_images, model_id: Optional[str] = None,
+                 dest: Optional[str] = None) -> Dict[str, Any]:
+    """ONNX + card + index + parity fixture of a final.pt dict, on the CPU, into the repository or
+    under `dest` (dest/public/models, dest/tests/fixtures/encoders)."""
     backbone = Backbone()
     backbone.load_state_dict(final["backbone"])
+    dirs = {}
+    if dest:
+        dirs = {"models_dir": os.path.join(dest, "public", "models"),
+                "fixtures_dir": os.path.join(dest, "tests", "fixtures", "encoders")}
+        os.makedirs(dirs["models_dir"], exist_ok=True)
     return export_backbone(model_id or final["id"], final["name"], backbone.cpu().eval(), final["objective"],
                            final["training"], final["script"], final["seed"], corpus_images=corpus_images,
-                           input_size=final["input_size"])
+                           input_size=final["input_size"], **dirs)
 
-
-def count_params(*modules: nn.Module) -> int:
-    return sum(p.numel() for m in modules for p in m.parameters())
