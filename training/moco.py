@@ -13,7 +13,7 @@ Recipe (see training/README.md for the reasons):
     encoder in 4 chunks, so a query and its key never share BN batch statistics (the leak that
     MoCo's shuffling BN prevents);
   - views: training/augment.py (MoCo v2's list with milder colour jitter and grayscale, crops that
-    keep the glyph, no flip, no hue), resampled to --size (32 by default on the CPU, 64 on a GPU);
+    keep the glyph, no flip, no hue), resampled to --size (default 32; training/gpu_run.sh passes 64);
   - SGD momentum 0.9, lr 0.06 (batch 256), weight decay 5e-4, 2 warm-up epochs, then cosine to 0
     over the time budget (common/train_utils.py TimeCosine);
   - after training, BN running statistics are re-estimated on the clean corpus images at the export

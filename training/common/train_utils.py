@@ -20,6 +20,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from augment import PROBE_VIEW, clean, glyph_centres, to_float, view
 from backbone import ARCHITECTURE, INPUT_SIZE, NORM_MEAN, NORM_STD, Backbone, fold_bn
 from common.export import (
     INPUT_NAME,
@@ -192,14 +193,10 @@ def augmentation_retrieval(model: nn.Module, images_u8: torch.Tensor, size: int,
     Euclidean nearest neighbour among ALL clean corpus images (at `size`, as the app embeds them) is
     their own source image. No label is read; the views are not training views (own generator,
     own parameters), so it measures invariance + discrimination, not memorised pairs."""
-    from augment import PROBE_VIEW, clean, to_float, view  # local: augment imports backbone only
-
     g = torch.Generator().manual_seed(seed)
     pick = torch.randperm(images_u8.shape[0], generator=g)[:count]
     dev = next(model.parameters()).device
     x = to_float(images_u8.to(dev))
-    from augment import glyph_centres
-
     src = x[pick.to(dev)]
     cfg = PROBE_VIEW.__class__(**{**PROBE_VIEW.__dict__, "size": size})
     views = view(src, cfg, g, glyph_centres(images_u8[pick].to(dev)))
