@@ -28,8 +28,6 @@ import argparse
 import json
 import math
 import os
-import platform
-import subprocess
 import sys
 import time
 from typing import Dict, List, Tuple
@@ -56,6 +54,9 @@ from common.export import (  # noqa: E402
     write_fixture,
     write_json,
 )
+from augment import normalise, resize  # noqa: E402  (the app's resize: area averaging for integer factors)
+from common.train_utils import git_commit, hardware, set_threads  # noqa: E402
+from data import load_corpus as read_corpus  # noqa: E402
 from text_tower import DIM, EMBED_WIDTH, HIDDEN, TextTower, export_text_onnx, l2_normalise, text_input_spec  # noqa: E402
 from tokenize_titles import BUCKETS, MAX_TOKENS, NGRAM, tokenize  # noqa: E402
 
@@ -90,35 +91,19 @@ class FoldedImageTower(nn.Module):
 
 
 def load_corpus(root: str) -> Tuple[np.ndarray, List[str], np.ndarray, Dict[str, List[str]]]:
+    """Images (n x 64 x 64 x 3 uint8), titles, identity ids and the manifest, through data.load_corpus."""
     d = os.path.join(root, "public", "data", "emoji-styles")
+    c = read_corpus(d)
     with open(os.path.join(d, "manifest.json"), encoding="utf-8") as f:
         m = json.load(f)
-    n, s = m["n"], m["imageSize"]
-    images = np.fromfile(os.path.join(d, m["images"]), dtype=np.uint8).reshape(n, s, s, 3)
-    titles = m["columns"]["title"]
-    _, identity = np.unique(np.array(m["columns"]["identity"]), return_inverse=True)
-    return images, titles, identity.astype(np.int64), m
+    titles = c.columns["title"]
+    _, identity = np.unique(np.array(c.columns["identity"]), return_inverse=True)
+    return c.images, titles, identity.astype(np.int64), m
 
 
 def to_input(batch_u8: torch.Tensor) -> torch.Tensor:
     """uint8 N x S x S x 3 -> float [0, 1] N x 3 x S x S."""
     return batch_u8.permute(0, 3, 1, 2).float().div_(255.0)
-
-
-def normalise(x01: torch.Tensor) -> torch.Tensor:
-    m = torch.tensor(NORM_MEAN).view(1, 3, 1, 1)
-    s = torch.tensor(NORM_STD).view(1, 3, 1, 1)
-    return (x01 - m) / s
-
-
-def resize(x: torch.Tensor, size: int) -> torch.Tensor:
-    """The app's preprocessing resize (src/encoders/preprocess.ts): area averaging for an integer factor,
-    else bilinear with half-pixel centres, no antialias."""
-    if x.shape[-1] == size:
-        return x
-    if x.shape[-1] % size == 0:  # integer factor: area averaging, as preprocess.ts
-        return F.avg_pool2d(x, x.shape[-1] // size)
-    return F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
 
 
 def augment(x: torch.Tensor, g: torch.Generator, size: int) -> torch.Tensor:
@@ -159,26 +144,6 @@ def clip_loss(zi: torch.Tensor, zt: torch.Tensor, ident: torch.Tensor, logit_sca
     return loss, acc
 
 
-def git_commit(root: str) -> str:
-    try:
-        c = subprocess.check_output(["git", "-C", root, "rev-parse", "HEAD"], text=True).strip()
-        dirty = subprocess.call(["git", "-C", root, "diff", "--quiet", "HEAD", "--", "training"]) != 0
-        return c + ("+dirty(training/)" if dirty else "")
-    except Exception:  # noqa: BLE001
-        return "unknown"
-
-
-def cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def consistency_at_k(z: np.ndarray, labels: np.ndarray, k: int = 10) -> float:
     """Mean fraction of the k nearest neighbours (cosine = Euclidean on unit vectors, self excluded)
     sharing the seed's label: a quick training-time check, not the app's metric."""
@@ -189,9 +154,9 @@ def consistency_at_k(z: np.ndarray, labels: np.ndarray, k: int = 10) -> float:
 
 
 def train(a: argparse.Namespace) -> None:
-    torch.set_num_threads(os.cpu_count() or 1)
+    set_threads()
     root = repo_root()
-    commit = git_commit(root)  # the code that trains, recorded before anything can change it
+    commit = git_commit()  # the code that trains, recorded before anything can change it
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     g = torch.Generator().manual_seed(a.seed)
@@ -306,7 +271,7 @@ def train(a: argparse.Namespace) -> None:
                 "wall_time_s": round(wall, 1),
                 "wall_time_seconds": round(wall, 1),
                 "seconds_per_epoch_median": round(float(np.median([r["seconds"] for r in log])), 1),
-                "hardware": f"CPU: {cpu_name()}, {torch.get_num_threads()} threads (2 shared cores), no GPU",
+                "hardware": hardware(),
                 "torch": torch.__version__,
                 "final_train_loss": round(log[-1]["loss"], 4),
                 "final_loss": round(log[-1]["loss"], 4),
@@ -345,7 +310,7 @@ def train(a: argparse.Namespace) -> None:
 
 
 def export(a: argparse.Namespace) -> None:
-    torch.set_num_threads(os.cpu_count() or 1)
+    set_threads()
     root = repo_root()
     ck = torch.load(a.ckpt)
     facts = ck["facts"]

@@ -1,27 +1,32 @@
 """SwAV (Caron et al. 2020, arXiv:2006.09882) on the demo corpus, without labels; exports the
 backbone as public/models/swav.{onnx,card.json} (+ index entry and parity fixture).
 
-    flock /tmp/recall-lens-train.lock /usr/bin/python3 training/swav.py [--epochs N]
+    flock /tmp/recall-lens-train.lock /usr/bin/python3 training/swav.py            # CPU, <= 58 min
+    python3 training/swav.py --device cuda --size 64 --small-size 32 ...           # GPU (training/gpu_run.sh)
 
 Recipe (see training/README.md for the reasons):
   - training/backbone.py + projection head Linear(128,512)-BN-ReLU-Linear(512,128), L2-normalised;
     K prototypes (default 100; the corpus has 7,076 images), a bias-free linear layer whose rows are
     re-normalised to unit length before every step;
-  - multi-crop: 2 global views (--size px, area 0.25-1) + 4 local views (32 px, area 0.1-0.4),
-    the same augmentations as MoCo (training/augment.py: no flip, no hue jitter);
-  - codes: Sinkhorn-Knopp equal-partition assignment (epsilon 0.05, 3 iterations) of the two global
-    views' scores, computed without gradient; optional queue of past global-view embeddings
-    (default 768, from epoch 3 on) so a batch of 256 is not forced to split evenly over the prototypes;
+  - multi-crop: 2 global views (--size px, area 0.35-1) + 4 local views (--small-size px, area
+    0.15-0.45), the same augmentations as MoCo (training/augment.py: milder colour, crops that keep
+    the glyph, no flip, no hue);
+  - codes: Sinkhorn-Knopp equal-partition assignment (--epsilon, default 0.05 as published; 3
+    iterations) of the two global views' scores, computed without gradient, with a queue of past
+    global-view embeddings (default 1536 = 6 batches, from epoch 5 on): a batch of 256 over 100
+    prototypes is too small for the equal-partition constraint alone (SwAV's own advice for small
+    batches);
   - swapped prediction: every view predicts the codes of each *other* global view,
     cross-entropy against softmax(scores / 0.1);
-  - prototypes frozen (no gradient) for the first epoch;
-  - collapse check (fails the run with SystemExit): if, after --collapse-check-epochs epochs (10; at 3
-    it fired on a run whose loss was still falling, 0.996 ln K), the
+  - prototypes frozen (no gradient) for the first --freeze-prototypes-iters steps (published: the
+    first epoch's iterations);
+  - collapse check (fails the run with SystemExit): if, after --collapse-check-epochs epochs (10), the
     epoch's mean loss is within 1% of ln K (nothing learned: predictions stay uniform), or the
     entropy of the predicted-prototype histogram over the epoch falls under 30% of ln K (everything
-    lands on a few prototypes);
+    lands on a few prototypes); every 10 epochs the effective rank of the backbone feature on 1,024
+    clean images is logged (the label-free health number the issue asks to keep >= 32 of 128);
   - SGD momentum 0.9, lr 0.1, weight decay 1e-4 (plain SGD; SwAV's LARS matters for batch 4096, not
-    for 256), 1 warm-up epoch, cosine; BN statistics re-estimated on clean 64x64 images before export.
+    for 256), 2 warm-up epochs, cosine; BN statistics re-estimated on clean images before export.
 """
 
 from __future__ import annotations
@@ -40,21 +45,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from augment import ViewConfig, clean, to_float, view  # noqa: E402
 from backbone import Backbone  # noqa: E402
-from common.export import repo_root  # noqa: E402
-from common.train_utils import (  # noqa: E402
-    RunLog,
-    TimeCosine,
-    embedding_stats,
-    export_backbone,
-    git_commit,
-    hardware,
-    recalibrate_bn,
-    save_checkpoint,
-    seed_everything,
-    set_threads,
-    summarize_epochs,
-)
-from data import load_corpus  # noqa: E402
+from common.loop import add_common_args, end_epoch, finish, set_lr, setup  # noqa: E402
+from common.train_utils import embed_all, effective_rank  # noqa: E402
 
 SCRIPT = "training/swav.py"
 
@@ -97,12 +89,7 @@ def entropy_of_histogram(idx: torch.Tensor, k: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--epochs", type=int, default=200, help="maximum epochs (see --budget-minutes)")
-    ap.add_argument("--budget-minutes", type=float, default=20.0,
-                    help="training time budget: the cosine LR runs over max(step / max steps, time / budget) "
-                         "and training stops after the epoch where it reaches 1; 0 = epochs only")
-    ap.add_argument("--max-minutes", type=float, default=25.0, help="hard stop after the epoch that crosses this")
-    ap.add_argument("--batch", type=int, default=256)
+    add_common_args(ap, "swav", lr=0.1, wd=1e-4)
     ap.add_argument("--size", type=int, default=32, help="resolution of the 2 global views (divisible by 16)")
     ap.add_argument("--small-crops", type=int, default=4)
     ap.add_argument("--small-size", type=int, default=16)
@@ -110,70 +97,42 @@ def main() -> None:
     ap.add_argument("--temperature", type=float, default=0.1)
     ap.add_argument("--epsilon", type=float, default=0.05)
     ap.add_argument("--sinkhorn-iters", type=int, default=3)
-    ap.add_argument("--freeze-prototypes-epochs", type=float, default=1.0)
-    ap.add_argument("--queue", type=int, default=768, help="0 disables the queue")
-    ap.add_argument("--queue-start-epoch", type=int, default=3)
-    ap.add_argument("--lr", type=float, default=0.1)
-    ap.add_argument("--wd", type=float, default=1e-4)
-    ap.add_argument("--warmup-epochs", type=float, default=1.0)
+    ap.add_argument("--freeze-prototypes-iters", type=int, default=100)
+    ap.add_argument("--queue", type=int, default=1536, help="0 disables the queue")
+    ap.add_argument("--queue-start-epoch", type=int, default=5)
     ap.add_argument("--collapse-check-epochs", type=int, default=10)
-    ap.add_argument("--input-size", type=int, default=None,
-                    help="input size of the exported model (default: --size); the app area-averages the 64 px images to it")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--id", default="swav")
-    ap.add_argument("--no-export", action="store_true")
-    ap.add_argument("--smoke", type=int, default=0, help="debug: only this many steps per epoch")
     args = ap.parse_args()
 
-    threads = set_threads()
-    commit = git_commit()  # at start: the code that runs is the code of this commit
-    g = seed_everything(args.seed)
-    run_dir = os.path.join(repo_root(), "training", "runs", args.id)
-    log = RunLog(run_dir)
-    corpus = load_corpus()
-    images = corpus.tensor()
-    n = images.shape[0]
-    bs = args.batch
-    steps_per_epoch = args.smoke or n // bs
-    total_steps = steps_per_epoch * args.epochs
-    warmup = int(args.warmup_epochs * steps_per_epoch)
-    freeze_steps = int(args.freeze_prototypes_epochs * steps_per_epoch)
-    big = ViewConfig(size=args.size, scale=(0.25, 1.0))
-    small = ViewConfig(size=args.small_size, scale=(0.1, 0.4))
+    run = setup(args, "swav")
+    dev, g, bs = run.device, run.g, args.batch
+    big = ViewConfig(size=args.size, scale=(0.35, 1.0))
+    small = ViewConfig(size=args.small_size, scale=(0.15, 0.45))
     n_crops = 2 + args.small_crops
     ln_k = math.log(args.prototypes)
-    log("start", recipe="swav", n=n, threads=threads, steps_per_epoch=steps_per_epoch, total_steps=total_steps,
-        ln_K=round(ln_k, 4), args=vars(args))
+    run.log("swav", ln_K=round(ln_k, 4))
+    probe = clean(to_float(run.images[torch.randperm(run.n, generator=torch.Generator().manual_seed(7))[:1024].to(dev)]),
+                  args.input_size or args.size)
 
-    model = SwAVNet(args.prototypes)
+    model = SwAVNet(args.prototypes).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=args.wd)
-    queue = torch.zeros(2, args.queue, 128) if args.queue > 0 else None
+    queue = torch.zeros(2, args.queue, 128, device=dev) if args.queue > 0 else None
     queue_filled = 0
 
-    t_start = time.time()
-    epochs = []
-    step = 0
-    stopped_early = False
-    sched = TimeCosine(args.lr, total_steps, warmup, args.budget_minutes * 60)
     for epoch in range(args.epochs):
         model.train()
         t0 = time.time()
-        perm = torch.randperm(n, generator=g)
-        loss_sum = 0.0
+        loss_sum = torch.zeros((), device=dev)
         pred_idx, code_idx = [], []
         use_queue = queue is not None and epoch + 1 >= args.queue_start_epoch
-        for it in range(steps_per_epoch):
-            lr = sched.lr(step)
-            for grp in opt.param_groups:
-                grp["lr"] = lr
+        for lr, x, centres in run.batches():
+            set_lr(opt, lr)
             with torch.no_grad():
                 w = model.prototypes.weight
                 w.copy_(F.normalize(w, dim=1))
-            x = to_float(images[perm[it * bs:(it + 1) * bs]])
-            xg = torch.cat([view(x, big, g) for _ in range(2)])
+            xg = torch.cat([view(x, big, g, centres) for _ in range(2)])
             z = [model.embed(xg)]
             if args.small_crops:
-                xs = torch.cat([view(x, small, g) for _ in range(args.small_crops)])
+                xs = torch.cat([view(x, small, g, centres) for _ in range(args.small_crops)])
                 z.append(model.embed(xs))
             z = torch.cat(z)  # n_crops*bs x 128, crop-major
             scores = model.prototypes(z)
@@ -201,26 +160,22 @@ def main() -> None:
                     queue_filled = min(args.queue, queue_filled + bs)
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            if step < freeze_steps:
+            if run.step < args.freeze_prototypes_iters:  # (run.step counts this step from 0)
                 model.prototypes.weight.grad = None
             opt.step()
-            if not torch.isfinite(loss):
-                raise SystemExit(f"SwAV: loss is {float(loss)} at step {step}: diverged (lower --lr)")
             pred_idx.append(scores[:2 * bs].detach().argmax(1))
-            loss_sum += float(loss)
-            step += 1
-        dt = time.time() - t0
-        mean_loss = loss_sum / steps_per_epoch
-        h_pred = entropy_of_histogram(torch.cat(pred_idx), args.prototypes) / ln_k
-        h_code = entropy_of_histogram(torch.cat(code_idx), args.prototypes) / ln_k
+            loss_sum += loss.detach()
+        mean_loss = float(loss_sum) / run.steps_per_epoch
+        if mean_loss != mean_loss or mean_loss == float("inf"):
+            raise SystemExit(f"SwAV: loss is {mean_loss} in epoch {epoch + 1}: diverged (lower --lr)")
+        h_pred = entropy_of_histogram(torch.cat(pred_idx).cpu(), args.prototypes) / ln_k
+        h_code = entropy_of_histogram(torch.cat(code_idx).cpu(), args.prototypes) / ln_k
         rec = {"epoch": epoch + 1, "loss": mean_loss, "loss_over_lnK": mean_loss / ln_k,
-               "pred_entropy_over_lnK": h_pred, "code_entropy_over_lnK": h_code, "seconds": dt, "lr": lr,
-               "progress": sched.progress(step), "queue": bool(use_queue and queue_filled >= args.queue)}
-        epochs.append(rec)
-        log("epoch", **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in rec.items()},
-            elapsed=round(time.time() - t_start, 1))
-        save_checkpoint(os.path.join(run_dir, "last.pt"), {"model": model.state_dict(), "epoch": epoch + 1,
-                                                           "args": vars(args), "epochs": epochs})
+               "pred_entropy_over_lnK": h_pred, "code_entropy_over_lnK": h_code, "lr": lr,
+               "queue": bool(use_queue and queue_filled >= args.queue)}
+        if (epoch + 1) % 10 == 0:
+            rec["feature_rank"] = round(effective_rank(embed_all(model.backbone, probe)), 2)
+        stop = end_epoch(run, rec, t0, {"model": model.state_dict()})
         if epoch + 1 >= args.collapse_check_epochs:
             if abs(mean_loss - ln_k) <= 0.01 * ln_k:
                 raise SystemExit(
@@ -231,66 +186,32 @@ def main() -> None:
                 raise SystemExit(
                     f"SwAV COLLAPSE: after {epoch + 1} epochs the predicted prototypes' histogram has entropy "
                     f"{h_pred:.3f} x ln K: the views map to a handful of the {args.prototypes} prototypes. "
-                    f"Try the queue (--queue), more frozen-prototype epochs or a lower --lr.")
-        if (sched.done(step) or (time.time() - t_start) / 60 > args.max_minutes) and epoch + 1 < args.epochs:
-            stopped_early = True
-            log("time budget reached: the cosine schedule has run out, stopping", epoch=epoch + 1,
-                budget_minutes=args.budget_minutes)
+                    f"Try the queue (--queue), more frozen-prototype iterations or a lower --lr.")
+        if stop:
             break
-    wall = time.time() - t_start
 
-    input_size = args.input_size or args.size
-    clean_images = clean(to_float(images), input_size)
-    backbone = model.backbone
-    recalibrate_bn(backbone, clean_images)
-    stats = embedding_stats(backbone, clean_images)
-    log("done", wall_seconds=round(wall, 1), final_loss=round(epochs[-1]["loss"], 4), embedding=stats)
-    if args.no_export:
-        return
-    last = epochs[-1]
+    last = run.epochs[-1]
     training = {
         "recipe": "SwAV (online clustering, Sinkhorn-Knopp codes, swapped prediction, multi-crop), no labels",
-        "data": f"demo corpus {corpus.name} ({n} images, hash {corpus.hash[:16]}), images only",
-        "epochs": len(epochs),
-        "epochs_max": args.epochs,
-        "time_budget_minutes": args.budget_minutes,
-        "stopped_by_time_budget": stopped_early,
-        "steps": step,
-        "batch_size": bs,
-        "wall_time_seconds": round(wall, 1),
-        "hardware": hardware(),
-        "final_loss": round(last["loss"], 4),
-        "ln_K": round(ln_k, 4),
-        "final_pred_entropy_over_lnK": round(last["pred_entropy_over_lnK"], 4),
-        "seed": args.seed,
-        "git_commit": commit,
+        "final": {"ln_K": round(ln_k, 4), "final_pred_entropy_over_lnK": round(last["pred_entropy_over_lnK"], 4)},
         "hyperparameters": {
-            "optimizer": "SGD momentum 0.9", "lr": args.lr, "weight_decay": args.wd,
-            "schedule": f"linear warm-up {args.warmup_epochs} epoch(s), then cosine to 0 over "
-                        f"max(step / max steps, elapsed / {args.budget_minutes} min) (common/train_utils.py TimeCosine)",
             "prototypes": args.prototypes, "temperature": args.temperature,
             "sinkhorn": {"epsilon": args.epsilon, "iterations": args.sinkhorn_iters},
-            "prototypes_frozen_epochs": args.freeze_prototypes_epochs,
+            "prototypes_frozen_iterations": args.freeze_prototypes_iters,
             "collapse_check_from_epoch": args.collapse_check_epochs,
             "queue": {"length": args.queue, "start_epoch": args.queue_start_epoch},
             "multi_crop": {"global": [2, args.size, list(big.scale)],
                            "local": [args.small_crops, args.small_size, list(small.scale)]},
             "projection_head": "Linear(128,512)-BN-ReLU-Linear(512,128), L2-normalised",
             "augmentations": big.as_dict(),
-            "bn_statistics": f"re-estimated on the clean corpus images at {input_size}x{input_size} after training",
-            "exported_input_size": input_size,
         },
-        "embedding_health": stats,
-        **summarize_epochs(epochs),
-        "per_epoch_pred_entropy_over_lnK": [round(e["pred_entropy_over_lnK"], 3) for e in epochs],
+        "per_epoch_pred_entropy_over_lnK": [round(e["pred_entropy_over_lnK"], 3) for e in run.epochs],
+        "per_10_epochs_feature_rank": [e["feature_rank"] for e in run.epochs if "feature_rank" in e],
     }
-    card = export_backbone(
-        args.id, "SwAV (self-supervised CNN)", backbone,
-        "SwAV: swapped prediction of Sinkhorn-Knopp cluster codes over %d prototypes (temperature %.2g, "
-        "epsilon %.2g), multi-crop; no labels" % (args.prototypes, args.temperature, args.epsilon),
-        training, SCRIPT, args.seed, corpus_images=corpus.images, input_size=input_size,
-    )
-    log("exported", card=f"public/models/{card['id']}.card.json", sha256=card["sha256"])
+    finish(run, model.backbone, args.id, "SwAV (self-supervised CNN)",
+           "SwAV: swapped prediction of Sinkhorn-Knopp cluster codes over %d prototypes (temperature %.2g, "
+           "epsilon %.2g), multi-crop; no labels" % (args.prototypes, args.temperature, args.epsilon),
+           SCRIPT, training)
 
 
 if __name__ == "__main__":

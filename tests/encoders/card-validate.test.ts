@@ -37,8 +37,9 @@ function withField(field: string, value: unknown): Record<string, unknown> {
 describe('model cards in public/models', () => {
   const index = readJson<{ models: string[] }>(path.join(MODELS_DIR, 'index.json'));
 
-  it('index.json lists the two baselines first', () => {
-    expect(index.models.slice(0, 2)).toEqual(['pixels.card.json', 'random-cnn.card.json']);
+  it('index.json lists the strongest encoders first (training/common/export.py INDEX_ORDER)', () => {
+    const order = ['image-title-image', 'image-title-text', 'pixels', 'moco-v2', 'random-cnn', 'swav'].map((id) => `${id}.card.json`);
+    expect(index.models.slice(0, order.length)).toEqual(order);
   });
 
   it.each(index.models)('%s parses and its sha256 matches the ONNX file (≤ 10 MB)', (name) => {

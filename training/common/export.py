@@ -4,7 +4,7 @@ Conventions (they are what src/encoders/card-validate.ts and node-session.ts che
   - ONNX opset 17, input "images" float32 N x 3 x S x S (N dynamic, S fixed), output "embedding"
     float32 N x D (N dynamic);
   - the model card `<id>.card.json` sits next to `<id>.onnx` and records its sha256;
-  - public/models/index.json lists the cards: {"models": ["<id>.card.json", ...]} (sorted);
+  - public/models/index.json lists the cards: {"models": ["<id>.card.json", ...]} (INDEX_ORDER, then sorted);
   - tests/fixtures/encoders/<id>.json holds a few seeded uint8 images and PyTorch's embeddings
     of them after the card's preprocessing (tests/encoders/onnx-parity.test.ts compares ORT).
 """
@@ -150,11 +150,17 @@ def write_card(models_dir: str, card: Dict[str, Any]) -> str:
     return path
 
 
+# The order the app lists the encoders in (public/models/index.json; src/state/sources.ts keeps it):
+# strongest first, by the best variant's category consistency@10 in docs/RESULTS.md (2026-12-04:
+# image-title pair 0.620 image / 0.800 text / 0.746 fused, pixels 0.532, moco-v2 0.525,
+# random-cnn 0.457, swav 0.382). Cards not named here follow, sorted.
+INDEX_ORDER = ("image-title-image", "image-title-text", "pixels", "moco-v2", "random-cnn", "swav")
+
+
 def update_index(models_dir: str) -> List[str]:
-    """Rewrite index.json to list every `*.card.json` in models_dir: baselines, self-supervised, the rest sorted."""
+    """Rewrite index.json to list every `*.card.json` in models_dir: INDEX_ORDER first, the rest sorted."""
     cards = sorted(f for f in os.listdir(models_dir) if f.endswith(".card.json"))
-    order = ("pixels.card.json", "random-cnn.card.json", "moco-v2.card.json", "swav.card.json")
-    first = [c for c in order if c in cards]
+    first = [f"{c}.card.json" for c in INDEX_ORDER if f"{c}.card.json" in cards]
     ordered = first + [c for c in cards if c not in first]
     write_json(os.path.join(models_dir, "index.json"), {"models": ordered})
     return ordered

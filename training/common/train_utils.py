@@ -1,6 +1,8 @@
-"""Shared plumbing of the self-supervised recipes (training/moco.py, training/swav.py): seeding,
-the LR schedule, per-epoch logging, checkpoints, BN re-estimation on clean images, and the export
-of a trained backbone (ONNX + card + index entry + ORT-vs-PyTorch fixture) through common/export.py.
+"""Shared helpers of the training recipes (training/moco.py, training/swav.py through common/loop.py,
+and training/image_title.py): seeding, threads and device, the LR schedule, provenance (git commit,
+hardware), per-epoch logging, checkpoints, BN re-estimation on clean images, label-free embedding
+health checks (effective rank, held-out augmentation retrieval), and the export of a trained
+backbone (ONNX + card + index entry + ORT-vs-PyTorch fixture) through common/export.py.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from augment import PROBE_VIEW, clean, glyph_centres, to_float, view
 from backbone import ARCHITECTURE, INPUT_SIZE, NORM_MEAN, NORM_STD, Backbone, fold_bn
 from common.export import (
     INPUT_NAME,
@@ -43,8 +46,22 @@ def seed_everything(seed: int) -> torch.Generator:
 
 
 def set_threads() -> int:
-    torch.set_num_threads(os.cpu_count() or 1)
+    """All cores, or $RECALL_LENS_THREADS (several runs sharing one machine, as in training/gpu_run.sh)."""
+    torch.set_num_threads(int(os.environ.get("RECALL_LENS_THREADS") or os.cpu_count() or 1))
     return torch.get_num_threads()
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """"auto": the first CUDA GPU when there is one, else the CPU. On a GPU, cuDNN autotuning and
+    TF32 matrix products are enabled (training only; exports and fixtures run on the CPU)."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    dev = torch.device(name)
+    if dev.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    return dev
 
 
 def cosine_lr(step: int, total: int, base: float, warmup: int, final: float = 0.0) -> float:
@@ -55,7 +72,7 @@ def cosine_lr(step: int, total: int, base: float, warmup: int, final: float = 0.
 
 
 RECIPE_FILES = ["training/backbone.py", "training/data.py", "training/augment.py", "training/common",
-                "training/moco.py", "training/swav.py"]
+                "training/moco.py", "training/swav.py", "training/image_title.py"]
 
 
 class TimeCosine:
@@ -85,7 +102,10 @@ class TimeCosine:
 
 
 def git_commit() -> str:
-    """HEAD, flagged when the recipe's own files differ from it."""
+    """HEAD, flagged when the recipe's own files differ from it. $RECALL_LENS_GIT_COMMIT overrides it
+    (a copy of training/ run without its git history, e.g. by training/gpu_run.sh on a GPU machine)."""
+    if os.environ.get("RECALL_LENS_GIT_COMMIT"):
+        return os.environ["RECALL_LENS_GIT_COMMIT"]
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_root(), capture_output=True, text=True, check=True)
         dirty = subprocess.run(["git", "status", "--porcelain", "--", *RECIPE_FILES], cwd=repo_root(),
@@ -95,7 +115,13 @@ def git_commit() -> str:
         return "unknown"
 
 
-def hardware() -> str:
+def hardware(device: Optional[torch.device] = None) -> str:
+    """Where the training ran: the GPU (name, memory, CUDA and torch versions) or the CPU (model,
+    cores, torch threads)."""
+    if device is not None and device.type == "cuda":
+        p = torch.cuda.get_device_properties(device)
+        return (f"GPU: {p.name} ({p.total_memory / 2**30:.0f} GiB), CUDA {torch.version.cuda}, torch {torch.__version__}, "
+                f"{os.cpu_count()} CPU cores")
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -144,17 +170,53 @@ def recalibrate_bn(model: nn.Module, clean_images: torch.Tensor, batch: int = 25
 
 
 @torch.no_grad()
-def embedding_stats(model: Backbone, clean_images: torch.Tensor, batch: int = 512) -> Dict[str, float]:
-    """Quick label-free health check of an embedding: mean per-dimension std, effective rank
-    (exp of the entropy of the normalised covariance spectrum)."""
+def embed_all(model: nn.Module, x: torch.Tensor, batch: int = 512) -> torch.Tensor:
     model.eval()
-    z = torch.cat([model(clean_images[i:i + batch]) for i in range(0, clean_images.shape[0], batch)])
-    z = z - z.mean(0)
-    cov = (z.T @ z) / (z.shape[0] - 1)
-    ev = torch.linalg.eigvalsh(cov.double()).clamp(min=0)
+    return torch.cat([model(x[i:i + batch]) for i in range(0, x.shape[0], batch)])
+
+
+def effective_rank(z: torch.Tensor) -> float:
+    """exp(entropy) of the normalised covariance spectrum (Roy & Vetterli 2007): 1 for one direction,
+    D when all D directions carry equal variance."""
+    z = z.double() - z.double().mean(0)
+    ev = torch.linalg.eigvalsh((z.T @ z) / (z.shape[0] - 1)).clamp(min=0)
     p = ev / ev.sum()
-    erank = float(torch.exp(-(p[p > 0] * p[p > 0].log()).sum()))
-    return {"std_mean": float(z.std(0).mean()), "effective_rank": round(erank, 2)}
+    return float(torch.exp(-(p[p > 0] * p[p > 0].log()).sum()))
+
+
+@torch.no_grad()
+def augmentation_retrieval(model: nn.Module, images_u8: torch.Tensor, size: int, count: int = 1000,
+                           seed: int = 12345) -> float:
+    """Label-free model-selection score (the held-out augmentation task): `count` corpus images, a
+    fixed seed, one augmented view each (augment.PROBE_VIEW: area 0.5-1 crop around the glyph, mild
+    colour jitter, blur), resized to the model's input size; the score is the fraction of views whose
+    Euclidean nearest neighbour among ALL clean corpus images (at `size`, as the app embeds them) is
+    their own source image. No label is read; the views are not training views (own generator,
+    own parameters), so it measures invariance + discrimination, not memorised pairs."""
+    g = torch.Generator().manual_seed(seed)
+    pick = torch.randperm(images_u8.shape[0], generator=g)[:count]
+    dev = next(model.parameters()).device
+    x = to_float(images_u8.to(dev))
+    src = x[pick.to(dev)]
+    cfg = PROBE_VIEW.__class__(**{**PROBE_VIEW.__dict__, "size": size})
+    views = view(src, cfg, g, glyph_centres(images_u8[pick].to(dev)))
+    zc = embed_all(model, clean(x, size))
+    zv = embed_all(model, views)
+    d = torch.cdist(zv.double(), zc.double())
+    hit = d.argmin(dim=1).cpu() == pick
+    return float(hit.float().mean())
+
+
+@torch.no_grad()
+def embedding_stats(model: Backbone, clean_images: torch.Tensor, images_u8: Optional[torch.Tensor] = None,
+                    batch: int = 512) -> Dict[str, float]:
+    """Label-free health check of an embedding: mean per-dimension std, effective rank (of 128), and,
+    given the uint8 corpus, the held-out augmentation retrieval top-1 (augmentation_retrieval)."""
+    z = embed_all(model, clean_images, batch)
+    out = {"std_mean": round(float((z - z.mean(0)).std(0).mean()), 4), "effective_rank": round(effective_rank(z), 2)}
+    if images_u8 is not None:
+        out["augmentation_retrieval_top1"] = round(augmentation_retrieval(model, images_u8, clean_images.shape[-1]), 4)
+    return out
 
 
 def export_backbone(
