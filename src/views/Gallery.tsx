@@ -2,7 +2,7 @@
  * The neighbour gallery: the seed (or a dropped/typed query) and, per variant, its top-K neighbours.
  * Keys: j/↓ next seed, k/↑ previous, l/→ next variant, h/← previous variant, m facet marks.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AnalysisSession } from '../state/session.ts';
 import { useStore, visibleVariants } from '../state/store.ts';
 import { useShallow } from 'zustand/react/shallow';
@@ -13,6 +13,7 @@ import { GalleryColumn } from './GalleryColumn.tsx';
 import { GalleryExport } from './GalleryExport.tsx';
 import { SeedSearch } from './SeedSearch.tsx';
 import { itemRgb, Thumb } from './Thumb.tsx';
+import { useHoverLink } from './hover-link.ts';
 
 function typing(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
@@ -29,6 +30,8 @@ export function Gallery({ session }: { session: AnalysisSession }) {
   const [marks, setMarks] = useState(true);
   const [focus, setFocus] = useState(0);
   const { corpus } = session;
+  const root = useRef<HTMLElement>(null);
+  useHoverLink(root);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -53,7 +56,7 @@ export function Gallery({ session }: { session: AnalysisSession }) {
   const title = corpus.columns.title ?? corpus.columns.id;
   const showing = query ? 'query' : seed !== null ? 'seed' : 'none';
   return (
-    <section className="panel" data-testid="gallery" data-seed={seed ?? ''} data-query={query?.name ?? ''}>
+    <section ref={root} className="panel" data-testid="gallery" data-seed={seed ?? ''} data-query={query?.name ?? ''} data-hovered="">
       <div className="panel-head">
         <h2>Neighbours</h2>
         <SeedSearch corpus={corpus} />
