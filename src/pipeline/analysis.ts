@@ -91,7 +91,20 @@ export class AnalysisPipeline {
     for (const card of this.cards) this.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
     this.resetRows();
     for (const s of this.sources) if (s.precomputed) this.ready(s.id, s.precomputed);
+    // Every model's cached embeddings at once (a warm load reads them all in parallel), then encode the rest in turn.
+    const cached = await Promise.all(this.cards.map((card) => this.readCachedEmbeddings(card)));
+    this.cards.forEach((card, i) => {
+      const x = cached[i];
+      if (!x || this.embeddings.has(card.id)) return;
+      this.setEncoder(card.id, { state: 'cached', done: x.n });
+      this.ready(card.id, x);
+    });
     await this.encodeMissing();
+  }
+
+  private async readCachedEmbeddings(card: ModelCard): Promise<Embeddings | null> {
+    const x = await this.deps.cache.readEmbeddings(this.deps.cache.embeddingsKey(card.sha256, this.corpus.hash));
+    return x && x.n === this.corpus.n && x.dim === card.output.dim ? x : null;
   }
 
   /** New settings: drop running metric jobs and recompute every row from the embeddings we have. */
@@ -163,8 +176,8 @@ export class AnalysisPipeline {
 
   private async encode(card: ModelCard): Promise<void> {
     const key = this.deps.cache.embeddingsKey(card.sha256, this.corpus.hash);
-    const cached = await this.deps.cache.readEmbeddings(key);
-    if (cached && cached.n === this.corpus.n && cached.dim === card.output.dim) {
+    const cached = await this.readCachedEmbeddings(card);
+    if (cached) {
       this.setEncoder(card.id, { state: 'cached', done: cached.n });
       this.ready(card.id, cached);
       return;

@@ -27,20 +27,47 @@ async function getJson(url: string): Promise<unknown> {
   }
 }
 
-/** The demo corpus; the image bytes land in a SharedArrayBuffer when the page is cross-origin isolated. */
+/**
+ * The demo corpus. The images come gzipped when the build wrote them so (`imagesGzip`: 8 MB instead of
+ * 87) and are inflated by the browser's DecompressionStream straight into one buffer of the size the
+ * manifest gives — a SharedArrayBuffer when the page is cross-origin isolated, so workers read it in place.
+ */
 export async function loadDemoCorpus(): Promise<Corpus> {
   const manifest = await getJson(`${DEMO_BASE}manifest.json`);
-  const file = (manifest as { images?: unknown }).images;
-  const imagesUrl = `${DEMO_BASE}${typeof file === 'string' ? file : 'images.rgb'}`;
-  const bytes = new Uint8Array(await (await get(imagesUrl)).arrayBuffer());
-  return parseCorpus(manifest, shareable(bytes), `${DEMO_BASE}manifest.json`);
+  const m = manifest as { images?: unknown; imagesGzip?: unknown; n?: unknown; imageSize?: unknown; channels?: unknown };
+  const size = Number(m.n) * Number(m.imageSize) ** 2 * Number(m.channels ?? 3);
+  const gz = typeof m.imagesGzip === 'string' && typeof DecompressionStream !== 'undefined' && Number.isSafeInteger(size) && size > 0;
+  const file = gz ? (m.imagesGzip as string) : typeof m.images === 'string' ? m.images : 'images.rgb';
+  const response = await get(`${DEMO_BASE}${file}`);
+  const bytes = gz ? await inflateInto(response, size, `${DEMO_BASE}${file}`) : shareable(new Uint8Array(await response.arrayBuffer()));
+  return parseCorpus(manifest, bytes, `${DEMO_BASE}manifest.json`);
+}
+
+function allocate(size: number): Uint8Array {
+  return globalThis.crossOriginIsolated ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
 }
 
 function shareable(bytes: Uint8Array): Uint8Array {
   if (!globalThis.crossOriginIsolated) return bytes;
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  const shared = allocate(bytes.byteLength);
   shared.set(bytes);
   return shared;
+}
+
+/** Inflates a gzip response into one buffer of exactly `size` bytes (a different size is an error). */
+async function inflateInto(response: Response, size: number, url: string): Promise<Uint8Array> {
+  const out = allocate(size);
+  let at = 0;
+  const reader = response.body!.pipeThrough(new DecompressionStream('gzip')).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (at + value.length > size) throw new InputError(url, `inflates to more than the ${size} bytes the manifest describes`);
+    out.set(value, at);
+    at += value.length;
+  }
+  if (at !== size) throw new InputError(url, `inflates to ${at} bytes, the manifest describes ${size}`);
+  return out;
 }
 
 export interface LoadedModels {
