@@ -29,7 +29,11 @@ export function ckaRows(n: number, opts: { above?: number; size?: number; seed?:
 
 /** A human note for the sampling: "" (every item) or "CKA on a seeded sample of 10,000 of 100,000 items (seed 0)". */
 export function ckaNote(s: CkaSampling): string {
-  return s.rows ? `CKA on a seeded sample of ${s.rows.length.toLocaleString('en-US')} of ${s.n.toLocaleString('en-US')} items (seed ${s.seed})` : '';
+  return s.rows ? ckaSampleNote(s.rows.length, s.n, s.seed) : '';
+}
+
+export function ckaSampleNote(items: number, of: number, seed: number): string {
+  return `CKA on a seeded sample of ${items.toLocaleString('en-US')} of ${of.toLocaleString('en-US')} items (seed ${seed})`;
 }
 
 /** Column-centred copy of the given rows of x (all rows when `rows` is null); the mean is taken in float64. */
