@@ -53,6 +53,19 @@ describe('neighbour overlap against the numpy reference', () => {
     expect(diff.b.filter((d) => d.shared).length).toBe(Math.round(per[worst[0]] * S.k));
   });
 
+  it('long lists (K > 64) take the set path and agree with a direct count', () => {
+    const x: Embeddings = { n: 300, dim: 3, data: Float32Array.from({ length: 900 }, (_, i) => Math.sin(i * 1.7)) };
+    const y: Embeddings = { ...x, data: x.data.map((v, i) => (i % 3 === 0 ? v * 3 : v)) };
+    const a = knn(x, { k: 80, metric: 'euclidean' });
+    const b = knn(y, { k: 80, metric: 'euclidean' });
+    const per = overlapPerItem(a, b, 80);
+    for (const s of [0, 17, 299]) {
+      const sa = new Set(a.indices.subarray(s * 80, s * 80 + 80));
+      const shared = Array.from(b.indices.subarray(s * 80, s * 80 + 80)).filter((r) => sa.has(r)).length;
+      expect(per[s]).toBe(shared / 80);
+    }
+  });
+
   it('refuses lists over different seeds or too short', () => {
     const sub = knn(S.variants.A, { k: 5, metric: 'euclidean', seeds: Int32Array.of(1, 2, 3) });
     expect(() => overlapPerItem(S.lists.A, sub, 5)).toThrow(/seeds/);
