@@ -63,7 +63,11 @@ function fix(v: number): string {
 }
 
 /** `--compare` / `--probe` sections: the variant pairs (overlap@K, CKA), then probe and hubness per variant. */
-export function formatCompare(reports: VariantReport[], pairs: { a: string; b: string; overlap: number; cka: number }[] | undefined, ckaNote: string): string {
+export function formatCompare(
+  reports: VariantReport[],
+  pairs: { a: string; b: string; overlap: number; cka: number }[] | undefined,
+  ckaNote: string,
+): string {
   const out: string[] = [''];
   const table = (header: string[], rows: string[][], left: number) => {
     const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
@@ -88,7 +92,9 @@ export function formatCompare(reports: VariantReport[], pairs: { a: string; b: s
       ]),
       1,
     );
-    if (probeFacets.length > 0) out.push('probe: multinomial logistic regression (C=1) on standardised vectors, trained on index % 5 != 4, tested on index % 5 == 4');
+    if (probeFacets.length > 0) {
+      out.push('probe: multinomial logistic regression (C=1) on standardised vectors, trained on index % 5 != 4, tested on index % 5 == 4');
+    }
     if (hub && reports.some((r) => !Number.isFinite(r.hubness?.skew ?? NaN))) out.push('hubness needs every item as a seed (--seeds all)');
   }
   return out.join('\n') + '\n';

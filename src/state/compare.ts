@@ -62,7 +62,10 @@ const empty = (corpus: string | null): Omit<CompareState, 'probes'> & { probes: 
 export const useCompare = create<CompareState>()(() => empty(null));
 
 function patchProbe(variant: string, patch: Partial<ProbeState>): void {
-  useCompare.setState((s) => ({ probes: { ...s.probes, [variant]: { ...(s.probes[variant] ?? { status: 'queued', progress: 0 }), ...patch } } }));
+  useCompare.setState((s) => {
+    const prev: ProbeState = s.probes[variant] ?? { status: 'queued', progress: 0 };
+    return { probes: { ...s.probes, [variant]: { ...prev, ...patch } } };
+  });
 }
 
 /** Clears everything when the session's corpus is not the one the results belong to. */
@@ -93,13 +96,16 @@ export async function runCompare(session: AnalysisSession): Promise<void> {
   const done = finishedRows(rows, order);
   if (done.length < 2) return;
   const k = compareK(done, settings.k);
-  const key = `${settings.k}|${settings.metric}|${settings.seeds}|${settings.sampleSeed}|${done.map((r) => `${r.variant}:${r.knn!.seeds.length}`).join(',')}`;
+  const lists = done.map((r) => `${r.variant}:${r.knn!.seeds.length}`).join(',');
+  const key = `${settings.k}|${settings.metric}|${settings.seeds}|${settings.sampleSeed}|${lists}`;
   const st = useCompare.getState();
   if (st.key === key && st.status !== 'error') return;
   useCompare.setState({ key, status: 'running', progress: 0, error: undefined });
   const mine = () => useCompare.getState().key === key;
   try {
-    const variants = await Promise.all(done.map(async (r) => ({ name: r.variant, x: await session.variantEmbeddings(r.variant), knn: r.knn! })));
+    const variants = await Promise.all(
+      done.map(async (r) => ({ name: r.variant, x: await session.variantEmbeddings(r.variant), knn: r.knn! })),
+    );
     const onProgress = callback((d: number, t: number) => {
       if (mine()) useCompare.setState({ progress: t > 0 ? d / t : 0 });
     });
@@ -108,7 +114,8 @@ export async function runCompare(session: AnalysisSession): Promise<void> {
     const names = done.map((r) => r.variant);
     const pair = useCompare.getState().pair;
     const keep = pair && names.includes(pair[0]) && names.includes(pair[1]);
-    useCompare.setState({ status: 'done', progress: 1, pairs: res.pairs, hubness: res.hubness, ckaSample: res.ckaSample, ...(keep ? {} : { pair: [names[0], names[1]] }) });
+    const { pairs, hubness, ckaSample } = res;
+    useCompare.setState({ status: 'done', progress: 1, pairs, hubness, ckaSample, ...(keep ? {} : { pair: [names[0], names[1]] }) });
     if (!keep) void choosePair(session, names[0], names[1]);
   } catch (e) {
     if (!mine()) return;
@@ -166,12 +173,18 @@ export function cancelProbes(): void {
   probeRun++;
   probePool?.restart();
   useCompare.setState((s) => ({
-    probes: Object.fromEntries(Object.entries(s.probes).map(([v, p]) => [v, p.status === 'done' || p.status === 'error' ? p : { ...p, status: 'cancelled' as const }])),
+    probes: Object.fromEntries(
+      Object.entries(s.probes).map(([v, p]) => [v, p.status === 'done' || p.status === 'error' ? p : { ...p, status: 'cancelled' as const }]),
+    ),
   }));
 }
 
 /** A row's metrics with the probe and hubness figures the comparison found (for the table and exports). */
-export function withCompare(variant: string, metrics: VariantMetrics, s: Pick<CompareState, 'probes' | 'hubness'> = useCompare.getState()): VariantMetrics {
+export function withCompare(
+  variant: string,
+  metrics: VariantMetrics,
+  s: Pick<CompareState, 'probes' | 'hubness'> = useCompare.getState(),
+): VariantMetrics {
   const probe = s.probes[variant]?.scores;
   const hub = s.hubness[variant];
   if (!probe && !hub) return metrics;

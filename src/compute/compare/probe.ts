@@ -89,7 +89,10 @@ function split(labels: LabelColumn, n: number): { train: Split; test: Split; cla
   const classes = Int32Array.from([...seen].sort((a, b) => a - b));
   const index = new Map<number, number>();
   classes.forEach((c, i) => index.set(c, i));
-  const mk = (rows: number[]): Split => ({ rows: Int32Array.from(rows), y: Int32Array.from(rows, (r) => index.get(labels.codes[r]) ?? -1) });
+  const mk = (rows: number[]): Split => ({
+    rows: Int32Array.from(rows),
+    y: Int32Array.from(rows, (r) => index.get(labels.codes[r]) ?? -1),
+  });
   return { train: mk(tr), test: mk(te), classes };
 }
 
@@ -145,7 +148,9 @@ export function trainProbe(x: Embeddings, labels: LabelColumn, opts: ProbeOption
   const K = classes.length;
   const d = x.dim;
   const base = { train: train.rows.length, test: test.rows.length, classes: K };
-  if (train.rows.length === 0 || test.rows.length === 0) return { ...base, top1: NaN, top5: NaN, iterations: 0, converged: true, objective: NaN };
+  if (train.rows.length === 0 || test.rows.length === 0) {
+    return { ...base, top1: NaN, top5: NaN, iterations: 0, converged: true, objective: NaN };
+  }
   const { tr, te } = standardise(x, train.rows, test.rows);
   let w: Float64Array = new Float64Array(K * d + K);
   let iterations = 0;

@@ -28,7 +28,8 @@ function finite(c: ArrayLike<number>, i: number): boolean {
 /** Fits the map from `coords` onto `reference` (both interleaved x, y; same items in the same order). */
 export function fitProcrustes(reference: ArrayLike<number>, coords: ArrayLike<number>): Procrustes {
   if (reference.length !== coords.length || reference.length % 2 !== 0) {
-    throw new Error(`procrustes: layouts of ${reference.length / 2} and ${coords.length / 2} points (need the same items, x/y interleaved)`);
+    const what = `${reference.length / 2} and ${coords.length / 2} points`;
+    throw new Error(`procrustes: layouts of ${what} (need the same items, x/y interleaved)`);
   }
   const n = reference.length / 2;
   let items = 0;

@@ -67,9 +67,15 @@ function finite(v: number): number | null {
 
 export function metricsToJson(
   rows: readonly MetricsExportRow[],
-  context: { corpus?: { name: string; n: number }; settings?: Record<string, unknown>; pairs?: MetricsJsonPair[]; ckaSample?: MetricsJson['ckaSample'] } = {},
+  context: {
+    corpus?: { name: string; n: number };
+    settings?: Record<string, unknown>;
+    pairs?: MetricsJsonPair[];
+    ckaSample?: MetricsJson['ckaSample'];
+  } = {},
 ): string {
   const { pairs, ckaSample, ...rest } = context;
-  const doc: MetricsJson = { format: 'recall-lens-metrics', version: 1, ...rest, rows: metricsJsonRows(rows), ...(pairs ? { pairs, ckaSample: ckaSample ?? null } : {}) };
+  const compared = pairs ? { pairs, ckaSample: ckaSample ?? null } : {};
+  const doc: MetricsJson = { format: 'recall-lens-metrics', version: 1, ...rest, rows: metricsJsonRows(rows), ...compared };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

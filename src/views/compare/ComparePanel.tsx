@@ -91,7 +91,7 @@ export function ComparePanel({ session }: { session: AnalysisSession }) {
       {c.status === 'error' && <p className="error">{c.error}</p>}
       {names.length >= 2 && (
         <div className="compare-grid">
-          <div>
+          <div className="compare-matrix-wrap">
             <CompareMatrix variants={names} pairs={c.pairs} k={k} chosen={c.pair} onChoose={(a, b) => void choosePair(session, a, b)} />
             <p className="muted" data-testid="compare-note">
               below the diagonal: mean overlap@{k} (share of the {k} neighbours both variants recall, over {done[0]?.knn?.seeds.length.toLocaleString()}{' '}
@@ -114,7 +114,7 @@ export function ComparePanel({ session }: { session: AnalysisSession }) {
             )}
           </div>
           {c.overlap && c.pair && c.overlap.a === c.pair[0] && c.overlap.b === c.pair[1] ? (
-            <div>
+            <div className="compare-pair">
               <OverlapHistogram overlap={c.overlap} />
               <ChangedMost session={session} overlap={c.overlap} />
             </div>
