@@ -12,6 +12,7 @@ async function open(page: Page): Promise<string[]> {
 }
 
 test('compare: matrix of every pair, histogram brushing filters the queue and selects the items, probe and hubness columns', async ({ page }) => {
+  test.setTimeout(15 * 60_000); // 21 variants: the probe alone trains 63 models
   const variants = await open(page);
   const panel = page.getByTestId('compare-panel');
   await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
