@@ -117,13 +117,14 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
 
   // The compute core and loaders are loaded only now: --help and flag errors stay instant.
   const sources = await evalSources({ positionals, metadata: values.metadata as string | undefined, dim });
-  const [{ evaluateWhitenings }, { defaultSeeds, sampleSeeds }, { checkRowCount }, { compareInput, comparePairs, ckaRows, ckaNote }] = await Promise.all([
+  const [{ evaluateWhitenings }, { defaultSeeds, sampleSeeds }, { checkRowCount }] = await Promise.all([
     import('../compute/evaluate-whitenings.ts'),
     import('../compute/sampling.ts'),
     import('../data/metadata.ts'),
-    import('../compute/evaluate.ts'),
   ]);
   const compare = values.compare === true;
+  // The pair comparison's helpers, only when asked for.
+  const cmp = compare ? await import('../compute/evaluate.ts') : undefined;
   const compared: CompareInput[] = [];
   let ckaSampling: CkaSampling | undefined;
   const t0 = performance.now();
@@ -165,13 +166,13 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
       if (ckaSampling && ckaSampling.n !== x.n) {
         throw new InputError(src.file, `has ${x.n} items, the variants before it ${ckaSampling.n}; --compare needs the same items in every variant`);
       }
-      ckaSampling ??= ckaRows(x.n, { seed });
+      ckaSampling ??= cmp!.ckaRows(x.n, { seed });
     }
     const results = evaluateWhitenings(x, whitens, {
       k, metric, seeds, facets: meta.facets, identity: meta.identity, bootstrapSeed: seed,
       probe: values.probe === true,
       hubness: compare,
-      onScored: compare ? (w, xv, lists) => void compared.push(compareInput(nameOf(w), xv, lists, ckaSampling!)) : undefined,
+      onScored: compare ? (w, xv, lists) => void compared.push(cmp!.compareInput(nameOf(w), xv, lists, ckaSampling!)) : undefined,
       onVariant: (w, d) => {
         if (progress) io.stderr(`evaluating ${nameOf(w)} (${x.n} × ${d})…\n`);
       },
@@ -180,7 +181,7 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     for (const r of results) reports.push(toReport(nameOf(r.whiten), r.metrics, r.whiten));
   }
   // Same-named variants are scored in source order; pairs follow the report order.
-  const pairs = compare ? await timed('compare pairs', async () => comparePairs(compared, Math.min(k, ...compared.map((c) => c.knn.k)))) : undefined;
+  const pairs = compare ? await timed('compare pairs', async () => cmp!.comparePairs(compared, Math.min(k, ...compared.map((c) => c.knn.k)))) : undefined;
   const ckaSample = ckaSampling?.rows ? { items: ckaSampling.rows.length, of: ckaSampling.n, seed: ckaSampling.seed } : null;
   const seconds = (performance.now() - t0) / 1000;
 
@@ -188,7 +189,7 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     io.stdout(`${JSON.stringify({ variants: reports, ...(pairs ? { pairs, ckaSample } : {}) })}\n`);
   } else {
     io.stdout(formatEvalTable(reports, { seeds: seedsUsed.size === 1 ? [...seedsUsed][0] : 'varies', seed, seconds }));
-    if (pairs || values.probe) io.stdout(formatCompare(reports, pairs, ckaSampling ? ckaNote(ckaSampling) : ''));
+    if (pairs || values.probe) io.stdout(formatCompare(reports, pairs, ckaSampling ? cmp!.ckaNote(ckaSampling) : ''));
   }
   if (values.timings) {
     // maxRSS: the peak resident memory of the whole process (runtime, loader, data), in KiB.

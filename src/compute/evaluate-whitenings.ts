@@ -2,7 +2,7 @@
  * Raw and whitened variants of one embedding scored in turn while holding a single n × dim float32
  * array (the CLI's loop; at 1M × 128 a second copy would break the 2×-the-embedding memory budget).
  */
-import { evaluateVariantWithKnn, type EvaluateOptions, type VariantMetrics } from './evaluate.ts';
+import { evaluateVariant, evaluateVariantWithKnn, type EvaluateOptions, type VariantMetrics } from './evaluate.ts';
 import type { Embeddings, KnnResult } from './types.ts';
 import { applyWhiteningInPlace, fitWhitening, keepLeadingColumnsInPlace, type FitWhiteningOptions } from './whitening.ts';
 
@@ -50,8 +50,9 @@ export function evaluateWhitenings(
   };
   const score = (w: WhitenSpec, xv: Embeddings): VariantMetrics => {
     opts.onVariant?.(w, xv.dim);
+    if (!opts.onScored) return time(`evaluate ${w}`, () => evaluateVariant(xv, opts));
     const { metrics, knn } = time(`evaluate ${w}`, () => evaluateVariantWithKnn(xv, opts));
-    opts.onScored?.(w, xv, knn);
+    opts.onScored(w, xv, knn);
     return metrics;
   };
   const results = new Map<WhitenSpec, VariantMetrics>();
