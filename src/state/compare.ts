@@ -81,6 +81,11 @@ export function finishedRows(rows: Record<string, VariantRow>, order: string[]):
   return order.map((v) => rows[v]).filter((r): r is VariantRow => r !== undefined && r.status === 'done' && r.knn !== undefined);
 }
 
+/** No row is still waiting or running. */
+export function allSettled(rows: Record<string, VariantRow>, order: string[]): boolean {
+  return order.every((v) => rows[v] === undefined || rows[v].status === 'done' || rows[v].status === 'error');
+}
+
 /** K used for the comparison: the setting, clamped to the shortest neighbour list. */
 function compareK(done: VariantRow[], k: number): number {
   return Math.min(k, ...done.map((r) => r.knn!.k));
@@ -93,6 +98,8 @@ function compareK(done: VariantRow[], k: number): number {
 export async function runCompare(session: AnalysisSession): Promise<void> {
   bindCorpus(session.corpus.hash);
   const { rows, order, settings } = useStore.getState();
+  // Once every row has settled: a matrix per finished row would redo all pairs each time.
+  if (!allSettled(rows, order)) return;
   const done = finishedRows(rows, order);
   if (done.length < 2) return;
   const k = compareK(done, settings.k);

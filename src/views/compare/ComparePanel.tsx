@@ -6,7 +6,7 @@
 import { useEffect, useMemo } from 'react';
 import { kOccurrence, topHubs } from '../../compute/compare/hubness.ts';
 import { ckaSampleNote } from '../../compute/compare/cka.ts';
-import { cancelProbes, choosePair, finishedRows, runCompare, runProbes, useCompare } from '../../state/compare.ts';
+import { allSettled, cancelProbes, choosePair, finishedRows, runCompare, runProbes, useCompare } from '../../state/compare.ts';
 import type { AnalysisSession } from '../../state/session.ts';
 import { useSelection } from '../../state/selection.ts';
 import { useStore } from '../../state/store.ts';
@@ -27,7 +27,8 @@ export function ComparePanel({ session }: { session: AnalysisSession }) {
   const setAlignTo = useSelection((s) => s.setAlignTo);
   const done = useMemo(() => finishedRows(rows, order), [rows, order]);
   const names = done.map((r) => r.variant);
-  const signature = `${names.join(',')}|${settings.k}|${settings.metric}|${settings.seeds}|${settings.sampleSeed}|${settings.whitenK}`;
+  const settled = allSettled(rows, order);
+  const signature = `${settled}|${names.join(',')}|${settings.k}|${settings.metric}|${settings.seeds}|${settings.sampleSeed}|${settings.whitenK}`;
 
   // Recompute the matrix when the set of finished variants (or the settings behind them) changes.
   useEffect(() => {
@@ -87,7 +88,7 @@ export function ComparePanel({ session }: { session: AnalysisSession }) {
             .join(', ') || 'queued'}
         </p>
       )}
-      {names.length < 2 && <p className="muted">waiting for at least two variants…</p>}
+      {(names.length < 2 || !settled) && c.pairs.length === 0 && <p className="muted">the matrix follows once every variant's metrics are in…</p>}
       {c.status === 'error' && <p className="error">{c.error}</p>}
       {names.length >= 2 && (
         <div className="compare-grid">
