@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { knn } from '../../src/compute/knn.ts';
 import type { Embeddings, KnnResult } from '../../src/compute/types.ts';
 import { changedMost, meanOverlap, neighbourDiff, overlapHistogram, overlapPerItem } from '../../src/compute/compare/overlap.ts';
-import { centre, ckaCentred, ckaNote, ckaRows, linearCka } from '../../src/compute/compare/cka.ts';
+import { centre, ckaCentred, ckaNote, ckaRows, crossFrobenius2, linearCka, selfFrobenius2 } from '../../src/compute/compare/cka.ts';
 import { hubness, kOccurrence, topHubs } from '../../src/compute/compare/hubness.ts';
 import { alignLayouts, fitProcrustes } from '../../src/compute/compare/procrustes.ts';
 import { mulberry32 } from '../../src/compute/sampling.ts';
@@ -89,6 +89,7 @@ describe('linear CKA against the numpy reference', () => {
   it('is 1 for a variant with itself, and invariant to rotation and isotropic scaling', () => {
     const a = centre(S.variants.C);
     expect(ckaCentred(a, a)).toBeCloseTo(1, 12);
+    expect(Math.abs(selfFrobenius2(a) / crossFrobenius2(a, a) - 1)).toBeLessThan(1e-12);
     // Rotate C in the plane of its first two columns by 0.3 rad and scale by 3.
     const R = { ...S.variants.C, data: Float32Array.from(S.variants.C.data) };
     const c = Math.cos(0.3), s = Math.sin(0.3);
