@@ -6,6 +6,7 @@ bash scripts/ensure-chromium.sh
 npm run assets
 npx vite build --logLevel warn
 npx tsx bench/compute.bench.ts
+npx tsx bench/compare.bench.ts
 npx tsx bench/cli-scale.ts
 npx vite preview --host 127.0.0.1 --port 4183 --strictPort >/dev/null 2>&1 &
 server=$!

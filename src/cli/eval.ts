@@ -1,10 +1,13 @@
 /** `recall-lens eval`: KNN facet consistency and identity Recall@N for embedding variants. */
-import type { FacetScore, Metric } from '../compute/types.ts';
+import type { Metric } from '../compute/types.ts';
+import type { VariantMetrics } from '../compute/evaluate.ts';
 import { InputError } from '../data/errors.ts';
 import { variantName, type WhitenSpec } from '../compute/whiten-spec.ts';
 import { nonNegInt, parse, positiveInt, UsageError } from './args.ts';
 import { evalSources } from './eval-inputs.ts';
-import { formatEvalTable } from './format.ts';
+import { formatCompare, formatEvalTable } from './format.ts';
+import type { CkaSampling } from '../compute/compare/cka.ts';
+import type { CompareInput } from '../compute/evaluate.ts';
 import type { Io } from './main.ts';
 
 export const EVAL_HELP = `Usage: recall-lens eval <embeddings> --metadata <file> [options]
@@ -40,10 +43,22 @@ Options
                          is out of reach at a million); the output says which, e.g.
                          "seeds: 2000 sampled (seed 0)"
   --seed <n>             random seed for sampling seeds and the bootstrap (default 0)
+  --compare              also compare every pair of variants: mean neighbour overlap@K (share of
+                         the K neighbours two variants have in common, over the seeds) and linear
+                         CKA (above 20,000 items on a seeded sample of 10,000 rows, said in the
+                         output); and each variant's hubness: skewness of the K-occurrence and
+                         the share of items in no one's top K (needs every item as a seed)
+  --probe                also train a logistic-regression probe per variant and facet (standardised
+                         features, L2 as scikit-learn's C=1; train index % 5 != 4, test == 4) and
+                         report its top-1 / top-5 accuracy
   --json                 print one JSON object:
                          {"variants":[{"name","n","dim","k","metric","whiten",
                            "facets":{"<column>":{"consistency","ci95":[lo,hi],"chance"}},
-                           "recall":{"1","5","10","20"}}]}
+                           "recall":{"1","5","10","20"},
+                           "probe":{"<column>":{"top1","top5"}},     (--probe)
+                           "hubness":{"skew","antihubs"}}],          (--compare)
+                          "pairs":[{"a","b","overlap","cka"}],         (--compare)
+                          "ckaSample":{"items","of","seed"}|null}      (--compare)
   --timings              print each phase's wall time and the process's peak memory (max RSS)
                          to stderr
   -h, --help             show this help
@@ -63,6 +78,8 @@ export interface VariantReport {
   whiten: WhitenSpec;
   facets: Record<string, { consistency: number; ci95: [number, number]; chance: number }>;
   recall?: Record<string, number>;
+  probe?: Record<string, { top1: number; top5: number }>;
+  hubness?: { skew: number; antihubs: number };
 }
 
 const CMD = 'eval';
@@ -77,6 +94,8 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     seeds: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
+    compare: { type: 'boolean' },
+    probe: { type: 'boolean' },
     timings: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -103,6 +122,11 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     import('../compute/sampling.ts'),
     import('../data/metadata.ts'),
   ]);
+  const compare = values.compare === true;
+  // The pair comparison's helpers, only when asked for.
+  const cmp = compare ? await import('../compute/evaluate.ts') : undefined;
+  const compared: CompareInput[] = [];
+  let ckaSampling: CkaSampling | undefined;
   const t0 = performance.now();
   const reports: VariantReport[] = [];
   const progress = io.stderrIsTTY && !values.json;
@@ -138,8 +162,17 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     }
     const nameOf = (w: WhitenSpec) => variantName(src.name, w);
     // x is consumed: whitened variants are written over it (one n × dim array at a time).
+    if (compare) {
+      if (ckaSampling && ckaSampling.n !== x.n) {
+        throw new InputError(src.file, `has ${x.n} items, the variants before it ${ckaSampling.n}; --compare needs the same items in every variant`);
+      }
+      ckaSampling ??= cmp!.ckaRows(x.n, { seed });
+    }
     const results = evaluateWhitenings(x, whitens, {
       ...evaluationOptions({ k, metric, seeds, sampleSeed: seed, facets: meta.facets, identity: meta.identity }),
+      probe: values.probe === true,
+      hubness: compare,
+      onScored: compare ? (w, xv, lists) => void compared.push(cmp!.compareInput(nameOf(w), xv, lists, ckaSampling!)) : undefined,
       onVariant: (w, d) => {
         if (progress) io.stderr(`evaluating ${nameOf(w)} (${x.n} × ${d})…\n`);
       },
@@ -147,12 +180,16 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     });
     for (const r of results) reports.push(toReport(nameOf(r.whiten), r.metrics, r.whiten));
   }
+  // Same-named variants are scored in source order; pairs follow the report order.
+  const pairs = compare ? await timed('compare pairs', async () => cmp!.comparePairs(compared, Math.min(k, ...compared.map((c) => c.knn.k)))) : undefined;
+  const ckaSample = ckaSampling?.rows ? { items: ckaSampling.rows.length, of: ckaSampling.n, seed: ckaSampling.seed } : null;
   const seconds = (performance.now() - t0) / 1000;
 
   if (values.json) {
-    io.stdout(`${JSON.stringify({ variants: reports })}\n`);
+    io.stdout(`${JSON.stringify({ variants: reports, ...(pairs ? { pairs, ckaSample } : {}) })}\n`);
   } else {
     io.stdout(formatEvalTable(reports, { seeds: seedsUsed.size === 1 ? [...seedsUsed][0] : 'varies', seed, seconds }));
+    if (pairs || values.probe) io.stdout(formatCompare(reports, pairs, ckaSampling ? cmp!.ckaNote(ckaSampling) : ''));
   }
   if (values.timings) {
     // maxRSS: the peak resident memory of the whole process (runtime, loader, data), in KiB.
@@ -161,17 +198,15 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-function toReport(
-  name: string,
-  m: { n: number; dim: number; k: number; metric: Metric; facets: Record<string, FacetScore>; recall?: Record<string, number> },
-  whiten: WhitenSpec,
-): VariantReport {
+function toReport(name: string, m: VariantMetrics, whiten: WhitenSpec): VariantReport {
   const facets: VariantReport['facets'] = {};
   for (const [col, f] of Object.entries(m.facets)) {
     facets[col] = { consistency: f.consistency, ci95: [f.ci95[0], f.ci95[1]], chance: f.chance };
   }
   const r: VariantReport = { name, n: m.n, dim: m.dim, k: m.k, metric: m.metric, whiten, facets };
   if (m.recall) r.recall = { ...m.recall };
+  if (m.probe) r.probe = structuredClone(m.probe);
+  if (m.hubness) r.hubness = { ...m.hubness };
   return r;
 }
 

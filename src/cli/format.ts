@@ -61,3 +61,41 @@ export function formatEvalTable(reports: VariantReport[], info: { seeds: string;
 function fix(v: number): string {
   return Number.isFinite(v) ? v.toFixed(4) : String(v);
 }
+
+/** `--compare` / `--probe` sections: the variant pairs (overlap@K, CKA), then probe and hubness per variant. */
+export function formatCompare(
+  reports: VariantReport[],
+  pairs: { a: string; b: string; overlap: number; cka: number }[] | undefined,
+  ckaNote: string,
+): string {
+  const out: string[] = [''];
+  const table = (header: string[], rows: string[][], left: number) => {
+    const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+    const line = (cells: string[]) => cells.map((c, j) => (j < left ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ').trimEnd();
+    out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+  };
+  if (pairs && pairs.length > 0) {
+    table(['variant A', 'variant B', 'overlap@K', 'linear CKA'], pairs.map((p) => [p.a, p.b, fix(p.overlap), fix(p.cka)]), 2);
+    out.push(`overlap@K: mean share of the K neighbours both variants recall; ${ckaNote || 'CKA on every item'}`, '');
+  }
+  const probeFacets: string[] = [];
+  for (const r of reports) for (const f of Object.keys(r.probe ?? {})) if (!probeFacets.includes(f)) probeFacets.push(f);
+  const hub = reports.some((r) => r.hubness);
+  if (probeFacets.length > 0 || hub) {
+    const header = ['variant', ...probeFacets.map((f) => `probe ${f} top1/top5`), ...(hub ? ['hub skew', 'anti-hubs'] : [])];
+    table(
+      header,
+      reports.map((r) => [
+        r.name,
+        ...probeFacets.map((f) => (r.probe?.[f] ? `${fix(r.probe[f].top1)} / ${fix(r.probe[f].top5)}` : '-')),
+        ...(hub ? [fix(r.hubness?.skew ?? NaN), fix(r.hubness?.antihubs ?? NaN)] : []),
+      ]),
+      1,
+    );
+    if (probeFacets.length > 0) {
+      out.push('probe: multinomial logistic regression (C=1) on standardised vectors, trained on index % 5 != 4, tested on index % 5 == 4');
+    }
+    if (hub && reports.some((r) => !Number.isFinite(r.hubness?.skew ?? NaN))) out.push('hubness needs every item as a seed (--seeds all)');
+  }
+  return out.join('\n') + '\n';
+}

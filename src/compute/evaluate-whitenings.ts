@@ -2,8 +2,8 @@
  * Raw and whitened variants of one embedding scored in turn while holding a single n × dim float32
  * array (the CLI's loop; at 1M × 128 a second copy would break the 2×-the-embedding memory budget).
  */
-import { evaluateVariant, type EvaluateOptions, type VariantMetrics } from './evaluate.ts';
-import type { Embeddings } from './types.ts';
+import { evaluateVariant, evaluateVariantWithKnn, type EvaluateOptions, type VariantMetrics } from './evaluate.ts';
+import type { Embeddings, KnnResult } from './types.ts';
 import { applyWhiteningInPlace, fitWhitening, keepLeadingColumnsInPlace, type FitWhiteningOptions } from './whitening.ts';
 import type { WhitenSpec } from './whiten-spec.ts';
 
@@ -16,6 +16,11 @@ export interface WhitenedEvaluateOptions extends EvaluateOptions {
   onPhase?: (phase: string, ms: number) => void;
   /** Whitening options (ε; tests pick the backend). */
   whitening?: FitWhiteningOptions;
+  /**
+   * Called after each variant is scored, while `x` still holds that variant's vectors (they are
+   * overwritten by the next one): e.g. to keep the rows CKA needs and the neighbour lists.
+   */
+  onScored?: (whiten: WhitenSpec, x: Embeddings, knn: KnnResult) => void;
 }
 
 /**
@@ -45,7 +50,10 @@ export function evaluateWhitenings(
   };
   const score = (w: WhitenSpec, xv: Embeddings): VariantMetrics => {
     opts.onVariant?.(w, xv.dim);
-    return time(`evaluate ${w}`, () => evaluateVariant(xv, opts));
+    if (!opts.onScored) return time(`evaluate ${w}`, () => evaluateVariant(xv, opts));
+    const { metrics, knn } = time(`evaluate ${w}`, () => evaluateVariantWithKnn(xv, opts));
+    opts.onScored(w, xv, knn);
+    return metrics;
   };
   const results = new Map<WhitenSpec, VariantMetrics>();
   if (whitens.includes('none')) results.set('none', score('none', x));

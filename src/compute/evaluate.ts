@@ -2,6 +2,13 @@
 import { knn } from './knn/index.ts';
 import { chanceLevel, facetConsistency, identityRecall } from './metrics.ts';
 import type { Embeddings, FacetScore, KnnResult, LabelColumn, Metric, Progress } from './types.ts';
+import { hubness as hubnessOf, type HubnessScore } from './compare/hubness.ts';
+import { trainProbe, type ProbeOptions, type ProbeScore } from './compare/probe.ts';
+import { centre, ckaCentred, ckaNote, ckaRows, type Centred, type CkaSampling } from './compare/cka.ts';
+import { meanOverlap } from './compare/overlap.ts';
+
+export type { HubnessScore } from './compare/hubness.ts';
+export type { ProbeScore } from './compare/probe.ts';
 
 export interface VariantMetrics {
   n: number;
@@ -12,6 +19,10 @@ export interface VariantMetrics {
   facets: Record<string, FacetScore>;
   /** Identity Recall@{1,5,10,20}, when an identity column was given. */
   recall?: Record<string, number>;
+  /** Logistic-regression probe per facet (top-1/top-5 on the held-out fifth), when asked for. */
+  probe?: Record<string, ProbeScore>;
+  /** Hubness of the K-NN graph (NaN unless every item is a seed), when asked for. */
+  hubness?: HubnessScore;
 }
 
 export interface EvaluateOptions {
@@ -24,6 +35,10 @@ export interface EvaluateOptions {
   /** Bootstrap resamples and seed for the facet intervals (defaults 1000 and 0). */
   bootstrap?: number;
   bootstrapSeed?: number;
+  /** Also train the downstream probe on every facet (src/compute/compare/probe.ts). */
+  probe?: boolean | ProbeOptions;
+  /** Also measure hubness at K (src/compute/compare/hubness.ts). */
+  hubness?: boolean;
 }
 
 export const RECALL_AT = [1, 5, 10, 20];
@@ -73,5 +88,57 @@ export function evaluateVariantWithKnn(x: Embeddings, opts: EvaluateOptions): { 
   if (opts.identity) {
     out.recall = res.k >= 1 ? identityRecall(res, opts.identity, RECALL_AT) : Object.fromEntries(RECALL_AT.map((N) => [String(N), NaN]));
   }
+  if (opts.hubness) out.hubness = hubnessOf(res, x.n, k);
+  if (opts.probe) out.probe = probeFacets(x, opts.facets, opts.probe === true ? {} : opts.probe);
   return { metrics: out, knn: res };
 }
+
+/** The probe's top-1/top-5 for every facet of x. */
+export function probeFacets(x: Embeddings, facets: readonly LabelColumn[], opts: ProbeOptions = {}): Record<string, ProbeScore> {
+  const out: Record<string, ProbeScore> = {};
+  facets.forEach((f, i) => {
+    const onProgress = opts.onProgress;
+    const r = trainProbe(x, f, {
+      ...opts,
+      onProgress: onProgress ? (done, total) => onProgress(i * total + done, facets.length * total) : undefined,
+    });
+    out[f.name] = { top1: r.top1, top5: r.top5 };
+  });
+  return out;
+}
+
+/** Mean neighbour overlap@K and linear CKA of one pair of variants. */
+export interface PairScore {
+  a: string;
+  b: string;
+  overlap: number;
+  cka: number;
+}
+
+/** What a pair comparison needs of a variant: its neighbour lists and its centred (sampled) rows. */
+export interface CompareInput {
+  name: string;
+  knn: KnnResult;
+  centred: Centred;
+}
+
+/** A variant ready for `comparePairs`: centres the rows CKA uses (`sampling.rows`, or all). */
+export function compareInput(name: string, x: Embeddings, knn: KnnResult, sampling: CkaSampling): CompareInput {
+  return { name, knn, centred: centre(x, sampling.rows) };
+}
+
+/** Every pair (i < j, in the order given): mean overlap@K of the neighbour lists and linear CKA. */
+export function comparePairs(variants: readonly CompareInput[], k: number, onProgress?: Progress): PairScore[] {
+  const out: PairScore[] = [];
+  const total = (variants.length * (variants.length - 1)) / 2;
+  for (let i = 0; i < variants.length; i++) {
+    for (let j = i + 1; j < variants.length; j++) {
+      const a = variants[i], b = variants[j];
+      out.push({ a: a.name, b: b.name, overlap: meanOverlap(a.knn, b.knn, k), cka: ckaCentred(a.centred, b.centred) });
+      onProgress?.(out.length, total);
+    }
+  }
+  return out;
+}
+
+export { ckaNote, ckaRows };

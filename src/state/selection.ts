@@ -17,12 +17,28 @@ export interface SelectionState {
   probe: Probe | null;
   /** Facet colouring the UMAP panels: undefined = the first facet, null = no colour. */
   colorBy: string | null | undefined;
+  /**
+   * Items brushed on the compare panel's overlap histogram (also written to `lasso`, so every panel
+   * highlights them); it filters the bad-case queue. A new lasso replaces it.
+   */
+  brush: Brush | null;
+  /** Variant whose 2-D layout the other panels are aligned to (orthogonal Procrustes); null: unaligned. */
+  alignTo: string | null;
   setSeed(seed: number | null): void;
   setHovered(row: number | null): void;
   setLasso(rows: Int32Array | null): void;
   setFacet(facet: string): void;
   setProbe(probe: Probe | null): void;
   setColorBy(facet: string | null): void;
+  setBrush(brush: Brush | null): void;
+  setAlignTo(variant: string | null): void;
+}
+
+/** Rows picked by a range of a per-item measure (e.g. overlap@K between two variants). */
+export interface Brush {
+  rows: Int32Array;
+  /** What was brushed, for the queue's note, e.g. "overlap@10 of a vs b in [0.0, 0.3]". */
+  label: string;
 }
 
 /** A query item (e.g. a dropped image): a label and one vector per variant. */
@@ -38,10 +54,14 @@ export const useSelection = create<SelectionState>()((set) => ({
   facet: null,
   probe: null,
   colorBy: undefined,
+  brush: null,
+  alignTo: null,
   setSeed: (seed) => set({ seed }),
   setHovered: (hovered) => set((s) => (s.hovered === hovered ? s : { hovered })),
-  setLasso: (lasso) => set({ lasso }),
+  setLasso: (lasso) => set((s) => ({ lasso, brush: s.brush && s.brush.rows === lasso ? s.brush : null })),
   setFacet: (facet) => set({ facet }),
   setProbe: (probe) => set({ probe }),
   setColorBy: (colorBy) => set({ colorBy }),
+  setBrush: (brush) => set((s) => ({ brush, lasso: brush ? brush.rows : s.brush && s.lasso === s.brush.rows ? null : s.lasso })),
+  setAlignTo: (alignTo) => set({ alignTo }),
 }));

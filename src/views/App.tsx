@@ -16,6 +16,7 @@ import { ExportPanel } from './ExportPanel.tsx';
 import { QueryDrop } from './QueryDrop.tsx';
 import { UmapPanels } from './umap/UmapPanels.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
+import { ComparePanel } from './compare/ComparePanel.tsx';
 import { restoreWorkspace, useWorkspace } from '../state/workspace.ts';
 import { clearCorpusState } from '../state/corpus-switch.ts';
 
@@ -79,6 +80,7 @@ export function App({ options }: { options: UrlOptions }) {
           <UmapPanels session={session} colorBy={colorBy === undefined ? (session.facetNames[0] ?? null) : colorBy} onColorByChange={setColorBy} />
           <Gallery session={session} />
           <BadCaseQueue session={session} />
+          <ComparePanel session={session} />
           <ExportPanel session={session} />
         </>
       )}

@@ -22,6 +22,9 @@ export function BadCaseQueue({ session }: { session: AnalysisSession }) {
   const [a, setA] = useState<string>('');
   const [b, setB] = useState<string>('');
   const [mode, setMode] = useState<'lowest' | 'a-vs-b'>('lowest');
+  // Seeds brushed on the compare panel's overlap histogram filter the queue (issue 11).
+  const brush = useSelection((s) => s.brush);
+  const setBrush = useSelection((s) => s.setBrush);
   const variantA = order.includes(a) ? a : (order[0] ?? '');
   const variantB = order.includes(b) ? b : (order.find((v) => v !== variantA) ?? '');
   const facet = session.facets.find((f) => f.name === facetName) ?? session.facets[0];
@@ -29,13 +32,18 @@ export function BadCaseQueue({ session }: { session: AnalysisSession }) {
   const knnB = rows[variantB]?.knn;
   const kk = knnA ? Math.min(k, knnA.k) : k;
 
-  const entries = useMemo(() => {
+  const unfiltered = useMemo(() => {
     if (!knnA || !facet) return null;
     const sa = seedScores(knnA, facet, kk);
     if (mode === 'lowest') return lowestFirst(sa).map((e) => ({ row: e.row, score: e.score, other: undefined as number | undefined }));
     if (!knnB) return null;
     return aRightBWrong(sa, seedScores(knnB, facet, Math.min(kk, knnB.k))).map((d) => ({ row: d.row, score: d.a, other: d.b as number | undefined }));
   }, [knnA, knnB, facet, kk, mode]);
+  const entries = useMemo(() => {
+    if (!unfiltered || !brush) return unfiltered;
+    const keep = new Set(brush.rows);
+    return unfiltered.filter((e) => keep.has(e.row));
+  }, [unfiltered, brush]);
 
   const list = useMemo(() => (entries ? Int32Array.from(entries.map((e) => e.row)) : null), [entries]);
   const { corpus } = session;
@@ -80,6 +88,14 @@ export function BadCaseQueue({ session }: { session: AnalysisSession }) {
       {!entries && <p className="muted">waiting for the variant's neighbours…</p>}
       {entries && (
         <>
+          {brush && (
+            <p className="warning" data-testid="badcase-brush-filter" data-rows={brush.rows.length}>
+              Filtered to the {brush.rows.length.toLocaleString()} brushed seeds ({brush.label}).{' '}
+              <button className="chip" onClick={() => setBrush(null)}>
+                show all
+              </button>
+            </p>
+          )}
           <p className="muted">
             {entries.length.toLocaleString()} seeds
             {mode === 'lowest' ? `, lowest ${facet.name} consistency@${kk} first` : ` where ≥ half of A's ${kk} neighbours share the ${facet.name} and < half of B's do`}

@@ -12,6 +12,7 @@ import { inExportWorker } from '../workers/export/client.ts';
 import type { ExportVariant } from '../data/export/projector-bundle.ts';
 import { metricsToJson, type MetricsExportRow } from '../data/export/metrics-json.ts';
 import { metricsToCsv } from '../data/metrics-csv.ts';
+import { useCompare, withCompare } from '../state/compare.ts';
 import { download } from './download.ts';
 
 type Status = { state: 'idle' | 'working' | 'done' | 'error'; message: string };
@@ -88,8 +89,12 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
 
   const metricsJson = () =>
     run('metrics (JSON)', async () => {
-      const list: MetricsExportRow[] = metricRows().map((r) => ({ variant: r.variant, source: r.encoderId, whiten: r.whiten, seeds: seedCount(r), metrics: r.metrics! }));
+      const list: MetricsExportRow[] = metricRows().map((r) => ({ variant: r.variant, source: r.encoderId, whiten: r.whiten, seeds: seedCount(r), metrics: withCompare(r.variant, r.metrics!) }));
+      const { pairs, ckaSample } = useCompare.getState();
+      const names = new Set(list.map((r) => r.variant));
+      const compared = pairs.filter((p) => names.has(p.a) && names.has(p.b));
       const text = metricsToJson(list, {
+        ...(compared.length > 0 ? { pairs: compared, ckaSample } : {}),
         corpus: { name: corpus.name, n: corpus.n },
         settings: { k: settings.k, metric: settings.metric, seeds: settings.seeds, sampleSeed: settings.sampleSeed, whitenK: settings.whitenK },
       });
@@ -100,7 +105,7 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
     run('metrics (CSV)', async () => {
       const list = metricRows();
       const recall = session.identity ? ['1', '5', '10', '20'] : [];
-      const text = metricsToCsv(list.map((r) => ({ variant: r.variant, metrics: r.metrics! })), session.facetNames, recall);
+      const text = metricsToCsv(list.map((r) => ({ variant: r.variant, metrics: withCompare(r.variant, r.metrics!) })), session.facetNames, recall);
       download(new Blob([text], { type: 'text/csv' }), `${corpus.name}-metrics.csv`);
     });
 

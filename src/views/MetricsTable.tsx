@@ -7,6 +7,7 @@ import { useSelection } from '../state/selection.ts';
 import { openSeed } from '../state/navigation.ts';
 import { lowestFirst, seedScores } from '../compute/badcases.ts';
 import { download } from './download.ts';
+import { useCompare, withCompare } from '../state/compare.ts';
 
 const RECALL_AT = ['1', '5', '10', '20'];
 
@@ -37,6 +38,12 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
   const order = useStore((s) => s.order);
   const [sort, setSort] = useState<SortKey>(null);
   const recall = hasIdentity ? RECALL_AT : [];
+  // Issue 11: probe top-1/top-5 per facet and hubness, once the compare panel has them.
+  const probes = useCompare((s) => s.probes);
+  const hubness = useCompare((s) => s.hubness);
+  const probeFacets = facets.filter((f) => Object.values(probes).some((p) => p.scores?.[f]));
+  const hasHub = Object.keys(hubness).length > 0;
+  const extra = probeFacets.length + (hasHub ? 1 : 0);
 
   const sorted = useMemo(() => {
     const list = order.map((v) => rows[v]).filter(Boolean);
@@ -61,7 +68,7 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
   );
 
   const exportCsv = () => {
-    const done = sorted.filter((r) => r.metrics).map((r) => ({ variant: r.variant, metrics: r.metrics! }));
+    const done = sorted.filter((r) => r.metrics).map((r) => ({ variant: r.variant, metrics: withCompare(r.variant, r.metrics!, { probes, hubness }) }));
     download(new Blob([metricsToCsv(done, facets, recall)], { type: 'text/csv' }), 'recall-lens-metrics.csv');
   };
 
@@ -79,6 +86,12 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
             <th>variant</th>
             {facets.map((f) => header(f, `${f} consistency`))}
             {recall.map((n) => header(`recall@${n}`, `R@${n}`))}
+            {probeFacets.map((f) => (
+              <th key={`probe-${f}`} title="Logistic-regression probe (C=1): top-1 / top-5 accuracy on the held-out fifth (index % 5 = 4)">
+                {f} probe top-1/5
+              </th>
+            ))}
+            {hasHub && <th title="Skewness of the K-occurrence distribution / share of items in no one's top K">hubness skew / anti-hubs</th>}
             <th>time</th>
           </tr>
           <tr className="chance">
@@ -88,6 +101,9 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
             ))}
             {recall.map((n) => (
               <td key={n} />
+            ))}
+            {Array.from({ length: extra }, (_, i) => (
+              <td key={`x${i}`} />
             ))}
             <td />
           </tr>
@@ -139,12 +155,28 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
                       {row.metrics!.recall?.[n]?.toFixed(4) ?? '–'}
                     </td>
                   ))}
+                  {probeFacets.map((f) => {
+                    const p = probes[row.variant];
+                    const sc = p?.scores?.[f];
+                    return (
+                      <td key={`probe-${f}`} className="num" data-testid="probe-cell" data-facet={f} data-top1={sc?.top1 ?? ''} data-top5={sc?.top5 ?? ''}>
+                        {sc ? `${sc.top1.toFixed(3)} / ${sc.top5.toFixed(3)}` : p?.status === 'running' ? `${(100 * p.progress).toFixed(0)}%` : '–'}
+                      </td>
+                    );
+                  })}
+                  {hasHub && (
+                    <td className="num" data-testid="hubness-cell" data-skew={hubness[row.variant]?.skew ?? ''}>
+                      {hubness[row.variant] && Number.isFinite(hubness[row.variant].skew)
+                        ? `${hubness[row.variant].skew.toFixed(2)} / ${hubness[row.variant].antihubs.toFixed(3)}`
+                        : '–'}
+                    </td>
+                  )}
                   <td className="muted" title={row.cached ? 'from the IndexedDB cache' : 'computed now'}>
                     {row.cached ? 'cached' : `${row.seconds?.toFixed(1)} s`}
                   </td>
                 </>
               ) : (
-                <td colSpan={facets.length + recall.length + 1} className={row.status === 'error' ? 'error' : 'muted'}>
+                <td colSpan={facets.length + recall.length + extra + 1} className={row.status === 'error' ? 'error' : 'muted'}>
                   {row.status === 'error' ? row.error : row.status === 'running' ? <progress value={row.progress} max={1} /> : 'waiting…'}
                 </td>
               )}

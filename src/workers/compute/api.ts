@@ -8,7 +8,26 @@ import { knn, knnQuery } from '../../compute/knn/index.ts';
 import { fuseEmbeddings } from '../../compute/fuse.ts';
 import type { Embeddings, KnnResult, Metric, Whitening } from '../../compute/types.ts';
 import { throttled, transfer } from '../rpc.ts';
+import { compareInput, comparePairs, ckaRows, probeFacets, type PairScore, type ProbeScore } from '../../compute/evaluate.ts';
+import { hubness, type HubnessScore } from '../../compute/compare/hubness.ts';
+import { overlapPerItem } from '../../compute/compare/overlap.ts';
+import type { LabelColumn } from '../../compute/types.ts';
 import { sharedFloat32 } from '../shared-memory.ts';
+
+/** Variants to compare pairwise: each one's vectors as searched and its neighbour lists (same seeds). */
+export interface CompareJob {
+  variants: { name: string; x: Embeddings; knn: KnnResult }[];
+  k: number;
+  /** Seed of the CKA row sample (above 20k items). */
+  sampleSeed: number;
+}
+
+export interface CompareResult {
+  pairs: PairScore[];
+  hubness: Record<string, HubnessScore>;
+  /** The CKA row sample, or null when every item was used. */
+  ckaSample: { items: number; of: number; seed: number } | null;
+}
 
 /** One variant's evaluation: its vectors as searched (raw, or already whitened, in shared memory) and the options. */
 export interface EvaluateJob extends Omit<EvaluateOptions, 'onProgress'> {
@@ -51,6 +70,30 @@ export const computeApi = {
   neighbours(x: Embeddings, seeds: Int32Array, k: number, metric: Metric): KnnResult {
     const r = knn(x, { k, metric, seeds });
     return transfer(r, [r.indices.buffer, r.distances.buffer]);
+  },
+
+  /** Every pair's mean overlap@K and linear CKA (a seeded 10k sample above 20k items), and each variant's hubness. */
+  compare(job: CompareJob, onProgress?: (done: number, total: number) => void): CompareResult {
+    const n = job.variants[0]?.x.n ?? 0;
+    const sampling = ckaRows(n, { seed: job.sampleSeed });
+    const report = onProgress ? throttled(onProgress) : undefined;
+    const inputs = job.variants.map((v) => compareInput(v.name, v.x, v.knn, sampling));
+    const pairs = comparePairs(inputs, job.k, report);
+    const hub: Record<string, HubnessScore> = {};
+    for (const v of job.variants) hub[v.name] = hubness(v.knn, v.x.n, Math.min(job.k, v.knn.k));
+    return { pairs, hubness: hub, ckaSample: sampling.rows ? { items: sampling.rows.length, of: n, seed: sampling.seed } : null };
+  },
+
+  /** overlap@K of every seed between two variants' neighbour lists (same seeds). */
+  overlap(a: KnnResult, b: KnnResult, k: number): Float64Array {
+    const per = overlapPerItem(a, b, k);
+    return transfer(per, [per.buffer]);
+  },
+
+  /** The downstream probe (top-1/top-5) on every facet of one variant; cancel by restarting the pool. */
+  probe(x: Embeddings, facets: LabelColumn[], onProgress?: (done: number, total: number) => void): Record<string, ProbeScore> {
+    const report = onProgress ? throttled(onProgress) : undefined;
+    return probeFacets(x, facets, { onProgress: report });
   },
 
   /** concat(L2(a), L2(b))/√2 of two embeddings of the same items. */

@@ -3,5 +3,5 @@
 import { expose } from '../rpc.ts';
 import { computeApi } from './api.ts';
 
-export type { ComputeApi, EvaluateJob } from './api.ts';
+export type { ComputeApi, CompareJob, CompareResult, EvaluateJob } from './api.ts';
 expose(computeApi);
