@@ -94,7 +94,44 @@ test('36 variants: every panel drawn from one WebGL context, linked hover, conte
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __recallLens: { renderer: { restores: number } } }).__recallLens.renderer.restores)).toBe(1);
   await drawnPixels(last);
 
+  // Aligned panels: every other panel is fitted onto the reference (orthogonal Procrustes): its points move.
+  const second = page.locator(`[data-testid="umap-panel"][data-variant="${variants[3]}"]`);
+  const position = (v: string, r: number) =>
+    page.evaluate(
+      ([v, r]) => {
+        type Plot = { clientPosition(row: number): { x: number; y: number } | null };
+        return (globalThis as unknown as { __recallLens: { plots: Map<string, Plot> } }).__recallLens.plots.get(v)!.clientPosition(r);
+      },
+      [v, r] as const,
+    );
+  await second.scrollIntoViewIfNeeded();
+  const before = await position(variants[3], 9);
+  await page.getByTestId('align-to').selectOption(variants[0]);
+  await expect(second).toHaveAttribute('data-aligned-to', variants[0]);
+  await expect(first).toHaveAttribute('data-aligned-to', '');
+  expect(await position(variants[3], 9)).not.toEqual(before);
+  await drawnPixels(second);
+
+  // Compare mode: two panels large side by side, with trails for the selected items.
+  await page.getByTestId('umap-layout').selectOption('compare');
+  await page.getByTestId('umap-compare-a').selectOption(variants[0]);
+  await page.getByTestId('umap-compare-b').selectOption(variants[3]);
+  await expect(panels).toHaveCount(2);
+  const a = page.locator(`[data-testid="umap-panel"][data-variant="${variants[0]}"]`);
+  await expect(a).toHaveAttribute('data-state', 'ready');
+  await a.scrollIntoViewIfNeeded();
+  const box = (await a.getByTestId('umap-canvas').boundingBox())!;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.mouse.down();
+  for (const [fx, fy] of [[0.95, 0.05], [0.95, 0.95], [0.05, 0.95], [0.05, 0.06]]) await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect.poll(async () => Number(await page.getByTestId('umap-trails').getAttribute('data-trails'))).toBeGreaterThan(50);
+  await page.getByTestId('align-to').selectOption('');
+
   // A reload: every layout comes from the cache.
+  await page.getByTestId('umap-layout').selectOption('grid');
   await page.reload();
   await expect(panels).toHaveCount(variants.length, { timeout: 120_000 });
   for (const v of variants) {

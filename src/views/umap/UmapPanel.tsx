@@ -15,7 +15,8 @@ import { useStore } from '../../state/store.ts';
 import { isCancelled } from '../../workers/host.ts';
 import type { UmapClient } from '../../workers/umap/client.ts';
 import type { Colouring } from './palette.ts';
-import { umapPlots } from './registry.ts';
+import { umapPlots, useLayouts } from './registry.ts';
+import { alignLayouts } from '../../compute/compare/procrustes.ts';
 import { Scatter } from './scatter.ts';
 import type { ThumbnailCache } from './thumbnails.ts';
 
@@ -91,6 +92,7 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
     return () => {
       unsubscribe();
       if (umapPlots.get(variant) === plot) umapPlots.delete(variant);
+      useLayouts.getState().set(variant, null);
       plot.destroy();
       scatterRef.current = null;
     };
@@ -176,6 +178,7 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
         coordsRef.current = result.coords;
       }
       setLayoutKey(key);
+      useLayouts.getState().set(variant, coordsRef.current);
       setProgress(1);
       setState('ready');
       setError(null);
@@ -208,6 +211,23 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
       setError(row.error ?? 'failed');
     }
   }, [row?.status, row?.error, layoutKey]);
+
+  // Aligned panels: this layout rotated/reflected/scaled onto the reference panel's (orthogonal
+  // Procrustes on all items), so the same items sit in similar places; the layout itself is kept.
+  const alignTo = useSelection((s) => s.alignTo);
+  const reference = useLayouts((s) => (alignTo && alignTo !== variant ? (s.coords[alignTo] ?? null) : null));
+  const [aligned, setAligned] = useState(false);
+  useEffect(() => {
+    const plot = scatterRef.current;
+    const own = coordsRef.current;
+    if (!plot || !own || state !== 'ready') return;
+    const use = reference && reference.length === own.length ? alignLayouts(reference, own) : null;
+    if (!use && !aligned) return;
+    plot.setPoints(use ?? own);
+    setAligned(use !== null);
+    if (panelRef.current) panelRef.current.dataset.alignedTo = use ? alignTo! : '';
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `aligned` is this effect's own output
+  }, [reference, state, layoutKey, alignTo]);
 
   // The probe: vectors given in `useSelection.probe` are placed by the worker's transform; else the
   // active query's neighbour lists (from the gallery's query by example) place it directly — the
@@ -248,7 +268,7 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
   }, [probe, query, layoutKey, variant, client]);
 
   return (
-    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-cached="" data-hovered="" data-seed="" data-selected-count="0" data-probe="">
+    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-cached="" data-aligned-to="" data-hovered="" data-seed="" data-selected-count="0" data-probe="">
       <header>
         <strong className="variant">{variant}</strong>
         <span className="umap-info" title={info}>

@@ -4,7 +4,7 @@
  * Hidden variants (the metrics table's checkboxes) get no panel; showing one again reuses its
  * layout. Every panel draws through the page's one WebGL context (gl-renderer.ts).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { PanelsExport } from './PanelsExport.tsx';
 import type { AnalysisSession } from '../../state/session.ts';
 import { useSelection } from '../../state/selection.ts';
@@ -14,6 +14,7 @@ import { Legend } from './Legend.tsx';
 import { colouring } from './palette.ts';
 import { ThumbnailCache } from './thumbnails.ts';
 import { UmapPanel } from './UmapPanel.tsx';
+import { Trails } from './Trails.tsx';
 import './umap.css';
 
 interface Props {
@@ -48,6 +49,7 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
   const b = pair[1] && shown.includes(pair[1]) ? pair[1] : (shown.find((v) => v !== a) ?? null);
   const panels = layout === 'compare' ? ([a, b].filter((v) => v !== null) as string[]) : shown;
   const pick = (i: 0 | 1, v: string) => setPair(i === 0 ? [v, b] : [a, v]);
+  const grid = useRef<HTMLDivElement>(null);
 
   return (
     <section className="panel umap" data-testid="umap">
@@ -97,10 +99,11 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
         )}
       </div>
       <Legend colouring={colours} />
-      <div className={`umap-grid umap-grid-${layout}`} data-testid="umap-grid" data-layout={layout}>
+      <div ref={grid} className={`umap-grid umap-grid-${layout}`} data-testid="umap-grid" data-layout={layout}>
         {panels.map((v) => (
           <UmapPanel key={v} variant={v} session={session} client={client} colours={colours} thumbs={thumbs} lassoMode={lassoMode} />
         ))}
+        {layout === 'compare' && a && b && <Trails grid={grid} a={a} b={b} />}
       </div>
     </section>
   );
