@@ -5,7 +5,7 @@
  * persistence: the app's store is one listener (src/state/session.ts), and the unit tests run it in
  * Node with the compute API in-process (tests/pipeline). All heavy work goes through `deps`.
  */
-import type { Embeddings, KnnResult, LabelColumn, Whitening } from '../compute/types.ts';
+import type { Embeddings, KnnResult, LabelColumn } from '../compute/types.ts';
 import { encodeLabels, isFacet } from '../compute/labels.ts';
 import { evaluationOptions, type VariantMetrics } from '../compute/evaluate.ts';
 import { sampleSeeds } from '../compute/sampling.ts';
@@ -16,7 +16,8 @@ import { textColumn, type ModelCard } from '../encoders/card.ts';
 import { embeddingSources, type EmbeddingSource } from '../state/embedding-sources.ts';
 import { callback } from '../workers/rpc.ts';
 import { errorCode, isCancelled } from '../workers/host.ts';
-import type { ComputeJob, PipelineDeps } from './deps.ts';
+import type { PipelineDeps } from './deps.ts';
+import { VariantSpace } from './variant-space.ts';
 import { resolveSeeds, type EncoderStatus, type Settings, type VariantRow, type Whiten } from './types.ts';
 
 /** Columns never treated as facets: they identify items rather than group them. */
@@ -28,31 +29,23 @@ export type PipelineEvent =
   | { type: 'row'; variant: string; patch: Partial<VariantRow> }
   | { type: 'error'; message: string };
 
-export class AnalysisPipeline {
-  readonly embeddings = new Map<string, Embeddings>();
-  private readonly whitenings = new Map<string, Promise<Whitening>>();
-  private readonly variantVectors = new Map<string, Promise<Embeddings>>();
+export class AnalysisPipeline extends VariantSpace {
   readonly facets: LabelColumn[];
   readonly identity?: LabelColumn;
   /** Models plus fused sources; one metrics row per source × whitening. */
   readonly sources: EmbeddingSource[];
-  /** The rows as this pipeline last reported them. */
-  readonly rows = new Map<string, VariantRow>();
   private readonly listeners = new Set<(e: PipelineEvent) => void>();
   private generation = 0;
-  private cancelled = false;
-  /** ONNX bytes of the encoders the analyst imported, by card id (built-in models are fetched). */
-  private readonly models: Map<string, Uint8Array>;
 
   constructor(
-    readonly corpus: Corpus,
+    corpus: Corpus,
     readonly cards: ModelCard[],
     imported: Pick<Workspace, 'variants' | 'encoders'>,
-    protected settings: Settings,
-    protected readonly deps: PipelineDeps,
+    settings: Settings,
+    deps: PipelineDeps,
   ) {
+    super(corpus, settings, deps, new Map(imported.encoders.map((e) => [e.card.id, e.model])));
     this.sources = embeddingSources(cards, imported.variants);
-    this.models = new Map(imported.encoders.map((e) => [e.card.id, e.model]));
     this.facets = Object.entries(corpus.columns)
       .filter(([name, values]) => !NOT_FACETS.has(name) && isFacet(values))
       .map(([name, values]) => encodeLabels(name, values));
@@ -268,18 +261,6 @@ export class AnalysisPipeline {
     for (const row of [...this.rows.values()]) if (dependents.has(row.encoderId)) this.setRow(row.variant, { status: 'error', error });
   }
 
-  whitening(encoderId: string): Promise<Whitening> {
-    let w = this.whitenings.get(encoderId);
-    if (!w) {
-      const x = this.embeddings.get(encoderId)!;
-      const p = this.deps.compute.run((api) => api.fitWhitening(x));
-      p.catch(() => this.whitenings.delete(encoderId));
-      this.whitenings.set(encoderId, p);
-      w = p;
-    }
-    return w;
-  }
-
   private schedule(encoderId: string, generation: number): void {
     const source = this.sources.find((c) => c.id === encoderId)!;
     const seeds = sampleSeeds(this.corpus.n, resolveSeeds(this.settings.seeds, this.corpus.n), this.settings.sampleSeed);
@@ -329,126 +310,4 @@ export class AnalysisPipeline {
     return this.deps.cache.embeddingsKey(source.card!.sha256, this.corpus.hash);
   }
 
-  /**
-   * The vectors a variant's KNN searches: raw (the source's own, shared), or whitened (all or the
-   * top-k directions) — computed once per variant on the pool into shared memory and kept, so the
-   * metrics, the gallery's searches and the UMAP panels all read the same buffer. A computation cut
-   * short by a settings change is started again for whoever asks next.
-   */
-  variantEmbeddings(variant: string): Promise<Embeddings> {
-    let v = this.variantVectors.get(variant);
-    if (!v) {
-      const p = this.computeVariant(variant);
-      v = p;
-      p.catch(() => {
-        if (this.variantVectors.get(variant) === p) this.variantVectors.delete(variant);
-      });
-      this.variantVectors.set(variant, p);
-    }
-    return v.catch((e: unknown) => {
-      // The pool restarted under it (new settings): compute again, unless the session is gone.
-      if (isCancelled(e) && !this.cancelled) {
-        if (this.variantVectors.get(variant) === v) this.variantVectors.delete(variant);
-        return this.variantEmbeddings(variant);
-      }
-      throw e;
-    });
-  }
-
-  private async computeVariant(variant: string): Promise<Embeddings> {
-    const row = this.rows.get(variant);
-    if (!row) throw new Error(`unknown variant ${variant}`);
-    const x = this.embeddings.get(row.encoderId);
-    if (!x) throw new Error(`${row.encoderId} has no embeddings yet`);
-    if (row.whiten === 'none') return x;
-    const w = await this.whitening(row.encoderId);
-    return this.deps.compute.run((api) => api.whiten(x, w, typeof row.whiten === 'number' ? row.whiten : null));
-  }
-
-  /** Embeds query images (size×size RGB) with one image encoder, in the encoder worker. */
-  async embedImages(card: ModelCard, rgb: Uint8Array, count: number, size: number): Promise<Embeddings> {
-    const r = await this.deps.encoder.embedQuery({
-      card,
-      modelUrl: this.deps.modelUrl(card),
-      modelBytes: this.models.get(card.id),
-      images: rgb,
-      count,
-      size,
-      backend: this.settings.backend,
-    });
-    return r.embeddings;
-  }
-
-  /** Embeds typed query texts with one text encoder, in the encoder worker. */
-  async embedTexts(card: ModelCard, texts: string[]): Promise<Embeddings> {
-    const r = await this.deps.encoder.embedQuery({
-      card,
-      modelUrl: this.deps.modelUrl(card),
-      modelBytes: this.models.get(card.id),
-      images: new Uint8Array(0),
-      texts,
-      count: texts.length,
-      size: this.corpus.imageSize,
-      backend: this.settings.backend,
-    });
-    return r.embeddings;
-  }
-
-  /** Top-k corpus items for raw query vectors of a variant's encoder (whitened like the variant). */
-  async search(variant: string, queries: Embeddings, k: number): Promise<KnnResult> {
-    const row = this.rows.get(variant);
-    if (!row) throw new Error(`unknown variant ${variant}`);
-    const x = await this.variantEmbeddings(variant);
-    const q = row.whiten === 'none' ? queries : await this.projectQueries(row.encoderId, row.whiten, queries);
-    const metric = this.settings.metric;
-    return this.deps.compute.run((api) => api.query(x, q, k, metric));
-  }
-
-  /** Query vectors as the variant sees them (whitened with the corpus's μ and W). */
-  async projectQueries(encoderId: string, whiten: Whiten, queries: Embeddings): Promise<Embeddings> {
-    if (whiten === 'none') return queries;
-    const w = await this.whitening(encoderId);
-    return this.deps.compute.run((api) => api.whiten(queries, w, typeof whiten === 'number' ? whiten : null));
-  }
-
-  /**
-   * A row's k nearest neighbours in a variant (itself excluded): from the metric run when the row was
-   * one of its seeds, else searched now on the compute pool.
-   */
-  async neighboursOf(variant: string, row: number, k: number): Promise<{ indices: Int32Array; distances: Float64Array }> {
-    const r = this.rows.get(variant);
-    const knn = r?.knn;
-    if (knn && k <= knn.k) {
-      const at = binarySearch(knn.seeds, row);
-      if (at >= 0) {
-        return {
-          indices: knn.indices.subarray(at * knn.k, at * knn.k + k),
-          distances: knn.distances.subarray(at * knn.k, at * knn.k + k),
-        };
-      }
-    }
-    const x = await this.variantEmbeddings(variant);
-    const metric = this.settings.metric;
-    const res = await this.deps.compute.run((api) => api.neighbours(x, Int32Array.of(row), k, metric));
-    return { indices: res.indices, distances: res.distances };
-  }
-
-  /** Runs a job on the compute pool (e.g. a projection or a query search). */
-  compute<T>(job: ComputeJob<T>): Promise<T> {
-    return this.deps.compute.run(job);
-  }
-
-}
-
-/** Index of `v` in the ascending array `a`, or -1. */
-function binarySearch(a: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] === v) return mid;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }

@@ -22,6 +22,18 @@ function inWorker<T>(job: (api: Remote<ExportApi>) => Promise<T>): Promise<T> {
   return inExportWorker('exporting', job);
 }
 
+/** Runs an export, reporting "working", then how long it took or what failed. */
+async function runTimed(what: string, job: () => Promise<void>, setStatus: (s: Status) => void): Promise<void> {
+  setStatus({ state: 'working', message: `exporting ${what}…` });
+  const t0 = performance.now();
+  try {
+    await job();
+    setStatus({ state: 'done', message: `exported ${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
+  } catch (e) {
+    setStatus({ state: 'error', message: `${what}: ${(e as Error).message}` });
+  }
+}
+
 function zipBlob(bytes: Uint8Array): Blob {
   return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
 }
@@ -39,16 +51,7 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
   const busy = status.state === 'working';
   const { corpus } = session;
 
-  const run = async (what: string, job: () => Promise<void>) => {
-    setStatus({ state: 'working', message: `exporting ${what}…` });
-    const t0 = performance.now();
-    try {
-      await job();
-      setStatus({ state: 'done', message: `exported ${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
-    } catch (e) {
-      setStatus({ state: 'error', message: `${what}: ${(e as Error).message}` });
-    }
-  };
+  const run = (what: string, job: () => Promise<void>) => runTimed(what, job, setStatus);
 
   const vectors = async (): Promise<ExportVariant[]> => Promise.all(chosen.map(async (v) => ({ name: v, x: await session.variantEmbeddings(v) })));
 

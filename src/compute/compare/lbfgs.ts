@@ -90,7 +90,7 @@ export function minimizeLbfgs(fg: (x: Float64Array, g: Float64Array) => number, 
       step *= 0.5;
     }
     if (!accepted || fNew >= f) {
-      if (accepted) [x, xNew, g, gNew, f] = [xNew, x, gNew, g, fNew];
+      if (accepted) [x, g, f] = [xNew, gNew, fNew];
       return { x, f, iterations: iter + 1, converged: maxAbs(g) <= gtol, reason: maxAbs(g) <= gtol ? 'gtol' : 'lineSearch' };
     }
     const s = new Float64Array(p);
