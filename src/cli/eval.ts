@@ -116,9 +116,14 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     return r;
   };
   const seedsUsed = new Set<string>();
+  const blankNoted = new Set<string>();
   for (const src of sources) {
     const metaFile = src.metadataFile;
     const meta = await timed(`${src.name}: read metadata`, () => src.metadata());
+    if (meta.blankLines && !blankNoted.has(metaFile)) {
+      blankNoted.add(metaFile);
+      io.stderr(`note: ${metaFile}: ${meta.blankLines} blank line${meta.blankLines === 1 ? '' : 's'} skipped (as TensorBoard does)\n`);
+    }
     if (meta.facets.length === 0 && !meta.identity) {
       const why = meta.ignored.map((c) => `${c.name}: ${c.reason}`).join('; ');
       throw new InputError(metaFile, `nothing to evaluate: no column has repeated values and there is no "identity" column${why ? ` (${why})` : ''}`);

@@ -10,7 +10,7 @@
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from './errors.ts';
 import type { Delimiter, Table } from './table.ts';
-import { splitRecords } from './table.ts';
+import { lineOfRow, splitRecords } from './table.ts';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NONFINITE = /^[+-]?(?:nan|inf|infinity)$/i;
@@ -76,7 +76,7 @@ export function vectorsTableShape(t: Table): TableShape | undefined {
 }
 
 export function vectorsFromTable(t: Table, shape: TableShape, file: string, allocate: Allocate = defaultAllocate): IdVectors {
-  const where = (i: number) => `row ${i + 1} (line ${i + 2})`;
+  const where = (i: number) => `row ${i + 1} (line ${lineOfRow(t, i)})`;
   const ids = t.columns[shape.idColumn].map((s) => s.trim());
   const n = t.n;
   if (shape.kind === 'numeric') {

@@ -18,6 +18,8 @@ export interface Block {
   variants: Part[];
   isManifest?: boolean;
   isImageFolder?: boolean;
+  /** Blank lines skipped in its text (counted in the report). */
+  blankLines?: number;
 }
 
 /** One variant's rows, aligned with its block (or, loose, with the base). */

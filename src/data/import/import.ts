@@ -162,7 +162,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
           } else {
             blocks.push(r);
             const dims = r.variants.map((v) => v.x.dim);
-            reportFiles.push({ path, kind: r.kind, rows: r.n, ...(dims.length ? { dim: dims[0] } : {}) });
+            reportFiles.push({ path, kind: r.kind, rows: r.n, ...(dims.length ? { dim: dims[0] } : {}), ...(r.blankLines ? { blankLines: r.blankLines } : {}) });
           }
         });
     }
@@ -171,6 +171,10 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const b of bundles) {
     blocks.push(...b.blocks);
     loose.push(...b.loose);
+    for (const m of b.blocks) if (m.kind === 'projector metadata' && m.file !== b.config) reportFiles.push({ path: m.file, kind: 'projector metadata', rows: m.n, ...(m.blankLines ? { blankLines: m.blankLines } : {}) });
+  }
+  for (const b of blocks) {
+    if (b.blankLines) warnings.push(`${b.file}: ${b.blankLines} blank line${b.blankLines === 1 ? '' : 's'} skipped (as TensorBoard and pandas skip them)`);
   }
   const manifests = blocks.filter((b) => b.isManifest);
   const referenced = new Set<string>();
@@ -334,6 +338,7 @@ export function manifestBlock(m: Manifest): Block {
     columns: m.columns,
     variants: [],
     isManifest: true,
+    ...(m.blankLines ? { blankLines: m.blankLines } : {}),
   };
   if (m.imageColumn) {
     const dir = dirName(m.file);

@@ -10,7 +10,7 @@ import type { Embeddings } from '../../compute/types.ts';
 import { toSquareRgb } from '../../encoders/square.ts';
 import { InputError } from '../errors.ts';
 import { checkTensorShape, embeddingsFormat, parseEmbeddings, parseProjectorConfig, type ProjectorEntry } from '../projector.ts';
-import { decodeUtf8, parseTableBytes } from '../table.ts';
+import { decodeUtf8, lineOfRow, parseTableBytes } from '../table.ts';
 import type { Allocate } from '../vectors-table.ts';
 import type { Block, Part } from './blocks.ts';
 import { dirName, fileName, joinPath, type Problems, stripExt } from './problems.ts';
@@ -108,16 +108,16 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
     const columns: Record<string, string[]> = {};
     names.forEach((name, j) => (columns[name] = t.columns[j]));
     const idName = names.find((s) => s.toLowerCase() === 'id');
-    const off = t.hasHeader ? 2 : 1;
     block = {
       file: p,
       kind: 'projector metadata',
       n: t.n,
       ids: idName ? columns[idName].map((s) => s.trim()) : undefined,
-      where: (r) => `row ${r + 1} (line ${r + off})`,
+      where: (r) => `row ${r + 1} (line ${lineOfRow(t, r)})`,
       names: names.filter((s) => s !== idName),
       columns,
       variants: [],
+      ...(t.blankLines ? { blankLines: t.blankLines } : {}),
     };
   }
   if (sprite && !block) {

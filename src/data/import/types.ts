@@ -48,7 +48,7 @@ export interface ImportedEncoder {
 
 export interface ImportReport {
   /** Every file and what it was read as. */
-  files: { path: string; kind: string; rows?: number; dim?: number }[];
+  files: { path: string; kind: string; rows?: number; dim?: number; blankLines?: number }[];
   /** Ids that did not join, per file: how many, and a few examples. */
   unmatched: { file: string; count: number; examples: string[] }[];
   /** Items kept after the join. */
