@@ -25,7 +25,7 @@ describe('metadata tolerance', () => {
     expect(ws.corpus.columns.label).toEqual(['a', 'b', 'a']);
     expect(ws.corpus.columns.identity).toEqual(['x', 'x', 'y']);
     const blank = (meta.match(/\n[ \t\r]*(?=\n)/g) ?? []).length;
-    const file = ws.report.files.find((f) => f.path === 'p/meta.tsv');
+    const file = ws.report.files.find((f) => f.path === 'p/projector_config.json');
     expect(file?.blankLines ?? 0).toBe(blank);
     if (blank) expect(ws.report.warnings.join('\n')).toContain(`p/meta.tsv: ${blank} blank line`);
   });

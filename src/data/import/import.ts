@@ -171,7 +171,9 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const b of bundles) {
     blocks.push(...b.blocks);
     loose.push(...b.loose);
-    for (const m of b.blocks) if (m.kind === 'projector metadata' && m.file !== b.config) reportFiles.push({ path: m.file, kind: 'projector metadata', rows: m.n, ...(m.blankLines ? { blankLines: m.blankLines } : {}) });
+    const blank = b.blocks.reduce((s, m) => s + (m.blankLines ?? 0), 0);
+    const entry = reportFiles.find((f) => f.path === b.config);
+    if (blank && entry) entry.blankLines = blank;
   }
   for (const b of blocks) {
     if (b.blankLines) warnings.push(`${b.file}: ${b.blankLines} blank line${b.blankLines === 1 ? '' : 's'} skipped (as TensorBoard and pandas skip them)`);
