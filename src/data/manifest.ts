@@ -83,6 +83,11 @@ export function manifestFromJson(json: unknown, file: string): Manifest {
   return finish(file, names, { ...columns }, n, (i) => `items[${i}]`);
 }
 
+/** A manifest from columns already parsed (JSON Lines, Parquet, a table's non-vector columns). */
+export function manifestFromColumns(file: string, names: string[], columns: Record<string, string[]>, n: number, where: (i: number) => string): Manifest {
+  return finish(file, names, columns, n, where);
+}
+
 function finish(file: string, names: string[], columns: Record<string, string[]>, n: number, where: (i: number) => string): Manifest {
   const lower = names.map((s) => s.toLowerCase());
   const idIdx = lower.indexOf(ID_COLUMN);

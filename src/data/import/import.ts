@@ -26,14 +26,15 @@ import type { Embeddings } from '../../compute/types.ts';
 import { toSquareRgb } from '../../encoders/square.ts';
 import type { Corpus } from '../corpus.ts';
 import { InputError } from '../errors.ts';
-import { manifestFromJson, manifestFromTable, parseManifest, type Manifest } from '../manifest.ts';
+import { manifestFromJson, parseManifest } from '../manifest.ts';
 import { parseNpy } from '../npy.ts';
-import { decodeUtf8, delimiterFor, parseTable } from '../table.ts';
-import { defaultAllocate, firstLineNumeric, parseHeaderlessVectors, vectorsFromTable, vectorsTableShape, type Allocate, type IdVectors } from '../vectors-table.ts';
+import { decodeUtf8 } from '../table.ts';
+import { defaultAllocate, type Allocate } from '../vectors-table.ts';
+import { archiveBlock, copyInto, jsonlBlock, manifestBlock, tableBlock, vectorsBlock } from './formats.ts';
 import { classifyName, type FileKind } from './classify.ts';
 import { digestHex, workspaceHash } from './hash.ts';
 import { isIdentity, joinById } from './join.ts';
-import { checkIds, clip, dirName, fileName, joinPath, Problems, stripExt } from './problems.ts';
+import { checkIds, clip, dirName, fileName, Problems, stripExt } from './problems.ts';
 import { ImportFailed, type ImportedEncoder, type ImportedVariant, type ImportFile, type ImportOptions, type ImportReport, type Workspace } from './types.ts';
 import { readParquetVectors } from '../parquet.ts';
 import { readArrowVectors } from '../arrow.ts';
@@ -144,6 +145,9 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       case 'image':
         imagePaths.push(path);
         break;
+      case 'marker':
+        reportFiles.push({ path, kind: 'marker (ignored)' });
+        break;
       case 'unknown':
         warnings.push(`${path}: not a format Recall Lens imports; ignored`);
         reportFiles.push({ path, kind: 'ignored' });
@@ -154,7 +158,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       default:
         await problems.run(path, async () => {
           const bytes = await read(path);
-          const got = parseData(path, kind, bytes, allocate);
+          const got = parseData(path, kind, bytes, allocate, warnings);
           const r = got instanceof Promise ? await got : got;
           if ('x' in r) {
             loose.push(r);
@@ -289,7 +293,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
 }
 
 /** Parses a data file into a block (rows with or without ids) or a loose variant (rows without ids). */
-function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Allocate): Block | Part | Promise<Block | Part> {
+function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Allocate, warnings: string[]): Block | Part | Promise<Block | Part> {
   const stem = stripExt(fileName(path));
   switch (kind) {
     case 'npy': {
@@ -313,58 +317,16 @@ function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Al
       }
       return manifestBlock(manifestFromJson(json, path));
     }
-    case 'table': {
-      const text = decodeUtf8(bytes, path);
-      const delim = delimiterFor(path);
-      if (firstLineNumeric(text, delim)) {
-        return { stem, name: stem, file: path, x: parseHeaderlessVectors(text, delim, path, allocate) };
-      }
-      const t = parseTable(text, path, delim);
-      const shape = vectorsTableShape(t);
-      if (shape) return vectorsBlock(vectorsFromTable(t, shape, path, allocate), 'embeddings (CSV/TSV)');
-      return manifestBlock(manifestFromTable(t, path));
-    }
+    case 'table':
+      return tableBlock(path, bytes, allocate);
+    case 'jsonl':
+      return jsonlBlock(path, bytes, allocate, warnings);
+    case 'npz':
+    case 'safetensors':
+      return archiveBlock(path, kind, bytes, allocate, warnings);
     default:
       return manifestBlock(parseManifest(bytes, path));
   }
-}
-
-export function manifestBlock(m: Manifest): Block {
-  const b: Block = {
-    file: m.file,
-    kind: 'manifest',
-    n: m.n,
-    ids: m.idColumn ? m.columns[m.idColumn].map((s) => s.trim()) : undefined,
-    where: m.where,
-    names: m.names.filter((s) => s !== m.idColumn),
-    columns: m.columns,
-    variants: [],
-    isManifest: true,
-    ...(m.blankLines ? { blankLines: m.blankLines } : {}),
-  };
-  if (m.imageColumn) {
-    const dir = dirName(m.file);
-    b.images = { column: m.imageColumn, paths: m.columns[m.imageColumn].map((s) => (s.trim() ? joinPath(dir, s.trim()) : '')) };
-  }
-  return b;
-}
-
-function vectorsBlock(v: IdVectors, kind: string): Block {
-  const stem = stripExt(fileName(v.file));
-  const multi = v.variants.length > 1;
-  return {
-    file: v.file,
-    kind,
-    n: v.ids.length,
-    ids: v.ids,
-    where: v.where,
-    names: [],
-    columns: {},
-    variants: v.variants.map((c) => {
-      const s = multi && c.column ? `${stem}:${c.column}` : stem;
-      return { stem: s, name: s, file: v.file, x: c.x };
-    }),
-  };
 }
 
 function imageFolderBlock(paths: string[]): Block {
@@ -462,13 +424,6 @@ function pickRows(x: Embeddings, rows: Int32Array, allocate: Allocate): Embeddin
   const data = allocate(rows.length * dim);
   for (let k = 0; k < rows.length; k++) data.set(x.data.subarray(rows[k] * dim, (rows[k] + 1) * dim), k * dim);
   return { n: rows.length, dim, data };
-}
-
-function copyInto(x: Embeddings, allocate: Allocate): Embeddings {
-  if (allocate === defaultAllocate) return x;
-  const data = allocate(x.data.length);
-  data.set(x.data);
-  return { n: x.n, dim: x.dim, data };
 }
 
 /** Paths below the folder all files share: the hash does not depend on where the folder is. */
