@@ -36,7 +36,7 @@ import { digestHex, workspaceHash } from './hash.ts';
 import { isIdentity, joinById } from './join.ts';
 import { checkIds, clip, dirName, fileName, Problems, stripExt } from './problems.ts';
 import { ImportFailed, type ImportedEncoder, type ImportedVariant, type ImportFile, type ImportOptions, type ImportReport, type Workspace } from './types.ts';
-import { readParquetVectors } from '../parquet.ts';
+import { parquetGroups, readParquetGroup } from './parquet-parts.ts';
 import { readArrowVectors } from '../arrow.ts';
 import { readProjectorBundle, type ProjectorBundle } from './projector-bundle.ts';
 import { importEncoders } from './encoders.ts';
@@ -135,8 +135,27 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const p of encoderPaths) claimed.add(p);
   const encoders: ImportedEncoder[] = await importEncoders(encoderPaths, read, problems, reportFiles);
 
-  // 4. Everything else.
+  // 4. Everything else: Parquet tables first (a folder of part files is one table).
   const blocks: Block[] = [];
+  for (const g of parquetGroups(kinds, claimed)) {
+    for (const f of g.files) claimed.add(f.path);
+    const b = await problems.run(g.root || g.files[0].path, () =>
+      readParquetGroup(g, {
+        byPath,
+        read,
+        allocate,
+        digest: (path, digest) => {
+          digests.push({ path, digest });
+          progress(++done, steps, fileName(path));
+        },
+      }),
+    );
+    if (b) {
+      blocks.push(b);
+      const dims = b.variants.map((v) => v.x.dim);
+      reportFiles.push({ path: b.file, kind: b.kind, rows: b.n, ...(dims.length ? { dim: dims[0] } : {}) });
+    }
+  }
   const loose: Part[] = [];
   const imagePaths: string[] = [];
   for (const [path, kind] of kinds) {
@@ -257,7 +276,8 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     // Thumbnails.
     let images = new Uint8Array(0);
     let size = 0;
-    const withImages = [base, ...blocks.filter((b) => b !== base)].find((b) => b.images && !b.isImageFolder) ?? blocks.find((b) => b.thumbs) ?? blocks.find((b) => b.isImageFolder);
+    const withImages =
+      [base, ...blocks.filter((b) => b !== base)].find((b) => (b.images || b.imageBytes) && !b.isImageFolder) ?? blocks.find((b) => b.thumbs) ?? blocks.find((b) => b.isImageFolder);
     if (withImages) {
       size = imageSize;
       const rows = rowsOf.get(withImages)!;
@@ -300,8 +320,6 @@ function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Al
       const x = copyInto(parseNpy(bytes, path), allocate);
       return { stem, name: stem, file: path, x };
     }
-    case 'parquet':
-      return readParquetVectors(bytes, path, allocate).then((v) => vectorsBlock(v, 'embeddings (Parquet)'));
     case 'arrow':
       return vectorsBlock(readArrowVectors(bytes, path, allocate), 'embeddings (Arrow IPC)');
     case 'json': {
@@ -369,6 +387,42 @@ function pickBase(blocks: Block[], loose: Part[]): Block | undefined {
 }
 
 async function decodeAll(
+  b: Block,
+  rows: Int32Array,
+  out: Uint8Array,
+  size: number,
+  byPath: Map<string, ImportFile>,
+  read: (p: string) => Promise<Uint8Array>,
+  opts: ImportOptions,
+  problems: Problems,
+): Promise<void> {
+  if (b.imageBytes) return decodeEmbedded(b, rows, out, size, opts, problems);
+  return decodeFiles(b, rows, out, size, byPath, read, opts, problems);
+}
+
+/** Images held in the table itself ({bytes, path} structs): each row's bytes decoded. */
+async function decodeEmbedded(b: Block, rows: Int32Array, out: Uint8Array, size: number, opts: ImportOptions, problems: Problems): Promise<void> {
+  const { bytes, paths, column } = b.imageBytes!;
+  const tile = size * size * 3;
+  let missing = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    const data = bytes[r];
+    if (!data) {
+      if (missing++ < 5) problems.add(new InputError(b.file, `no image bytes in column "${column}"${paths[r] ? ` (path ${JSON.stringify(paths[r])})` : ''}`, b.where(r)), b.file);
+      continue;
+    }
+    const where = `${b.file} (${b.where(r)}, column "${column}")`;
+    await problems.run(b.file, async () => {
+      const img = await opts.decodeImage(data, where);
+      if (!img || !(img.width > 0) || !(img.height > 0) || !(img.data?.length >= img.width * img.height * 4)) throw new InputError(b.file, 'the image decoded to nothing (0 pixels)', b.where(r));
+      out.set(toSquareRgb(img, size), k * tile);
+    });
+  }
+  if (missing > 5) problems.add(new InputError(b.file, `${missing} images missing in all (5 listed)`), b.file);
+}
+
+async function decodeFiles(
   b: Block,
   rows: Int32Array,
   out: Uint8Array,

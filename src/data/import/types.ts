@@ -13,6 +13,8 @@ export interface ImportFile {
   size: number;
   /** The whole file; called at most once per import, and only after the size check. */
   read(): Promise<Uint8Array>;
+  /** Bytes start…end of the file, when the source can read parts of it (Parquet is then read row group by row group). */
+  slice?(start: number, end: number): Promise<Uint8Array>;
 }
 
 /** Decodes PNG/JPEG/…; throws InputError(file, problem) when the bytes are not a decodable image. */
