@@ -43,6 +43,9 @@ Options
                          {"variants":[{"name","n","dim","k","metric","whiten",
                            "facets":{"<column>":{"consistency","ci95":[lo,hi],"chance"}},
                            "recall":{"1","5","10","20"}}]}
+                         or, when a projector config holds several datasets (entries grouped by
+                         their tensor rows and metadata file), one object per dataset:
+                         {"datasets":[{"name","variants":[…as above…]}]}
   --timings              print each phase's wall time and the process's peak memory (max RSS)
                          to stderr
   -h, --help             show this help
@@ -57,6 +60,8 @@ type WhitenSpec = 'none' | 'full' | number;
 
 export interface VariantReport {
   name: string;
+  /** Set when the input holds several datasets (see --json). */
+  dataset?: string;
   n: number;
   dim: number;
   k: number;
@@ -150,14 +155,24 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
       },
       onPhase: (p, ms) => phase(`${src.name}: ${p}`, ms),
     });
-    for (const r of results) reports.push(toReport(nameOf(r.whiten), r.metrics, r.whiten));
+    for (const r of results) reports.push({ ...toReport(nameOf(r.whiten), r.metrics, r.whiten), ...(src.dataset ? { dataset: src.dataset } : {}) });
   }
   const seconds = (performance.now() - t0) / 1000;
 
+  const datasets = [...new Set(reports.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
+  const info = { seeds: seedsUsed.size === 1 ? [...seedsUsed][0] : 'varies', seed, seconds };
   if (values.json) {
-    io.stdout(`${JSON.stringify({ variants: reports })}\n`);
+    const strip = (r: VariantReport): VariantReport => {
+      const { dataset: _, ...rest } = r;
+      void _;
+      return rest;
+    };
+    const out = datasets.length > 0 ? { datasets: datasets.map((name) => ({ name, variants: reports.filter((r) => r.dataset === name).map(strip) })) } : { variants: reports };
+    io.stdout(`${JSON.stringify(out)}\n`);
+  } else if (datasets.length > 0) {
+    io.stdout(datasets.map((name) => `dataset: ${name}\n${formatEvalTable(reports.filter((r) => r.dataset === name), info)}`).join('\n'));
   } else {
-    io.stdout(formatEvalTable(reports, { seeds: seedsUsed.size === 1 ? [...seedsUsed][0] : 'varies', seed, seconds }));
+    io.stdout(formatEvalTable(reports, info));
   }
   if (values.timings) {
     // maxRSS: the peak resident memory of the whole process (runtime, loader, data), in KiB.

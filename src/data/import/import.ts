@@ -122,7 +122,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const [path, kind] of kinds) {
     if (kind !== 'projector-config') continue;
     claimed.add(path);
-    const b = await problems.run(path, () => readProjectorBundle(path, read, { claimed, byPath, imageSize, allocate, decodeImage: opts.decodeImage, problems }));
+    const b = await problems.run(path, () => readProjectorBundle(path, read, { claimed, byPath, imageSize, allocate, decodeImage: opts.decodeImage, problems, dataset: opts.dataset }));
     if (b) {
       bundles.push(b);
       for (const c of b.claimed) claimed.add(c);
@@ -297,7 +297,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       corpus,
       variants,
       encoders,
-      report: { files: reportFiles, unmatched: joined.unmatched, items: n, warnings },
+      report: { files: reportFiles, unmatched: joined.unmatched, items: n, warnings, ...datasetsOf(bundles) },
     };
   } else {
     const hash = await workspaceHash(relativeTo(digests));
@@ -310,6 +310,12 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   }
   if (!problems.empty) throw new ImportFailed(problems.list);
   return workspace;
+}
+
+/** The datasets of the first projector config that has several (the report lists them for the picker). */
+function datasetsOf(bundles: ProjectorBundle[]): Pick<ImportReport, 'datasets' | 'dataset'> {
+  const b = bundles.find((x) => x.datasets.length > 1);
+  return b ? { datasets: b.datasets, dataset: b.dataset } : {};
 }
 
 /** Parses a data file into a block (rows with or without ids) or a loose variant (rows without ids). */

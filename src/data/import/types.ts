@@ -28,6 +28,8 @@ export interface ImportOptions {
   maxBytes?: number;
   /** Allocates the float32 storage of each variant (the browser passes SharedArrayBuffer-backed arrays). */
   allocate?: (length: number) => Float32Array;
+  /** A projector config with several datasets: which one to import (by name; default: the first). */
+  dataset?: string;
   /** Progress: files or rows done of total, with a short label. */
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -56,6 +58,9 @@ export interface ImportReport {
   /** Items kept after the join. */
   items: number;
   warnings: string[];
+  /** A projector config with several datasets (entries grouped by their items): all of them, and the one imported. */
+  datasets?: { name: string; tensors: string[]; rows?: number }[];
+  dataset?: string;
 }
 
 export interface Workspace {
