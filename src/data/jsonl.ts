@@ -46,13 +46,14 @@ export function parseJsonl(text: string, file: string, allocate: Allocate): Json
   if (n === 0) throw new InputError(file, 'the file has no rows (one JSON object per line)');
   const where = (i: number) => `row ${i + 1} (line ${lines[i]})`;
 
-  // What each key holds, from its first non-null value.
+  // What each key holds: a vector when any row holds a non-empty array of numbers there (so one
+  // broken row is an error, not a silently dropped variant); else from its first non-null value.
   const kinds = new Map<string, 'scalar' | 'vector' | 'skip'>();
   for (const r of rows) {
     for (const [k, v] of Object.entries(r)) {
+      if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number')) kinds.set(k, 'vector');
       if (kinds.has(k) || v === null || v === undefined) continue;
-      if (Array.isArray(v)) kinds.set(k, v.length > 0 && v.every((x) => typeof x === 'number') ? 'vector' : 'skip');
-      else if (typeof v === 'object') kinds.set(k, 'skip');
+      if (Array.isArray(v) || typeof v === 'object') kinds.set(k, 'skip');
       else kinds.set(k, 'scalar');
     }
   }

@@ -289,7 +289,9 @@ function hfSpec(w: FmtWriters): FmtSpec {
           ['"_type":"Image"', '"_type":"Imagf"'],
         ]);
         const b = patchAscii(w.hfParquet, from, to) ?? w.hfParquet;
-        return { label: `hf metadata ${from} → ${to}`, files: [f('hf.parquet', b)], expect: 'import' };
+        // Without the "huggingface" key the file is plain Parquet: its first integer column (label) is
+        // then taken as the id column, and its repeated values are refused (see FINDINGS.md, F-12c).
+        return { label: `hf metadata ${from} → ${to}`, files: [f('hf.parquet', b)], expect: from === 'huggingface' ? 'any' : 'import' };
       },
       (r) => {
         // The PNG bytes inside the image structs: a flipped byte is a broken image (or a changed colour).

@@ -87,7 +87,10 @@ export async function readParquetGroup(g: ParquetGroup, ctx: PartsCtx): Promise<
   for (const p of plans) {
     const names = (q: ParquetPlan) => q.vectors.map((c) => c.name).join(', ');
     if (names(p.plan) !== names(first)) throw new InputError(p.path, `vector columns (${names(p.plan)}) differ from ${plans[0].path}'s (${names(first)}); the parts of one table share their columns`);
-    if (!!p.plan.idCol !== !!first.idCol) throw new InputError(p.path, `${p.plan.idCol ? 'has' : 'has no'} id column, unlike ${plans[0].path}`);
+    if (p.plan.idCol !== first.idCol) {
+      const what = (q: ParquetPlan) => (q.idCol ? `id column "${q.idCol}"` : 'no id column');
+      throw new InputError(p.path, `has ${what(p.plan)} but ${plans[0].path} has ${what(first)}; the parts of one table share their columns`);
+    }
   }
   const total = plans.reduce((s, p) => s + p.plan.n, 0);
   const sink = newSink(total, ctx.allocate);
