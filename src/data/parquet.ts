@@ -20,6 +20,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { InputError } from './errors.ts';
 import { libraryMessage } from './import/problems.ts';
+import { readVectorChunk } from './parquet-vectors.ts';
 import { defaultAllocate, type Allocate, type IdVectors } from './vectors-table.ts';
 
 /** Largest number of float32 values one variant may hold (1 GiB). */
@@ -81,6 +82,7 @@ export interface ParquetPlan {
   ranges: [number, number][];
   /** Bytes of the footer (for the digest). */
   footer: Uint8Array;
+  tree: SchemaTree;
 }
 
 function hfFeatures(meta: FileMetaData): Record<string, { _type?: string; names?: unknown }> | undefined {
@@ -211,7 +213,7 @@ export async function planParquet(src: ByteSource, file: string): Promise<Parque
       throw new InputError(file, `column "${c.name}" declares ${uncompressed} bytes uncompressed, more than the ${MAX_UNCOMPRESSED}-byte limit`, `byte ${size - 8}`);
     }
   }
-  return { file, size, meta, n, groups, vectors, scalars, idCol, image, labels, ranges, footer };
+  return { file, size, meta, n, groups, vectors, scalars, idCol, image, labels, ranges, footer, tree: root };
 }
 
 /** Where rows go: vectors allocated on first sight (`total` rows), item columns and images per row. */
@@ -223,10 +225,12 @@ export interface ParquetSink {
   columns: Record<string, string[]>;
   images?: (Uint8Array | undefined)[];
   imagePaths?: string[];
+  /** Per item column, its distinct values so far (see `place`). */
+  interned: Map<string, Map<string, string>>;
 }
 
 export function newSink(total: number, allocate: Allocate): ParquetSink {
-  return { total, allocate, vectors: new Map(), columns: Object.create(null) as Record<string, string[]> };
+  return { total, allocate, vectors: new Map(), columns: Object.create(null) as Record<string, string[]>, interned: new Map() };
 }
 
 /**
@@ -256,11 +260,29 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
     }
     const window = { byteLength: plan.size, slice: (s: number, e: number) => toArrayBuffer(bytes.subarray(s - lo, e - lo)) };
     let failure: unknown;
+    // Vector columns page by page into the float32 storage (./parquet-vectors.ts); the rest through hyparquet.
+    const lean = new Set<string>();
+    try {
+      for (const c of plan.vectors) {
+        const cc = meta.row_groups[g].columns.find((x) => x.meta_data?.path_in_schema?.[0] === c.name);
+        if (!cc || cc.meta_data!.path_in_schema.length < 2) continue;
+        const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
+        if (readVectorChunk(plan.tree, meta, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), c.name, sink, base, rowStart, rowEnd, file)) lean.add(c.name);
+      }
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(file, `malformed Parquet data in row group ${g + 1} of ${plan.groups.length}: ${msg(e)}`, `rows ${rowStart + 1}–${rowEnd}`);
+    }
+    const rest = columns.filter((c) => !lean.has(c));
+    if (rest.length === 0) {
+      rowStart = rowEnd;
+      continue;
+    }
     try {
       await parquetRead({
         file: window,
         metadata: meta,
-        columns,
+        columns: rest,
         rowStart,
         rowEnd,
         utf8: false,
@@ -311,6 +333,15 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
     const col = sink.columns[column];
     if (col) {
       const names = plan.labels.get(column);
+      // Labels repeat: one string per distinct value (up to 65,536 of them per column) instead of one per row.
+      let seen = sink.interned.get(column);
+      if (!seen) sink.interned.set(column, (seen = new Map()));
+      const intern = (s: string): string => {
+        const got = seen!.get(s);
+        if (got !== undefined) return got;
+        if (seen!.size < 65536) seen!.set(s, s);
+        return s;
+      };
       for (let i = 0; i < data.length; i++) {
         const r = chunkStart + i;
         if (r < lo || r >= hi) continue;
@@ -319,7 +350,7 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
         else if (names && (typeof v === 'number' || typeof v === 'bigint')) {
           const k = Number(v);
           col[base + r] = k >= 0 && k < names.length ? names[k] : k === -1 ? '' : String(k);
-        } else col[base + r] = text(v);
+        } else col[base + r] = intern(text(v));
       }
       return;
     }

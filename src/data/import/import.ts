@@ -253,7 +253,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       for (const name of b.names) {
         if (idLike.has(name.toLowerCase()) || name in columns) continue;
         const col = b.columns[name];
-        columns[name] = Array.from(rows, (r) => col[r]);
+        columns[name] = isIdentity(rows, col.length) ? col : Array.from(rows, (r) => col[r]);
       }
     }
 
