@@ -119,7 +119,8 @@ async function importedSources(paths: string[], metadataPath: string | undefined
     }
     const names = Object.keys(ws.corpus.columns).filter((k) => k !== 'id');
     const itemsFile = ws.report.files.find((f) => f.kind.startsWith('manifest') || f.kind === 'projector metadata')?.path ?? `the ${ws.corpus.n} imported items`;
-    const meta = buildMetadata({ names, columns: names.map((k) => ws.corpus.columns[k]), n: ws.corpus.n, hasHeader: true });
+    const blankLines = ws.report.files.reduce((sum, f) => sum + (f.blankLines ?? 0), 0);
+    const meta = buildMetadata({ names, columns: names.map((k) => ws.corpus.columns[k]), n: ws.corpus.n, hasHeader: true, ...(blankLines ? { blankLines } : {}) });
     const dataset = datasets.length > 1 ? ws.report.dataset : undefined;
     for (const v of ws.variants) {
       out.push({ name: v.id, ...(dataset ? { dataset } : {}), file: v.file, metadataFile: itemsFile, metadata: async () => meta, load: async () => v.embeddings });

@@ -19,8 +19,9 @@ neighbours; per facet, the consistency = mean fraction of neighbours sharing the
   file.bytes             raw little-endian float32 (needs --dim)
   projector_config.json  TF Projector config: every embeddings[] entry is a variant; its
                          metadataPath (relative to the config) is used unless --metadata is given
-  <folder> | <paths...>  imported as \`recall-lens import\` reads them (manifest, .npy, Parquet,
-                         Arrow, CSV/TSV embeddings, projector bundles; joined by id), also a single
+  <folder> | <paths...>  imported as \`recall-lens import\` reads them (manifest, .npy, .npz,
+                         .safetensors, Parquet or a folder of Parquet parts, Arrow, CSV/TSV/JSONL
+                         embeddings, projector bundles; joined by id; docs/FORMATS.md), also a single
                          .parquet/.arrow/.csv; every variant is scored against the manifest's
                          columns (--metadata optional: one more file of the import)
 

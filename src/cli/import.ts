@@ -13,8 +13,10 @@ imported: items (after the join by id), variants (n × dim), encoders, ids that 
           item manifest  CSV/TSV/JSON with id, image (path relative to the manifest), title, labels,
                          identity; images it names become thumbnails
           images         without a manifest, every image is an item (id = path without extension)
-          embeddings     .npy (rows = items), .parquet / .arrow / .feather / .arrows (id + vector
-                         columns), CSV/TSV (id + numeric or "[...]" columns, or headerless numbers)
+          embeddings     .npy (float16/32/64), .npz, .safetensors (rows = items), .parquet / .arrow /
+                         .feather / .arrows (id + vector columns; Hugging Face datasets Parquet; a
+                         folder of Parquet part files is one table), CSV/TSV (id + numeric or "[...]"
+                         columns, pandas' index column, or headerless numbers), JSONL (docs/FORMATS.md)
           projector      projector_config.json with its tensors (.tsv/.bytes), metadata and sprite
           encoders       <x>.onnx with <x>.card.json, or a short form <x>.json:
                          {"input": {"size": 64, "mean": [..], "std": [..]}, "output": {"dim": 128}}
