@@ -235,9 +235,9 @@ export function newSink(total: number, allocate: Allocate): ParquetSink {
 
 /**
  * Reads every row group of `plan` into `sink` at rows base…base+n, one row group's byte range at
- * a time. `onRange` sees each range's bytes (for the digest).
+ * a time. `onRange` sees each range's bytes (for the digest) and is awaited before the next one.
  */
-export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: ParquetSink, base: number, onRange?: (b: Uint8Array) => void): Promise<void> {
+export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: ParquetSink, base: number, onRange?: (b: Uint8Array) => void | Promise<void>): Promise<void> {
   const { file, meta } = plan;
   const columns = [...plan.scalars.map((c) => c.name), ...plan.vectors.map((c) => c.name), ...(plan.image ? [plan.image] : [])];
   if (plan.idCol) sink.ids ??= new Array<string>(sink.total);
@@ -251,7 +251,8 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
     const rowEnd = rowStart + plan.groups[g];
     const [lo, hi] = plan.ranges[g];
     const bytes = await src.slice(lo, hi);
-    onRange?.(bytes);
+    // Awaited: one row group's bytes alive at a time (a pending digest holds its own copy).
+    await onRange?.(bytes);
     for (const cc of meta.row_groups[g].columns) {
       const path = cc.meta_data!.path_in_schema;
       if (!columns.includes(path[0])) continue;
