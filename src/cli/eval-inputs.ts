@@ -13,11 +13,13 @@
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from '../data/errors.ts';
 import type { Metadata } from '../data/metadata.ts';
-import { baseName, embeddingsFormat } from '../data/projector.ts';
+import { baseName, embeddingsFormat, groupProjectorDatasets } from '../data/projector.ts';
 import { UsageError } from './args.ts';
 
 export interface EvalSource {
   name: string;
+  /** The dataset it belongs to, when a projector config holds several (entries grouped by their items). */
+  dataset?: string;
   /** The embeddings file (for messages). */
   file: string;
   /** The metadata file (for messages). */
@@ -72,9 +74,16 @@ export async function evalSources(args: EvalInputArgs): Promise<EvalSource[]> {
         throw new InputError(embPath, `entry "${missing.entry.tensorName}" has no metadataPath; give one in the config or pass --metadata <file>`);
       }
     }
-    return entries.map((e) => {
+    // Several datasets (entries grouped by their items): each variant is reported under its dataset.
+    const groups = metadataPath ? [] : groupProjectorDatasets(entries.map((e) => e.entry));
+    const datasetOf = new Map<number, string>();
+    if (groups.length > 1) for (const g of groups) for (const i of g.entries) datasetOf.set(i, g.name);
+    const order = groups.length > 1 ? groups.flatMap((g) => g.entries) : entries.map((_, i) => i);
+    return order.map((i) => {
+      const e = entries[i];
       const metadataFile = metadataPath ?? e.metadataFile!;
-      return { name: e.entry.tensorName, file: e.tensorFile, metadataFile, metadata: () => metadataFor(metadataFile, !metadataPath), load: e.load };
+      const dataset = datasetOf.get(i);
+      return { name: e.entry.tensorName, ...(dataset ? { dataset } : {}), file: e.tensorFile, metadataFile, metadata: () => metadataFor(metadataFile, !metadataPath), load: e.load };
     });
   }
   if (!metadataPath) throw new UsageError(`${CMD}: --metadata <file> is required for ${embPath} (see recall-lens eval --help)`);
@@ -91,21 +100,31 @@ async function needsImport(positionals: string[]): Promise<boolean> {
   return s?.isDirectory() === true || /\.(parquet|pq|arrow|feather|arrows|ipc|csv)$/i.test(p);
 }
 
-/** Imports the paths; each variant becomes a source scored against the items' own columns. */
+/**
+ * Imports the paths; each variant becomes a source scored against the items' own columns. A
+ * projector config with several datasets is imported once per dataset (each variant carries its
+ * dataset's name).
+ */
 async function importedSources(paths: string[], metadataPath: string | undefined): Promise<EvalSource[]> {
   const [{ importPaths }, { buildMetadata }] = await Promise.all([import('./import.ts'), import('../data/metadata.ts')]);
-  const ws = await importPaths(metadataPath ? [...paths, metadataPath] : paths);
-  if (ws.variants.length === 0) {
-    throw new InputError(paths.join(' '), 'no embeddings among the imported files (.npy, .parquet, .arrow, CSV/TSV vectors or a projector bundle)');
+  const all = metadataPath ? [...paths, metadataPath] : paths;
+  const first = await importPaths(all);
+  const datasets = first.report.datasets ?? [];
+  const workspaces = [first];
+  for (const d of datasets) if (d.name !== first.report.dataset) workspaces.push(await importPaths(all, { dataset: d.name }));
+  const out: EvalSource[] = [];
+  for (const ws of workspaces) {
+    if (ws.variants.length === 0) {
+      throw new InputError(paths.join(' '), 'no embeddings among the imported files (.npy, .npz, .safetensors, .parquet, .arrow, CSV/TSV/JSONL vectors or a projector bundle)');
+    }
+    const names = Object.keys(ws.corpus.columns).filter((k) => k !== 'id');
+    const itemsFile = ws.report.files.find((f) => f.kind.startsWith('manifest') || f.kind === 'projector metadata')?.path ?? `the ${ws.corpus.n} imported items`;
+    const blankLines = ws.report.files.reduce((sum, f) => sum + (f.blankLines ?? 0), 0);
+    const meta = buildMetadata({ names, columns: names.map((k) => ws.corpus.columns[k]), n: ws.corpus.n, hasHeader: true, ...(blankLines ? { blankLines } : {}) });
+    const dataset = datasets.length > 1 ? ws.report.dataset : undefined;
+    for (const v of ws.variants) {
+      out.push({ name: v.id, ...(dataset ? { dataset } : {}), file: v.file, metadataFile: itemsFile, metadata: async () => meta, load: async () => v.embeddings });
+    }
   }
-  const names = Object.keys(ws.corpus.columns).filter((k) => k !== 'id');
-  const itemsFile = ws.report.files.find((f) => f.kind === 'manifest' || f.kind === 'projector metadata')?.path ?? `the ${ws.corpus.n} imported items`;
-  const meta = buildMetadata({ names, columns: names.map((k) => ws.corpus.columns[k]), n: ws.corpus.n, hasHeader: true });
-  return ws.variants.map((v) => ({
-    name: v.id,
-    file: v.file,
-    metadataFile: itemsFile,
-    metadata: async () => meta,
-    load: async () => v.embeddings,
-  }));
+  return out;
 }

@@ -23,8 +23,9 @@ neighbours; per facet, the consistency = mean fraction of neighbours sharing the
   file.bytes             raw little-endian float32 (needs --dim)
   projector_config.json  TF Projector config: every embeddings[] entry is a variant; its
                          metadataPath (relative to the config) is used unless --metadata is given
-  <folder> | <paths...>  imported as \`recall-lens import\` reads them (manifest, .npy, Parquet,
-                         Arrow, CSV/TSV embeddings, projector bundles; joined by id), also a single
+  <folder> | <paths...>  imported as \`recall-lens import\` reads them (manifest, .npy, .npz,
+                         .safetensors, Parquet or a folder of Parquet parts, Arrow, CSV/TSV/JSONL
+                         embeddings, projector bundles; joined by id; docs/FORMATS.md), also a single
                          .parquet/.arrow/.csv; every variant is scored against the manifest's
                          columns (--metadata optional: one more file of the import)
 
@@ -59,6 +60,9 @@ Options
                            "hubness":{"skew","antihubs"}}],          (--compare)
                           "pairs":[{"a","b","overlap","cka"}],         (--compare)
                           "ckaSample":{"items","of","seed"}|null}      (--compare)
+                         or, when a projector config holds several datasets (entries grouped by
+                         their tensor rows and metadata file), one object per dataset:
+                         {"datasets":[{"name","variants":[…as above…]}]}
   --timings              print each phase's wall time and the process's peak memory (max RSS)
                          to stderr
   -h, --help             show this help
@@ -71,6 +75,8 @@ Exit status: 0 ok, 1 bad input file, 2 bad command line, 3 internal error.
 
 export interface VariantReport {
   name: string;
+  /** Set when the input holds several datasets (see --json). */
+  dataset?: string;
   n: number;
   dim: number;
   k: number;
@@ -140,9 +146,14 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     return r;
   };
   const seedsUsed = new Set<string>();
+  const blankNoted = new Set<string>();
   for (const src of sources) {
     const metaFile = src.metadataFile;
     const meta = await timed(`${src.name}: read metadata`, () => src.metadata());
+    if (meta.blankLines && !blankNoted.has(metaFile)) {
+      blankNoted.add(metaFile);
+      io.stderr(`note: ${metaFile}: ${meta.blankLines} blank line${meta.blankLines === 1 ? '' : 's'} skipped (as TensorBoard does)\n`);
+    }
     if (meta.facets.length === 0 && !meta.identity) {
       const why = meta.ignored.map((c) => `${c.name}: ${c.reason}`).join('; ');
       throw new InputError(metaFile, `nothing to evaluate: no column has repeated values and there is no "identity" column${why ? ` (${why})` : ''}`);
@@ -178,17 +189,29 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
       },
       onPhase: (p, ms) => phase(`${src.name}: ${p}`, ms),
     });
-    for (const r of results) reports.push(toReport(nameOf(r.whiten), r.metrics, r.whiten));
+    for (const r of results) reports.push({ ...toReport(nameOf(r.whiten), r.metrics, r.whiten), ...(src.dataset ? { dataset: src.dataset } : {}) });
   }
   // Same-named variants are scored in source order; pairs follow the report order.
   const pairs = compare ? await timed('compare pairs', async () => cmp!.comparePairs(compared, Math.min(k, ...compared.map((c) => c.knn.k)))) : undefined;
   const ckaSample = ckaSampling?.rows ? { items: ckaSampling.rows.length, of: ckaSampling.n, seed: ckaSampling.seed } : null;
   const seconds = (performance.now() - t0) / 1000;
 
+  const datasets = [...new Set(reports.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
+  const info = { seeds: seedsUsed.size === 1 ? [...seedsUsed][0] : 'varies', seed, seconds };
   if (values.json) {
-    io.stdout(`${JSON.stringify({ variants: reports, ...(pairs ? { pairs, ckaSample } : {}) })}\n`);
+    const strip = (r: VariantReport): VariantReport => {
+      const { dataset: _, ...rest } = r;
+      void _;
+      return rest;
+    };
+    const out = datasets.length > 0 ? { datasets: datasets.map((name) => ({ name, variants: reports.filter((r) => r.dataset === name).map(strip) })) } : { variants: reports };
+    io.stdout(`${JSON.stringify({ ...out, ...(pairs ? { pairs, ckaSample } : {}) })}\n`);
   } else {
-    io.stdout(formatEvalTable(reports, { seeds: seedsUsed.size === 1 ? [...seedsUsed][0] : 'varies', seed, seconds }));
+    if (datasets.length > 0) {
+      io.stdout(datasets.map((name) => `dataset: ${name}\n${formatEvalTable(reports.filter((r) => r.dataset === name), info)}`).join('\n'));
+    } else {
+      io.stdout(formatEvalTable(reports, info));
+    }
     if (pairs || values.probe) io.stdout(formatCompare(reports, pairs, ckaSampling ? cmp!.ckaNote(ckaSampling) : ''));
   }
   if (values.timings) {

@@ -5,7 +5,7 @@
  * folder), `/`-separated, so messages name files as the user typed them and relative references
  * (a manifest's image column, a projector config's tensorPath) resolve against it.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../data/errors.ts';
 import type { ImageDecoder, ImportFile } from '../data/import/types.ts';
@@ -35,6 +35,24 @@ export async function nodeImportFiles(paths: string[]): Promise<ImportFile[]> {
           return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
         } catch (e) {
           throw new InputError(shown, `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      },
+      slice: async (start, end) => {
+        const out = new Uint8Array(Math.max(0, end - start));
+        let fh;
+        try {
+          fh = await open(p, 'r');
+          for (let done = 0; done < out.length; ) {
+            const { bytesRead } = await fh.read(out, done, out.length - done, start + done);
+            if (bytesRead === 0) throw new InputError(shown, 'the file ended early while it was being read (was it changed meanwhile?)', `byte ${start + done}`);
+            done += bytesRead;
+          }
+          return out;
+        } catch (e) {
+          if (e instanceof InputError) throw e;
+          throw new InputError(shown, `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        } finally {
+          await fh?.close();
         }
       },
     });

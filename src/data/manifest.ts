@@ -6,7 +6,7 @@
  * Pure TypeScript; every problem is an InputError naming the file and the row.
  */
 import { InputError } from './errors.ts';
-import { decodeUtf8, parseTable, type Table } from './table.ts';
+import { decodeUtf8, lineOfRow, parseTable, type Table } from './table.ts';
 
 export const ID_COLUMN = 'id';
 export const IMAGE_COLUMNS = ['image', 'image_path', 'path', 'file', 'filename'];
@@ -23,6 +23,8 @@ export interface Manifest {
   imageColumn?: string;
   /** How messages name row i ("row 3 (line 4)", "items[2]"). */
   where(i: number): string;
+  /** Blank lines skipped (CSV/TSV). */
+  blankLines?: number;
 }
 
 export function isJsonName(file: string): boolean {
@@ -50,7 +52,9 @@ export function manifestFromTable(t: Table, file: string): Manifest {
   }
   const columns: Record<string, string[]> = {};
   t.names.forEach((name, j) => (columns[name] = t.columns[j]));
-  return finish(file, t.names, columns, t.n, (i) => `row ${i + 1} (line ${i + 2})`);
+  const m = finish(file, t.names, columns, t.n, (i) => `row ${i + 1} (line ${lineOfRow(t, i)})`);
+  if (t.blankLines) m.blankLines = t.blankLines;
+  return m;
 }
 
 export function manifestFromJson(json: unknown, file: string): Manifest {
@@ -77,6 +81,11 @@ export function manifestFromJson(json: unknown, file: string): Manifest {
     }
   }
   return finish(file, names, { ...columns }, n, (i) => `items[${i}]`);
+}
+
+/** A manifest from columns already parsed (JSON Lines, Parquet, a table's non-vector columns). */
+export function manifestFromColumns(file: string, names: string[], columns: Record<string, string[]>, n: number, where: (i: number) => string): Manifest {
+  return finish(file, names, columns, n, where);
 }
 
 function finish(file: string, names: string[], columns: Record<string, string[]>, n: number, where: (i: number) => string): Manifest {

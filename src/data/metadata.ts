@@ -50,6 +50,8 @@ export interface Metadata {
   identity?: LabelColumn;
   /** Columns not used, with the reason. */
   ignored: { name: string; reason: string }[];
+  /** Blank lines the table skipped (as TensorBoard does). */
+  blankLines?: number;
 }
 
 /** Builds facets and the identity column from a metadata table. */
@@ -70,7 +72,7 @@ export function buildMetadata(table: Table): Metadata {
       ignored.push({ name, reason: 'no value repeats' });
     }
   });
-  return { n: table.n, facets, identity, ignored };
+  return { n: table.n, facets, identity, ignored, ...(table.blankLines ? { blankLines: table.blankLines } : {}) };
 }
 
 /** The metadata must describe exactly the embedding rows. */

@@ -11,6 +11,7 @@ import type { Embeddings } from '../compute/types.ts';
 import { InputError } from './errors.ts';
 import { fsError } from './file-errors-node.ts';
 import { checkFitsInMemory, type MemoryBudget } from './memory-node.ts';
+import { convert16 } from './half.ts';
 import { checkFinite, parseNpyHeader } from './npy.ts';
 
 export interface StreamReadOptions {
@@ -82,7 +83,7 @@ async function streamValues(
   position: number,
   count: number,
   dim: number,
-  itemSize: 4 | 8,
+  itemSize: 2 | 4 | 8,
   little: boolean,
   file: string,
   opts: StreamReadOptions,
@@ -105,7 +106,10 @@ async function streamValues(
     const len = Math.min(chunk, total - off);
     await readFully(fh, buf, 0, len, position + off, file);
     const values = len / itemSize;
-    if (itemSize === 4) {
+    if (itemSize === 2) {
+      convert16(view, 0, values, little, 'f16', data, i);
+      i += values;
+    } else if (itemSize === 4) {
       for (let t = 0; t < values; t++, i++) data[i] = view.getFloat32(t * 4, little);
     } else {
       for (let t = 0; t < values; t++, i++) {
@@ -121,7 +125,7 @@ async function streamValues(
   return data;
 }
 
-/** Reads a 2-D float32/float64 `.npy` file into float32 embeddings, streaming (see the module comment). */
+/** Reads a 2-D float16/float32/float64 `.npy` file into float32 embeddings, streaming (see the module comment). */
 export async function readNpyFile(path: string, opts: StreamReadOptions = {}): Promise<Embeddings> {
   const { fh, size } = await openFile(path, opts.what ?? 'embeddings file');
   try {

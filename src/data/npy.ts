@@ -1,6 +1,6 @@
 /**
  * NumPy `.npy` reader/writer (format versions 1.0, 2.0 and 3.0), pure TypeScript so the app and the
- * CLI share it. Reads 2-D C-order float32/float64 arrays of either byte order into float32
+ * CLI share it. Reads 2-D C-order float16/float32/float64 arrays of either byte order into float32
  * {@link Embeddings}; writes float32 little-endian v1.0 files. Every problem is an {@link InputError}
  * naming the file and the byte offset (or the row) and what is wrong.
  *
@@ -8,6 +8,7 @@
  */
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from './errors.ts';
+import { convert16 } from './half.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -16,7 +17,7 @@ export interface NpyHeader {
   /** e.g. '<f4' */
   descr: string;
   littleEndian: boolean;
-  itemSize: 4 | 8;
+  itemSize: 2 | 4 | 8;
   shape: number[];
   /** Byte offset of the array data. */
   dataOffset: number;
@@ -80,9 +81,9 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (typeof descr !== 'string') {
     throw new InputError(file, `unsupported dtype ${show(descr)} (structured arrays are not supported; need float32 or float64)`, `byte ${headerStart}`);
   }
-  const m = /^([<>=|])?f([48])$/.exec(descr);
+  const m = /^([<>=|])?f([248])$/.exec(descr);
   if (!m) {
-    throw new InputError(file, `unsupported dtype '${descr}' (need float32 '<f4'/'>f4' or float64 '<f8'/'>f8')`, `byte ${headerStart}`);
+    throw new InputError(file, `unsupported dtype '${descr}' (need float16 '<f2', float32 '<f4'/'>f4' or float64 '<f8'/'>f8')`, `byte ${headerStart}`);
   }
   if (typeof fortran !== 'boolean') {
     throw new InputError(file, `.npy header 'fortran_order' is ${show(fortran)}, expected True or False`, `byte ${headerStart}`);
@@ -101,7 +102,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
     descr,
     // '=' is native order; every platform this runs on is little-endian. '|' is meaningless for floats but harmless.
     littleEndian: m[1] !== '>',
-    itemSize: m[2] === '4' ? 4 : 8,
+    itemSize: m[2] === '2' ? 2 : m[2] === '4' ? 4 : 8,
     shape: shape as number[],
     dataOffset,
   };
@@ -140,7 +141,9 @@ export function parseNpy(bytes: Uint8Array, file: string): Embeddings {
   } else {
     data = new Float32Array(count);
     const view = new DataView(bytes.buffer, absOffset, expected);
-    if (h.itemSize === 4) {
+    if (h.itemSize === 2) {
+      convert16(view, 0, count, h.littleEndian, 'f16', data, 0);
+    } else if (h.itemSize === 4) {
       for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, h.littleEndian);
     } else {
       for (let i = 0; i < count; i++) {

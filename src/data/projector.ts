@@ -165,6 +165,44 @@ export function parseProjectorConfig(json: unknown, file: string): ProjectorEntr
   });
 }
 
+/** The entries of a projector config that describe the same items (see {@link groupProjectorDatasets}). */
+export interface ProjectorDataset {
+  name: string;
+  /** Indices into the config's entries, in config order. */
+  entries: number[];
+  metadataPath?: string;
+  /** Rows, when a `tensorShape` gives them. */
+  rows?: number;
+}
+
+/**
+ * Groups a config's entries by their items, as the projector's tensor menu offers them: entries
+ * that share the metadata file and the number of rows (`tensorShape[0]`, when given) are variants
+ * of one dataset. A dataset is named by its tensor when it has one, else by its metadata file;
+ * names are made unique. Config order is kept (the first dataset is the default).
+ */
+export function groupProjectorDatasets(entries: ProjectorEntry[]): ProjectorDataset[] {
+  const groups = new Map<string, ProjectorDataset>();
+  entries.forEach((e, i) => {
+    const rows = e.tensorShape?.[0];
+    const key = `${e.metadataPath ?? ''}\u0000${e.metadataPath ? '' : (rows ?? '?')}`;
+    const g = groups.get(key);
+    if (g) {
+      g.entries.push(i);
+      if (g.rows === undefined) g.rows = rows;
+    } else groups.set(key, { name: '', entries: [i], metadataPath: e.metadataPath, rows });
+  });
+  const out = [...groups.values()];
+  const used = new Set<string>();
+  for (const g of out) {
+    let name = g.entries.length === 1 || !g.metadataPath ? entries[g.entries[0]].tensorName : baseName(g.metadataPath);
+    for (let k = 2; used.has(name); k++) name = `${name.replace(/ \(\d+\)$/, '')} (${k})`;
+    used.add(name);
+    g.name = name;
+  }
+  return out;
+}
+
 /** Checks a loaded tensor against the config's `tensorShape`. */
 export function checkTensorShape(x: Embeddings, entry: ProjectorEntry, tensorFile: string, configFile: string): void {
   const s = entry.tensorShape;

@@ -8,6 +8,9 @@
  * - Header rule: a file whose first line has a single column has NO header (the TF Projector
  *   convention) and its one column is named `label`; otherwise the first line names the columns.
  * - Rows must be rectangular: every row has as many fields as the first line (error names the line).
+ * - Blank lines (nothing but spaces or tabs) are skipped, as TensorBoard's projector skips them in
+ *   metadata and pandas' read_csv does (`skip_blank_lines`); `Table.blankLines` counts them (a final
+ *   line break is a line end, not a blank line). A file ends with a line break or without one.
  */
 import { InputError } from './errors.ts';
 
@@ -21,6 +24,15 @@ export interface Table {
   /** Number of data rows (the header excluded). */
   n: number;
   hasHeader: boolean;
+  /** Blank lines skipped (see the module comment). */
+  blankLines?: number;
+  /** With blank lines skipped: the 1-based file line of each data row. */
+  lines?: number[];
+}
+
+/** The file line of data row i (0-based) of a table, for messages. */
+export function lineOfRow(t: Table, i: number): number {
+  return t.lines?.[i] ?? i + (t.hasHeader ? 2 : 1);
 }
 
 /** `.csv` → comma; anything else (`.tsv`, `.txt`, …) → tab. */
@@ -91,30 +103,53 @@ interface RawRecord {
   line: number;
 }
 
-/** Splits text into records; TSV has no quoting, CSV follows RFC 4180. */
+/** Splits text into records; TSV has no quoting, CSV follows RFC 4180. Blank lines are kept as records of one empty field. */
 export function splitRecords(text: string, delimiter: Delimiter, file: string): RawRecord[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return delimiter === '\t' ? splitTsv(text) : splitCsv(text, file);
+  return splitRecordsSkipping(text, delimiter, file, false).records;
 }
 
-function splitTsv(text: string): RawRecord[] {
+/** splitRecords; with `skipBlank`, blank lines (spaces/tabs only) are left out and counted. */
+export function splitRecordsSkipping(text: string, delimiter: Delimiter, file: string, skipBlank: boolean): { records: RawRecord[]; blank: number } {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return delimiter === '\t' ? splitTsv(text, skipBlank) : splitCsv(text, file, skipBlank);
+}
+
+const BLANK = /^[ \t\r]*$/;
+
+function splitTsv(text: string, skipBlank: boolean): { records: RawRecord[]; blank: number } {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const out: RawRecord[] = new Array(lines.length);
+  const out: RawRecord[] = [];
+  let blank = 0;
   for (let i = 0; i < lines.length; i++) {
     let l = lines[i];
+    if (skipBlank && BLANK.test(l)) {
+      blank++;
+      continue;
+    }
     if (l.endsWith('\r')) l = l.slice(0, -1);
-    out[i] = { fields: l.split('\t'), line: i + 1 };
+    out.push({ fields: l.split('\t'), line: i + 1 });
   }
-  return out;
+  return { records: out, blank };
 }
 
-function splitCsv(text: string, file: string): RawRecord[] {
+function splitCsv(text: string, file: string, skipBlank: boolean): { records: RawRecord[]; blank: number } {
   const out: RawRecord[] = [];
   const n = text.length;
   let i = 0;
   let line = 1;
+  let blank = 0;
   while (i < n) {
+    if (skipBlank) {
+      let j = i;
+      while (j < n && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r')) j++;
+      if (j >= n || text[j] === '\n') {
+        if (j < n || j > i) blank++;
+        i = j + 1;
+        line++;
+        continue;
+      }
+    }
     const start = line;
     const fields: string[] = [];
     for (;;) {
@@ -170,13 +205,14 @@ function splitCsv(text: string, file: string): RawRecord[] {
     }
     out.push({ fields, line: start });
   }
-  return out;
+  return { records: out, blank };
 }
 
 /** Parses delimited text into a column table (see the module comment for the rules). */
 export function parseTable(text: string, file: string, delimiter: Delimiter = delimiterFor(file)): Table {
-  const records = splitRecords(text, delimiter, file);
-  if (records.length === 0) throw new InputError(file, 'the file is empty (no rows)');
+  const { records, blank } = splitRecordsSkipping(text, delimiter, file, true);
+  if (records.length === 0) throw new InputError(file, blank > 0 ? `the file has only blank lines (${blank}), no rows` : 'the file is empty (no rows)');
+  const blankLines = blank > 0 ? { blankLines: blank } : {};
   const width = records[0].fields.length;
   if (width === 1) {
     // TF Projector convention: a single column has no header.
@@ -186,7 +222,7 @@ export function parseTable(text: string, file: string, delimiter: Delimiter = de
         throw new InputError(file, `row has ${r.fields.length} fields but the first line has 1 (a one-column file has no header)`, `line ${r.line}`);
       }
     }
-    return { names: ['label'], columns: [col], n: col.length, hasHeader: false };
+    return { names: ['label'], columns: [col], n: col.length, hasHeader: false, ...blankLines, ...(blank > 0 ? { lines: records.map((r) => r.line) } : {}) };
   }
   const names = records[0].fields.map((s, j) => s.trim() || `column${j + 1}`);
   const seen = new Set<string>();
@@ -205,7 +241,7 @@ export function parseTable(text: string, file: string, delimiter: Delimiter = de
     for (let j = 0; j < width; j++) columns[j][i - 1] = r.fields[j];
   }
   if (n === 0) throw new InputError(file, 'the file has a header but no data rows');
-  return { names, columns, n, hasHeader: true };
+  return { names, columns, n, hasHeader: true, ...blankLines, ...(blank > 0 ? { lines: records.slice(1).map((r) => r.line) } : {}) };
 }
 
 /** decodeUtf8 + parseTable. */

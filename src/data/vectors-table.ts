@@ -10,7 +10,7 @@
 import type { Embeddings } from '../compute/types.ts';
 import { InputError } from './errors.ts';
 import type { Delimiter, Table } from './table.ts';
-import { splitRecords } from './table.ts';
+import { lineOfRow, splitRecords } from './table.ts';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NONFINITE = /^[+-]?(?:nan|inf|infinity)$/i;
@@ -38,7 +38,8 @@ export function parseNumber(s: string, file: string, where: string, column: stri
   const t = s.trim();
   if (!NUMBER.test(t)) {
     if (NONFINITE.test(t)) throw new InputError(file, `${t} at column ${column}; every value must be a finite number`, where);
-    throw new InputError(file, `${t === '' ? 'empty value' : JSON.stringify(t.length > 40 ? `${t.slice(0, 37)}...` : t)} at column ${column} is not a number`, where);
+    const hint = t === '...' ? ' (numpy shortened a long array when it was written as text: write lists, or call np.set_printoptions(threshold=sys.maxsize) first)' : '';
+    throw new InputError(file, `${t === '' ? 'empty value' : JSON.stringify(t.length > 40 ? `${t.slice(0, 37)}...` : t)} at column ${column} is not a number${hint}`, where);
   }
   const f = Math.fround(Number(t));
   if (!Number.isFinite(f)) throw new InputError(file, `${t} at column ${column} does not fit in float32`, where);
@@ -70,13 +71,13 @@ export function vectorsTableShape(t: Table): TableShape | undefined {
   const others = t.names.map((_, j) => j).filter((j) => j !== idColumn);
   if (others.length >= 2 && others.every((j) => isNumberText(t.columns[j][0]))) return { kind: 'numeric', idColumn, columns: others };
   // Vector columns: "[…]" (even empty or broken, so the problem is named) or ≥ 2 numbers.
-  const vectorLike = (j: number) => VECTOR_NAMES.test(t.names[j].trim()) || t.columns[j][0].trim().startsWith('[') || (vectorTokens(t.columns[j][0]) !== undefined && !isNumberText(t.columns[j][0]));
+  const vectorLike = (j: number) => VECTOR_NAMES.test(t.names[j].trim()) || t.columns[j][0].trim().startsWith('[') || (vectorTokens(t.columns[j][0])?.some(isNumberText) === true && !isNumberText(t.columns[j][0]));
   if (others.every(vectorLike)) return { kind: 'vector', idColumn, columns: others };
   return undefined;
 }
 
 export function vectorsFromTable(t: Table, shape: TableShape, file: string, allocate: Allocate = defaultAllocate): IdVectors {
-  const where = (i: number) => `row ${i + 1} (line ${i + 2})`;
+  const where = (i: number) => `row ${i + 1} (line ${lineOfRow(t, i)})`;
   const ids = t.columns[shape.idColumn].map((s) => s.trim());
   const n = t.n;
   if (shape.kind === 'numeric') {

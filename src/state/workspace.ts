@@ -21,6 +21,8 @@ interface StoredWorkspace {
   name: string;
   savedAt: string;
   files: { path: string; blob: Blob }[];
+  /** The dataset picked in a projector config with several (absent: the first). */
+  dataset?: string;
 }
 
 export type ImportState = 'idle' | 'restoring' | 'reading' | 'done' | 'error';
@@ -55,14 +57,19 @@ export function importSettings(): ImportSettings {
   return { maxBytes: Math.min(4, deviceGiB / 2) * GiB, imageSize: 64 };
 }
 
-async function runImport(sources: ImportSource[]): Promise<ImportOutcome> {
+/** The files of the workspace in use (a dataset switch imports them again). */
+let current: { sources: ImportSource[]; name: string } | null = null;
+
+async function runImport(sources: ImportSource[], dataset?: string): Promise<ImportOutcome> {
   try {
     return await inImportWorker<ImportOutcome>(`importing ${sources.length} files`, (api, alive) => {
       const onProgress = callback((done: number, total: number, label: string) => {
         alive();
         useWorkspace.setState({ progress: { done, total, label } });
       });
-      return api.importFiles(sources, importSettings(), onProgress);
+      // ImportSettings are spread into importFiles' options by the worker: `dataset` rides along.
+      const settings: ImportSettings = Object.assign(importSettings(), dataset === undefined ? {} : { dataset });
+      return api.importFiles(sources, settings, onProgress);
     });
   } catch (e) {
     return { ok: false, errors: [`import worker failed: ${(e as Error).message}`] };
@@ -70,17 +77,24 @@ async function runImport(sources: ImportSource[]): Promise<ImportOutcome> {
 }
 
 /** Imports files; on success they replace the current workspace and are saved for the next visit. */
-export async function importSources(sources: ImportSource[], name: string): Promise<boolean> {
+export async function importSources(sources: ImportSource[], name: string, dataset?: string): Promise<boolean> {
   if (sources.length === 0) return false;
   useWorkspace.setState({ state: 'reading', progress: null, errors: [], notice: null });
-  const out = await runImport(sources);
+  const out = await runImport(sources, dataset);
   if (!out.ok) {
     useWorkspace.setState({ state: 'error', errors: out.errors, progress: null });
     return false;
   }
+  current = { sources, name };
   let notice: string | null = null;
   try {
-    const record: StoredWorkspace = { version: RECORD_VERSION, name, savedAt: new Date().toISOString(), files: sources.map((s) => ({ path: s.path, blob: s.file })) };
+    const record: StoredWorkspace = {
+      version: RECORD_VERSION,
+      name,
+      savedAt: new Date().toISOString(),
+      files: sources.map((s) => ({ path: s.path, blob: s.file })),
+      ...(dataset === undefined ? {} : { dataset }),
+    };
     await putValue(ACTIVE_KEY, record);
   } catch (e) {
     notice = `The imported files could not be saved in this browser (${(e as Error)?.message ?? 'storage unavailable'}): they will be gone after a reload.`;
@@ -104,8 +118,10 @@ async function restore(): Promise<void> {
     return;
   }
   useWorkspace.setState({ state: 'restoring' });
-  const out = await runImport(record.files.map((f) => ({ path: f.path, file: f.blob })));
+  const sources = record.files.map((f) => ({ path: f.path, file: f.blob }));
+  const out = await runImport(sources, record.dataset);
   if (out.ok) {
+    current = { sources, name: record.name };
     useWorkspace.setState({ workspace: out.workspace, report: out.workspace.report, state: 'done', restored: true });
   } else {
     // The stored files are kept: the analyst can go back to the demo (which forgets them) or re-import.
@@ -113,8 +129,18 @@ async function restore(): Promise<void> {
   }
 }
 
+/**
+ * A projector config with several datasets: imports the same files again with another dataset (as
+ * the projector's tensor menu switches); all or nothing like any import.
+ */
+export async function switchDataset(dataset: string): Promise<boolean> {
+  if (!current) return false;
+  return importSources(current.sources, current.name, dataset);
+}
+
 /** Forgets the imported workspace (and its saved files) and shows the demo again. */
 export async function backToDemo(): Promise<void> {
+  current = null;
   await deleteValue(ACTIVE_KEY);
   useWorkspace.setState({ workspace: null, report: null, state: 'idle', errors: [], notice: null, progress: null });
 }

@@ -3,7 +3,7 @@
  * was read as, the ids that did not join, and every problem when an import is refused.
  */
 import { useRef, useState, type DragEvent } from 'react';
-import { backToDemo, importSources, useWorkspace } from '../state/workspace.ts';
+import { backToDemo, importSources, switchDataset, useWorkspace } from '../state/workspace.ts';
 import type { ImportSource } from '../workers/import/import.worker.ts';
 import { sourcesFromDrop, sourcesFromFileList, workspaceName } from './import-files.ts';
 
@@ -38,8 +38,8 @@ export function ImportPanel() {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <strong>Your data:</strong> drop a folder or files here (images + manifest CSV/TSV/JSON, embeddings .npy /
-        Parquet / Arrow / CSV, a TF Projector bundle, ONNX encoders), or{' '}
+        <strong>Your data:</strong> drop a folder or files here (images + manifest CSV/TSV/JSON, embeddings .npy / .npz /
+        .safetensors / Parquet (or a folder of parts) / Arrow / CSV / JSONL, a TF Projector bundle, ONNX encoders), or{' '}
         <button disabled={busy} onClick={() => files.current?.click()}>
           pick files…
         </button>{' '}
@@ -60,6 +60,7 @@ export function ImportPanel() {
       <p className="muted" data-testid="import-status" data-state={state}>
         {statusText(state, progress, workspace?.corpus.name, errors.length)}
       </p>
+      {report?.datasets && report.datasets.length > 1 && workspace && <DatasetPicker report={report} busy={busy} />}
       {notice && <p className="warning">{notice}</p>}
       {errors.length > 0 && (
         <ul className="errors" data-testid="import-errors" role="alert">
@@ -70,6 +71,25 @@ export function ImportPanel() {
       )}
       {report && state === 'done' && <ImportReportView report={report} />}
     </section>
+  );
+}
+
+/** A projector config with several datasets: which one is shown (like the projector's tensor menu). */
+function DatasetPicker({ report, busy }: { report: NonNullable<ReturnType<typeof useWorkspace.getState>['report']>; busy: boolean }) {
+  return (
+    <p className="import-dataset">
+      <label>
+        Dataset{' '}
+        <select data-testid="import-dataset" disabled={busy} value={report.dataset} onChange={(e) => void switchDataset(e.currentTarget.value)}>
+          {report.datasets!.map((d) => (
+            <option key={d.name} value={d.name}>
+              {d.name} ({d.rows !== undefined ? `${d.rows.toLocaleString()} items, ` : ''}
+              {d.tensors.length === 1 ? '1 tensor' : `${d.tensors.length} tensors`})
+            </option>
+          ))}
+        </select>
+      </label>
+    </p>
   );
 }
 

@@ -28,9 +28,11 @@ describe('parseTable (TSV)', () => {
     expect(err(() => parseTable('a\tb\tc\n1\t2\t3\n4\t5\n', 'mixed.tsv')).message).toBe(
       'mixed.tsv (line 3): row has 2 fields, expected 3 (the header has 3 columns)',
     );
-    expect(err(() => parseTable('a\tb\n1\t2\n\n3\t4\n', 'blank.tsv')).message).toBe(
-      'blank.tsv (line 3): row is empty, expected 2 (the header has 2 columns)',
-    );
+    // A blank line is skipped (as TensorBoard's projector does), and counted.
+    const t = parseTable('a\tb\n1\t2\n\n3\t4\n', 'blank.tsv');
+    expect(t.n).toBe(2);
+    expect(t.blankLines).toBe(1);
+    expect(t.lines).toEqual([2, 4]);
   });
 
   it('single-column file with a tab later names the line', () => {

@@ -17,8 +17,9 @@ import {
 import { badUtf8, blind, CELL_VALUES, jsonEdit, textEdit, truncateIn, utf16, type Region } from './mutate.ts';
 import { FLOAT, FLOAT16, INT64, ld, nestedGraphs, onnxModel, str, varint, vi, type ValueSpec } from './protobuf.ts';
 import { hashSeed, rng, type Rng } from './rng.ts';
+import { FORMAT_IMPORTERS, formatSpecs } from './generate-formats.ts';
 
-export const IMPORTERS = ['npy', 'parquet', 'arrow', 'csv', 'projector', 'manifest', 'onnx'] as const;
+export const IMPORTERS = ['npy', 'parquet', 'arrow', 'csv', 'projector', 'manifest', 'onnx', ...FORMAT_IMPORTERS] as const;
 export type Importer = (typeof IMPORTERS)[number];
 export const CASES_PER_IMPORTER = 1000;
 export const DEFAULT_MASTER_SEED = 20261130;
@@ -1019,6 +1020,8 @@ export interface SeedInputs {
   writers: Writers;
   /** public/models/pixels.onnx (227 bytes, input images [batch,3,64,64] → embedding [batch,192]). */
   pixelsOnnx: Uint8Array;
+  /** tests/fixtures/formats/hf.parquet (Hugging Face datasets layout, written by parquet-wasm). */
+  hfParquet: Uint8Array;
 }
 
 function specs(s: SeedInputs): Record<Importer, ImporterSpec> {
@@ -1053,6 +1056,7 @@ function specs(s: SeedInputs): Record<Importer, ImporterSpec> {
       variants: onnxVariants(s.pixelsOnnx),
       binaryMain: true,
     },
+    ...formatSpecs({ parquet: w.parquet, hfParquet: s.hfParquet }),
   };
 }
 

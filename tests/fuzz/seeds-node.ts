@@ -1,4 +1,4 @@
-/** The generator's seed inputs in Node: library writers + the 227-byte pixels.onnx model from public/models. */
+/** The generator's seed inputs in Node: library writers, the 227-byte pixels.onnx model from public/models, the HF Parquet fixture. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SeedInputs } from './generate.ts';
@@ -10,6 +10,7 @@ export function nodeSeeds(): SeedInputs {
   seeds ??= {
     writers: nodeWriters,
     pixelsOnnx: new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'public', 'models', 'pixels.onnx'))),
+    hfParquet: new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'formats', 'hf.parquet'))),
   };
   return seeds;
 }

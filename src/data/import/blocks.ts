@@ -13,11 +13,15 @@ export interface Block {
   columns: Record<string, string[]>;
   /** Per row, the path of the image to decode ('' = none), and what referenced it. */
   images?: { paths: string[]; column: string };
+  /** Per row, the encoded image itself (a Parquet {bytes, path} struct column). */
+  imageBytes?: { column: string; bytes: (Uint8Array | undefined)[]; paths: string[] };
   /** Square RGB tiles per row already cut (projector sprite), at `imageSize`. */
   thumbs?: Uint8Array;
   variants: Part[];
   isManifest?: boolean;
   isImageFolder?: boolean;
+  /** Blank lines skipped in its text (counted in the report). */
+  blankLines?: number;
 }
 
 /** One variant's rows, aligned with its block (or, loose, with the base). */

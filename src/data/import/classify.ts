@@ -10,6 +10,9 @@
  * | `projector_config.json` (`*projector_config*.json`) | a TF Projector bundle: its tensors, metadata and sprite are claimed by it |
  * | other `*.json`                         | an item manifest (array of objects or `{items: […]}`) |
  * | `*.npy`                                | embeddings without ids (rows = the items, in order)  |
+ * | `*.npz`, `*.safetensors`               | one variant per 2-D float array (rows = the items)    |
+ * | `*.jsonl`, `*.ndjson`                  | one object per line: item columns + vector arrays     |
+ * | `_SUCCESS`, `_committed_*`, `_started_*`, `_metadata`, `_common_metadata`, `*.crc` | markers of Spark/Hadoop/DuckDB jobs: ignored |
  * | `*.parquet`, `*.pq`                    | embeddings with ids (an id column + vector columns)   |
  * | `*.arrow`, `*.feather`, `*.arrows`, `*.ipc` | embeddings with ids (Arrow IPC file or stream)   |
  * | `*.csv`, `*.tsv`, `*.txt`              | by content: numbers on line 1 → vectors without ids; a header with an id column and numeric / vector columns → embeddings with ids; otherwise → an item manifest |
@@ -24,6 +27,10 @@ export type FileKind =
   | 'projector-config'
   | 'json'
   | 'npy'
+  | 'npz'
+  | 'safetensors'
+  | 'jsonl'
+  | 'marker'
   | 'parquet'
   | 'arrow'
   | 'table'
@@ -43,6 +50,10 @@ export function classifyName(path: string): FileKind {
   if (/projector_config[^/]*\.json$/.test(lower)) return 'projector-config';
   if (lower.endsWith('.json')) return 'json';
   if (lower.endsWith('.npy')) return 'npy';
+  if (lower.endsWith('.npz')) return 'npz';
+  if (lower.endsWith('.safetensors')) return 'safetensors';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (name === '_SUCCESS' || /^_(committed|started)_/.test(name) || name === '_metadata' || name === '_common_metadata' || lower.endsWith('.crc')) return 'marker';
   if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return 'parquet';
   if (/\.(arrow|feather|arrows|ipc)$/.test(lower)) return 'arrow';
   if (/\.(csv|tsv|txt)$/.test(lower)) return 'table';

@@ -3,7 +3,7 @@
  * Pure TypeScript: runs unchanged in Node and in a Web Worker (images are decoded by the injected
  * `opts.decodeImage`).
  *
- * Rules (which file is what: ./classify.ts):
+ * Rules (which file is what: ./classify.ts; the formats: docs/FORMATS.md):
  * 1. The sizes are summed and checked against `opts.maxBytes` before anything is read.
  * 2. Every file is read once and parsed; every problem is collected (file + row/byte + problem), and
  *    when there is any, `ImportFailed` lists them all and nothing is imported.
@@ -20,26 +20,30 @@
  *    each squared to `imageSize` with toSquareRgb (white composite, centre crop, box resize).
  * 7. Encoders: `<x>.onnx` with `<x>.card.json` or a short-form `<x>.json`; the ONNX graph is
  *    inspected (src/encoders/onnx-inspect.ts) and must match the card before anything is encoded.
- * 8. corpus.hash = sha256 over the sorted (path, sha256 of bytes) of every file read.
+ * 8. corpus.hash = sha256 over the sorted (path, sha256 of bytes) of every file read (a Parquet part read
+ *    in slices: sha256 over its size and the sha256 of its footer and of each row group's bytes).
+ * 9. Parquet files of one folder of parts are one table (./parquet-parts.ts); a projector config with
+ *    several datasets imports the one `opts.dataset` names (default: the first; ./projector-bundle.ts).
  */
 import type { Embeddings } from '../../compute/types.ts';
-import { toSquareRgb } from '../../encoders/square.ts';
 import type { Corpus } from '../corpus.ts';
 import { InputError } from '../errors.ts';
-import { manifestFromJson, manifestFromTable, parseManifest, type Manifest } from '../manifest.ts';
+import { manifestFromJson, parseManifest } from '../manifest.ts';
 import { parseNpy } from '../npy.ts';
-import { decodeUtf8, delimiterFor, parseTable } from '../table.ts';
-import { defaultAllocate, firstLineNumeric, parseHeaderlessVectors, vectorsFromTable, vectorsTableShape, type Allocate, type IdVectors } from '../vectors-table.ts';
+import { decodeUtf8 } from '../table.ts';
+import { defaultAllocate, type Allocate } from '../vectors-table.ts';
+import { archiveBlock, copyInto, jsonlBlock, manifestBlock, tableBlock, vectorsBlock } from './formats.ts';
 import { classifyName, type FileKind } from './classify.ts';
 import { digestHex, workspaceHash } from './hash.ts';
 import { isIdentity, joinById } from './join.ts';
-import { checkIds, clip, dirName, fileName, joinPath, Problems, stripExt } from './problems.ts';
+import { checkIds, clip, dirName, fileName, Problems, stripExt } from './problems.ts';
 import { ImportFailed, type ImportedEncoder, type ImportedVariant, type ImportFile, type ImportOptions, type ImportReport, type Workspace } from './types.ts';
-import { readParquetVectors } from '../parquet.ts';
+import { parquetGroups, readParquetGroup } from './parquet-parts.ts';
 import { readArrowVectors } from '../arrow.ts';
 import { readProjectorBundle, type ProjectorBundle } from './projector-bundle.ts';
 import { importEncoders } from './encoders.ts';
 import type { Block, Part } from './blocks.ts';
+import { decodeAll } from './thumbnails.ts';
 
 export const DEFAULT_IMAGE_SIZE = 64;
 
@@ -121,7 +125,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const [path, kind] of kinds) {
     if (kind !== 'projector-config') continue;
     claimed.add(path);
-    const b = await problems.run(path, () => readProjectorBundle(path, read, { claimed, byPath, imageSize, allocate, decodeImage: opts.decodeImage, problems }));
+    const b = await problems.run(path, () => readProjectorBundle(path, read, { claimed, byPath, imageSize, allocate, decodeImage: opts.decodeImage, problems, dataset: opts.dataset }));
     if (b) {
       bundles.push(b);
       for (const c of b.claimed) claimed.add(c);
@@ -134,8 +138,27 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const p of encoderPaths) claimed.add(p);
   const encoders: ImportedEncoder[] = await importEncoders(encoderPaths, read, problems, reportFiles);
 
-  // 4. Everything else.
+  // 4. Everything else: Parquet tables first (a folder of part files is one table).
   const blocks: Block[] = [];
+  for (const g of parquetGroups(kinds, claimed)) {
+    for (const f of g.files) claimed.add(f.path);
+    const b = await problems.run(g.root || g.files[0].path, () =>
+      readParquetGroup(g, {
+        byPath,
+        read,
+        allocate,
+        digest: (path, digest) => {
+          digests.push({ path, digest });
+          progress(++done, steps, fileName(path));
+        },
+      }),
+    );
+    if (b) {
+      blocks.push(b);
+      const dims = b.variants.map((v) => v.x.dim);
+      reportFiles.push({ path: b.file, kind: b.kind, rows: b.n, ...(dims.length ? { dim: dims[0] } : {}) });
+    }
+  }
   const loose: Part[] = [];
   const imagePaths: string[] = [];
   for (const [path, kind] of kinds) {
@@ -143,6 +166,9 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     switch (kind) {
       case 'image':
         imagePaths.push(path);
+        break;
+      case 'marker':
+        reportFiles.push({ path, kind: 'marker (ignored)' });
         break;
       case 'unknown':
         warnings.push(`${path}: not a format Recall Lens imports; ignored`);
@@ -154,7 +180,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       default:
         await problems.run(path, async () => {
           const bytes = await read(path);
-          const got = parseData(path, kind, bytes, allocate);
+          const got = parseData(path, kind, bytes, allocate, warnings);
           const r = got instanceof Promise ? await got : got;
           if ('x' in r) {
             loose.push(r);
@@ -162,7 +188,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
           } else {
             blocks.push(r);
             const dims = r.variants.map((v) => v.x.dim);
-            reportFiles.push({ path, kind: r.kind, rows: r.n, ...(dims.length ? { dim: dims[0] } : {}) });
+            reportFiles.push({ path, kind: r.kind, rows: r.n, ...(dims.length ? { dim: dims[0] } : {}), ...(r.blankLines ? { blankLines: r.blankLines } : {}) });
           }
         });
     }
@@ -171,6 +197,12 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const b of bundles) {
     blocks.push(...b.blocks);
     loose.push(...b.loose);
+    const blank = b.blocks.reduce((s, m) => s + (m.blankLines ?? 0), 0);
+    const entry = reportFiles.find((f) => f.path === b.config);
+    if (blank && entry) entry.blankLines = blank;
+  }
+  for (const b of blocks) {
+    if (b.blankLines) warnings.push(`${b.file}: ${b.blankLines} blank line${b.blankLines === 1 ? '' : 's'} skipped (as TensorBoard and pandas skip them)`);
   }
   const manifests = blocks.filter((b) => b.isManifest);
   const referenced = new Set<string>();
@@ -224,7 +256,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       for (const name of b.names) {
         if (idLike.has(name.toLowerCase()) || name in columns) continue;
         const col = b.columns[name];
-        columns[name] = Array.from(rows, (r) => col[r]);
+        columns[name] = isIdentity(rows, col.length) ? col : Array.from(rows, (r) => col[r]);
       }
     }
 
@@ -247,7 +279,8 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     // Thumbnails.
     let images = new Uint8Array(0);
     let size = 0;
-    const withImages = [base, ...blocks.filter((b) => b !== base)].find((b) => b.images && !b.isImageFolder) ?? blocks.find((b) => b.thumbs) ?? blocks.find((b) => b.isImageFolder);
+    const withImages =
+      [base, ...blocks.filter((b) => b !== base)].find((b) => (b.images || b.imageBytes) && !b.isImageFolder) ?? blocks.find((b) => b.thumbs) ?? blocks.find((b) => b.isImageFolder);
     if (withImages) {
       size = imageSize;
       const rows = rowsOf.get(withImages)!;
@@ -267,7 +300,7 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
       corpus,
       variants,
       encoders,
-      report: { files: reportFiles, unmatched: joined.unmatched, items: n, warnings },
+      report: { files: reportFiles, unmatched: joined.unmatched, items: n, warnings, ...datasetsOf(bundles) },
     };
   } else {
     const hash = await workspaceHash(relativeTo(digests));
@@ -282,16 +315,20 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   return workspace;
 }
 
+/** The datasets of the first projector config that has several (the report lists them for the picker). */
+function datasetsOf(bundles: ProjectorBundle[]): Pick<ImportReport, 'datasets' | 'dataset'> {
+  const b = bundles.find((x) => x.datasets.length > 1);
+  return b ? { datasets: b.datasets, dataset: b.dataset } : {};
+}
+
 /** Parses a data file into a block (rows with or without ids) or a loose variant (rows without ids). */
-function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Allocate): Block | Part | Promise<Block | Part> {
+function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Allocate, warnings: string[]): Block | Part | Promise<Block | Part> {
   const stem = stripExt(fileName(path));
   switch (kind) {
     case 'npy': {
       const x = copyInto(parseNpy(bytes, path), allocate);
       return { stem, name: stem, file: path, x };
     }
-    case 'parquet':
-      return readParquetVectors(bytes, path, allocate).then((v) => vectorsBlock(v, 'embeddings (Parquet)'));
     case 'arrow':
       return vectorsBlock(readArrowVectors(bytes, path, allocate), 'embeddings (Arrow IPC)');
     case 'json': {
@@ -307,57 +344,16 @@ function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Al
       }
       return manifestBlock(manifestFromJson(json, path));
     }
-    case 'table': {
-      const text = decodeUtf8(bytes, path);
-      const delim = delimiterFor(path);
-      if (firstLineNumeric(text, delim)) {
-        return { stem, name: stem, file: path, x: parseHeaderlessVectors(text, delim, path, allocate) };
-      }
-      const t = parseTable(text, path, delim);
-      const shape = vectorsTableShape(t);
-      if (shape) return vectorsBlock(vectorsFromTable(t, shape, path, allocate), 'embeddings (CSV/TSV)');
-      return manifestBlock(manifestFromTable(t, path));
-    }
+    case 'table':
+      return tableBlock(path, bytes, allocate);
+    case 'jsonl':
+      return jsonlBlock(path, bytes, allocate, warnings);
+    case 'npz':
+    case 'safetensors':
+      return archiveBlock(path, kind, bytes, allocate, warnings);
     default:
       return manifestBlock(parseManifest(bytes, path));
   }
-}
-
-export function manifestBlock(m: Manifest): Block {
-  const b: Block = {
-    file: m.file,
-    kind: 'manifest',
-    n: m.n,
-    ids: m.idColumn ? m.columns[m.idColumn].map((s) => s.trim()) : undefined,
-    where: m.where,
-    names: m.names.filter((s) => s !== m.idColumn),
-    columns: m.columns,
-    variants: [],
-    isManifest: true,
-  };
-  if (m.imageColumn) {
-    const dir = dirName(m.file);
-    b.images = { column: m.imageColumn, paths: m.columns[m.imageColumn].map((s) => (s.trim() ? joinPath(dir, s.trim()) : '')) };
-  }
-  return b;
-}
-
-function vectorsBlock(v: IdVectors, kind: string): Block {
-  const stem = stripExt(fileName(v.file));
-  const multi = v.variants.length > 1;
-  return {
-    file: v.file,
-    kind,
-    n: v.ids.length,
-    ids: v.ids,
-    where: v.where,
-    names: [],
-    columns: {},
-    variants: v.variants.map((c) => {
-      const s = multi && c.column ? `${stem}:${c.column}` : stem;
-      return { stem: s, name: s, file: v.file, x: c.x };
-    }),
-  };
 }
 
 function imageFolderBlock(paths: string[]): Block {
@@ -399,55 +395,6 @@ function pickBase(blocks: Block[], loose: Part[]): Block | undefined {
   return undefined;
 }
 
-async function decodeAll(
-  b: Block,
-  rows: Int32Array,
-  out: Uint8Array,
-  size: number,
-  byPath: Map<string, ImportFile>,
-  read: (p: string) => Promise<Uint8Array>,
-  opts: ImportOptions,
-  problems: Problems,
-): Promise<void> {
-  const paths = b.images!.paths;
-  const tile = size * size * 3;
-  let missing = 0;
-  const jobs: { k: number; path: string }[] = [];
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k];
-    const p = paths[r];
-    if (!p) {
-      if (missing++ < 5) problems.add(new InputError(b.file, `no image path in column "${b.images!.column}"`, b.where(r)), b.file);
-    } else if (!byPath.has(p)) {
-      if (missing++ < 5) problems.add(new InputError(b.file, `image ${JSON.stringify(p)} (column "${b.images!.column}") is not among the imported files`, b.where(r)), b.file);
-    } else jobs.push({ k, path: p });
-  }
-  if (missing > 5) problems.add(new InputError(b.file, `${missing} images missing in all (5 listed)`), b.file);
-  // Each image is read and decoded once, however many items show it.
-  const byImage = new Map<string, number[]>();
-  for (const { k, path } of jobs) {
-    const ks = byImage.get(path);
-    if (ks) ks.push(k);
-    else byImage.set(path, [k]);
-  }
-  const work = [...byImage.entries()];
-  let next = 0;
-  const worker = async () => {
-    while (next < work.length) {
-      const [path, ks] = work[next++];
-      await problems.run(path, async () => {
-        const img = await opts.decodeImage(await read(path), path);
-        if (!img || !(img.width > 0) || !(img.height > 0) || !(img.data?.length >= img.width * img.height * 4)) {
-          throw new InputError(path, 'the image decoded to nothing (0 pixels)');
-        }
-        const rgb = toSquareRgb(img, size);
-        for (const k of ks) out.set(rgb, k * tile);
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
-}
-
 /** The kept rows of x, in order (x itself when nothing moves). */
 function pickRows(x: Embeddings, rows: Int32Array, allocate: Allocate): Embeddings {
   if (isIdentity(rows, x.n)) return x;
@@ -455,13 +402,6 @@ function pickRows(x: Embeddings, rows: Int32Array, allocate: Allocate): Embeddin
   const data = allocate(rows.length * dim);
   for (let k = 0; k < rows.length; k++) data.set(x.data.subarray(rows[k] * dim, (rows[k] + 1) * dim), k * dim);
   return { n: rows.length, dim, data };
-}
-
-function copyInto(x: Embeddings, allocate: Allocate): Embeddings {
-  if (allocate === defaultAllocate) return x;
-  const data = allocate(x.data.length);
-  data.set(x.data);
-  return { n: x.n, dim: x.dim, data };
 }
 
 /** Paths below the folder all files share: the hash does not depend on where the folder is. */

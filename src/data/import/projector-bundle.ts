@@ -9,8 +9,8 @@
 import type { Embeddings } from '../../compute/types.ts';
 import { toSquareRgb } from '../../encoders/square.ts';
 import { InputError } from '../errors.ts';
-import { checkTensorShape, embeddingsFormat, parseEmbeddings, parseProjectorConfig, type ProjectorEntry } from '../projector.ts';
-import { decodeUtf8, parseTableBytes } from '../table.ts';
+import { checkTensorShape, embeddingsFormat, groupProjectorDatasets, parseEmbeddings, parseProjectorConfig, type ProjectorEntry } from '../projector.ts';
+import { decodeUtf8, lineOfRow, parseTableBytes } from '../table.ts';
 import type { Allocate } from '../vectors-table.ts';
 import type { Block, Part } from './blocks.ts';
 import { dirName, fileName, joinPath, type Problems, stripExt } from './problems.ts';
@@ -24,6 +24,9 @@ export interface ProjectorBundle {
   /** Tensors without a block (no metadata, no sprite): aligned with the import's items. */
   loose: Part[];
   n: number;
+  /** The config's datasets (entries grouped by their items) and the one read. */
+  datasets: { name: string; tensors: string[]; rows?: number }[];
+  dataset: string;
 }
 
 interface Ctx {
@@ -34,6 +37,8 @@ interface Ctx {
   allocate: Allocate;
   decodeImage: ImageDecoder;
   problems: Problems;
+  /** Which dataset of a config with several (default: the first). */
+  dataset?: string;
 }
 
 /** Largest sprite side we cut, in pixels (browsers' canvas limit). */
@@ -59,14 +64,28 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
     return p;
   };
 
-  // Metadata: one file for the bundle.
-  const metaPaths = [...new Set(entries.map((e) => e.metadataPath).filter((m): m is string => !!m))];
-  if (metaPaths.length > 1) {
-    throw new InputError(config, `entries name different metadataPath files (${metaPaths.join(', ')}); one bundle describes one set of items`);
+  // Several datasets: the chosen one is read; the others' files are claimed (not read as files of their own).
+  const groups = groupProjectorDatasets(entries);
+  const datasets = groups.map((g) => ({ name: g.name, tensors: g.entries.map((i) => entries[i].tensorName), ...(g.rows !== undefined ? { rows: g.rows } : {}) }));
+  const chosen = ctx.dataset === undefined || groups.length === 1 ? groups[0] : groups.find((g) => g.name === ctx.dataset);
+  if (!chosen) throw new InputError(config, `has no dataset ${JSON.stringify(ctx.dataset)} (its datasets: ${groups.map((g) => JSON.stringify(g.name)).join(', ')})`);
+  const selected = new Set(chosen.entries);
+  for (let i = 0; i < raw.length; i++) {
+    if (selected.has(i)) continue;
+    const e = raw[i];
+    for (const rel of [e.tensorPath, e.metadataPath, (e.sprite as { imagePath?: unknown } | undefined)?.imagePath]) {
+      if (typeof rel !== 'string' || rel === '') continue;
+      const p = joinPath(dir, rel);
+      claimed.push(p);
+      ctx.claimed.add(p);
+    }
   }
-  // Sprite: the first entry that has one.
+  // Metadata: one file per dataset.
+  const metaPaths = chosen.metadataPath ? [chosen.metadataPath] : [];
+  // Sprite: the first entry of the dataset that has one.
   let sprite: { path: string; w: number; h: number } | undefined;
   for (let i = 0; i < raw.length && !sprite; i++) {
+    if (!selected.has(i)) continue;
     const s = raw[i].sprite as Record<string, unknown> | undefined;
     if (s === undefined) continue;
     const dim = s?.singleImageDim;
@@ -82,6 +101,7 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
 
   const tensors: (Part & { entry: ProjectorEntry; index: number })[] = [];
   for (let i = 0; i < entries.length; i++) {
+    if (!selected.has(i)) continue;
     const e = entries[i];
     await ctx.problems.run(config, async () => {
       const p = resolve(e.tensorPath, 'tensorPath', i);
@@ -108,16 +128,16 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
     const columns: Record<string, string[]> = {};
     names.forEach((name, j) => (columns[name] = t.columns[j]));
     const idName = names.find((s) => s.toLowerCase() === 'id');
-    const off = t.hasHeader ? 2 : 1;
     block = {
       file: p,
       kind: 'projector metadata',
       n: t.n,
       ids: idName ? columns[idName].map((s) => s.trim()) : undefined,
-      where: (r) => `row ${r + 1} (line ${r + off})`,
+      where: (r) => `row ${r + 1} (line ${lineOfRow(t, r)})`,
       names: names.filter((s) => s !== idName),
       columns,
       variants: [],
+      ...(t.blankLines ? { blankLines: t.blankLines } : {}),
     };
   }
   if (sprite && !block) {
@@ -139,7 +159,7 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
       b.thumbs = await cutSprite(await read(s.path), s.path, s.w, s.h, b.n, ctx);
     });
   }
-  return { config, claimed, blocks: block ? [block] : [], loose, n: block?.n ?? tensors[0]?.x.n ?? 0 };
+  return { config, claimed, blocks: block ? [block] : [], loose, n: block?.n ?? tensors[0]?.x.n ?? 0, datasets, dataset: chosen.name };
 }
 
 /** Cuts n tiles of w × h (row-major) out of the sprite; each becomes a size × size RGB thumbnail. */

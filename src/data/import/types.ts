@@ -13,6 +13,8 @@ export interface ImportFile {
   size: number;
   /** The whole file; called at most once per import, and only after the size check. */
   read(): Promise<Uint8Array>;
+  /** Bytes start…end of the file, when the source can read parts of it (Parquet is then read row group by row group). */
+  slice?(start: number, end: number): Promise<Uint8Array>;
 }
 
 /** Decodes PNG/JPEG/…; throws InputError(file, problem) when the bytes are not a decodable image. */
@@ -26,6 +28,8 @@ export interface ImportOptions {
   maxBytes?: number;
   /** Allocates the float32 storage of each variant (the browser passes SharedArrayBuffer-backed arrays). */
   allocate?: (length: number) => Float32Array;
+  /** A projector config with several datasets: which one to import (by name; default: the first). */
+  dataset?: string;
   /** Progress: files or rows done of total, with a short label. */
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -48,12 +52,15 @@ export interface ImportedEncoder {
 
 export interface ImportReport {
   /** Every file and what it was read as. */
-  files: { path: string; kind: string; rows?: number; dim?: number }[];
+  files: { path: string; kind: string; rows?: number; dim?: number; blankLines?: number }[];
   /** Ids that did not join, per file: how many, and a few examples. */
   unmatched: { file: string; count: number; examples: string[] }[];
   /** Items kept after the join. */
   items: number;
   warnings: string[];
+  /** A projector config with several datasets (entries grouped by their items): all of them, and the one imported. */
+  datasets?: { name: string; tensors: string[]; rows?: number }[];
+  dataset?: string;
 }
 
 export interface Workspace {

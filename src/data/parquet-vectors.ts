@@ -1,0 +1,123 @@
+/**
+ * Vector columns of a Parquet row group decoded page by page straight into float32 storage, with
+ * hyparquet's own page readers (decompression, levels, PLAIN/dictionary values) but without its list
+ * assembly, which builds one JS array per row (16k rows × 128 values as JS numbers per row group:
+ * garbage that lifted the peak memory of a 1M × 128 import past 2× the vectors). Rows start where
+ * the repetition level is 0; a value is present where the definition level is the column's maximum.
+ * Same messages as the assembled path in parquet.ts.
+ */
+import type { ColumnChunk, FileMetaData, SchemaTree } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readPlain } from 'hyparquet/src/plain.js';
+import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js';
+import { InputError } from './errors.ts';
+import { MAX_VARIANT_FLOATS, type ParquetSink } from './parquet.ts';
+
+type Decoded = ArrayLike<unknown>;
+
+/**
+ * Decodes one vector column chunk (bytes[start…start+size) of the fetched range) of row group rows
+ * [rowStart, rowEnd) of the file into sink rows base+rowStart…; returns false when the column is
+ * not a plain one-level list (the caller then uses the assembled path).
+ */
+export function readVectorChunk(
+  tree: SchemaTree,
+  meta: FileMetaData,
+  cc: ColumnChunk,
+  bytes: Uint8Array,
+  start: number,
+  size: number,
+  column: string,
+  sink: ParquetSink,
+  base: number,
+  rowStart: number,
+  rowEnd: number,
+  file: string,
+): boolean {
+  const md = cc.meta_data!;
+  const schemaPath = getTreePath(tree, md.path_in_schema);
+  if (getMaxRepetitionLevel(schemaPath) !== 1) return false;
+  const maxDef = getMaxDefinitionLevel(schemaPath);
+  const element = schemaPath[schemaPath.length - 1].element;
+  const elementOptional = element.repetition_type === 'OPTIONAL';
+  const emptyLevel = maxDef - 1 - (elementOptional ? 1 : 0);
+  const decoder = { pathInSchema: md.path_in_schema, element, schemaPath, type: md.type, codec: md.codec, parsers: DEFAULT_PARSERS, utf8: false };
+  void meta;
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
+  let dictionary: Decoded | undefined;
+  let row = rowStart - 1; // the row being filled (file row index)
+  let k = 0; // values in it so far
+  let o = sink.vectors.get(column);
+  let first: number[] | undefined = o ? undefined : [];
+  const endRow = () => {
+    if (row < rowStart) return;
+    if (first) {
+      if (first.length === 0) throw new InputError(file, `vector in column "${column}" is empty`, `row ${row + 1}`);
+      const dim = first.length;
+      if (sink.total * dim > MAX_VARIANT_FLOATS) {
+        throw new InputError(file, `column "${column}": ${sink.total} rows × ${dim} dims = ${sink.total * dim} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`);
+      }
+      o = { dim, data: sink.allocate(sink.total * dim) };
+      sink.vectors.set(column, o);
+      o.data.set(first, (base + row) * dim);
+      first = undefined;
+    } else if (k !== o!.dim) {
+      throw new InputError(file, `column "${column}" has ${k} values, expected ${o!.dim} (as in the first row)`, `row ${row + 1}`);
+    }
+  };
+  while (reader.offset < size - 1) {
+    const header = parquetHeader(reader);
+    const compressed = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header.compressed_page_size);
+    reader.offset += header.compressed_page_size;
+    let levels: { definitionLevels: ArrayLike<number> | undefined; repetitionLevels: ArrayLike<number>; dataPage: Decoded };
+    let encoding: string;
+    if (header.type === 'DICTIONARY_PAGE') {
+      const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
+      const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+      dictionary = convert(readPlain(r, md.type, header.dictionary_page_header!.num_values, element.type_length), decoder as never) as Decoded;
+      continue;
+    } else if (header.type === 'DATA_PAGE') {
+      const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
+      levels = readDataPage(page, header.data_page_header!, decoder as never) as typeof levels;
+      encoding = header.data_page_header!.encoding;
+    } else if (header.type === 'DATA_PAGE_V2') {
+      levels = readDataPageV2(compressed, header, decoder as never) as typeof levels;
+      encoding = header.data_page_header_v2!.encoding;
+    } else continue;
+    const values = convertWithDictionary(levels.dataPage as never, dictionary as never, encoding as never, decoder as never) as ArrayLike<number>;
+    const rep = levels.repetitionLevels;
+    const def = levels.definitionLevels;
+    const n = rep.length;
+    if (n === 0) return false;
+    let vi = 0;
+    for (let i = 0; i < n; i++) {
+      if (rep[i] === 0) {
+        endRow();
+        row++;
+        k = 0;
+        if (row >= rowEnd) throw new InputError(file, `column "${column}" holds more rows than its row group (${rowEnd - rowStart})`, `row ${row + 1}`);
+      }
+      const d = def && def.length ? def[i] : maxDef;
+      if (d !== maxDef) {
+        // Below the maximum: a null element (optional elements), then an empty list, then a null list.
+        if (elementOptional && d === maxDef - 1) throw new InputError(file, `null value in column "${column}" at position ${k + 1}; every value must be a finite number`, `row ${row + 1}`);
+        if (d === emptyLevel) throw new InputError(file, `vector in column "${column}" is empty`, `row ${row + 1}`);
+        throw new InputError(file, `vector is null in column "${column}"`, `row ${row + 1}`);
+      }
+      const raw = Number(values[vi++]);
+      const f = Math.fround(raw);
+      if (f - f !== 0) {
+        const what = Number.isNaN(raw) ? 'NaN' : Number.isFinite(raw) ? `${raw} (does not fit in float32)` : raw > 0 ? 'Infinity' : '-Infinity';
+        throw new InputError(file, `${what} in column "${column}" at position ${k + 1}; every value must be a finite number`, `row ${row + 1}`);
+      }
+      if (first) first.push(f);
+      else if (k < o!.dim) o!.data[(base + row) * o!.dim + k] = f;
+      k++;
+    }
+  }
+  endRow();
+  if (row + 1 !== rowEnd) throw new InputError(file, `column "${column}" holds ${row + 1 - rowStart} rows but its row group has ${rowEnd - rowStart}`, `row ${row + 2}`);
+  return true;
+}
