@@ -10,12 +10,19 @@ import type { ColumnChunk, FileMetaData, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import { InputError } from './errors.ts';
 import { MAX_VARIANT_FLOATS, type ParquetSink } from './parquet.ts';
 
 type Decoded = ArrayLike<unknown>;
+
+/** Level buffers reused across pages (hyparquet allocates a JS array per page, which V8 keeps in its
+ *  large-object space until a full GC: ~250 MiB of garbage over a 1M × 128 import). */
+let repScratch = new Int32Array(0);
+let defScratch = new Int32Array(0);
+const bitWidth = (v: number) => 32 - Math.clz32(v);
 
 /**
  * Decodes one vector column chunk (bytes[start…start+size) of the fetched range) of row group rows
@@ -73,6 +80,30 @@ export function readVectorChunk(
     reader.offset += header.compressed_page_size;
     let levels: { definitionLevels: ArrayLike<number> | undefined; repetitionLevels: ArrayLike<number>; dataPage: Decoded };
     let encoding: string;
+    const daph = header.data_page_header;
+    if (header.type === 'DATA_PAGE' && daph && daph.encoding === 'PLAIN' && (md.type === 'FLOAT' || md.type === 'DOUBLE') && daph.repetition_level_encoding === 'RLE' && daph.definition_level_encoding === 'RLE') {
+      // The common case, without a per-page JS array: levels into reused buffers, values read in place.
+      const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
+      const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+      const nv = daph.num_values;
+      if (repScratch.length < nv) repScratch = new Int32Array(nv);
+      if (defScratch.length < nv) defScratch = new Int32Array(nv);
+      const rep = repScratch.subarray(0, nv);
+      readRleBitPackedHybrid(r, bitWidth(1), rep);
+      let def: Int32Array | undefined;
+      if (maxDef > 0) {
+        def = defScratch.subarray(0, nv);
+        readRleBitPackedHybrid(r, bitWidth(maxDef), def);
+      }
+      const at = r.offset;
+      const size8 = md.type === 'DOUBLE';
+      const view = r.view;
+      let present = 0;
+      for (let i = 0; i < nv; i++) if (!def || def[i] === maxDef) present++;
+      if (at + present * (size8 ? 8 : 4) > view.byteLength) throw new InputError(file, `malformed Parquet page in column "${column}": ${present} values need more bytes than the page holds`, `row ${row + 2}`);
+      consume(rep, def, (vi) => (size8 ? view.getFloat64(at + vi * 8, true) : view.getFloat32(at + vi * 4, true)));
+      continue;
+    }
     if (header.type === 'DICTIONARY_PAGE') {
       const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
       const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
@@ -86,11 +117,17 @@ export function readVectorChunk(
       levels = readDataPageV2(compressed, header, decoder as never) as typeof levels;
       encoding = header.data_page_header_v2!.encoding;
     } else continue;
-    const values = convertWithDictionary(levels.dataPage as never, dictionary as never, encoding as never, decoder as never) as ArrayLike<number>;
-    const rep = levels.repetitionLevels;
-    const def = levels.definitionLevels;
+    const vals = convertWithDictionary(levels.dataPage as never, dictionary as never, encoding as never, decoder as never) as ArrayLike<number>;
+    if (levels.repetitionLevels.length === 0) return false;
+    consume(levels.repetitionLevels, levels.definitionLevels, (vi) => Number(vals[vi]));
+  }
+  endRow();
+  if (row + 1 !== rowEnd) throw new InputError(file, `column "${column}" holds ${row + 1 - rowStart} rows but its row group has ${rowEnd - rowStart}`, `row ${row + 2}`);
+  return true;
+
+  /** One page's levels and values into the rows. */
+  function consume(rep: ArrayLike<number>, def: ArrayLike<number> | undefined, value: (vi: number) => number): void {
     const n = rep.length;
-    if (n === 0) return false;
     let vi = 0;
     for (let i = 0; i < n; i++) {
       if (rep[i] === 0) {
@@ -106,7 +143,7 @@ export function readVectorChunk(
         if (d === emptyLevel) throw new InputError(file, `vector in column "${column}" is empty`, `row ${row + 1}`);
         throw new InputError(file, `vector is null in column "${column}"`, `row ${row + 1}`);
       }
-      const raw = Number(values[vi++]);
+      const raw = value(vi++);
       const f = Math.fround(raw);
       if (f - f !== 0) {
         const what = Number.isNaN(raw) ? 'NaN' : Number.isFinite(raw) ? `${raw} (does not fit in float32)` : raw > 0 ? 'Infinity' : '-Infinity';
@@ -117,7 +154,4 @@ export function readVectorChunk(
       k++;
     }
   }
-  endRow();
-  if (row + 1 !== rowEnd) throw new InputError(file, `column "${column}" holds ${row + 1 - rowStart} rows but its row group has ${rowEnd - rowStart}`, `row ${row + 2}`);
-  return true;
 }
