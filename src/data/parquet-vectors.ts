@@ -155,3 +155,72 @@ export function readVectorChunk(
     }
   }
 }
+
+const utf8 = new TextDecoder();
+
+/**
+ * A flat text column chunk (BYTE_ARRAY, PLAIN pages only, data page v1) decoded page by page:
+ * `put(row, value)` gets each row's text ('' for null → `onNull`). Pure-ASCII pages are decoded once
+ * and sliced (no object per value beyond its string). Returns false, having written nothing, when a
+ * page is of another kind (dictionary, v2, other encodings): the caller then uses hyparquet.
+ */
+export function readTextChunk(
+  tree: SchemaTree,
+  cc: ColumnChunk,
+  bytes: Uint8Array,
+  start: number,
+  size: number,
+  rowStart: number,
+  rowEnd: number,
+  put: (row: number, value: string | null) => void,
+): boolean {
+  const md = cc.meta_data!;
+  if (md.type !== 'BYTE_ARRAY') return false;
+  const schemaPath = getTreePath(tree, md.path_in_schema);
+  if (schemaPath.length !== 2 || getMaxRepetitionLevel(schemaPath) !== 0) return false;
+  const maxDef = getMaxDefinitionLevel(schemaPath);
+  // Every page must be a PLAIN v1 data page (checked before anything is written).
+  const scan = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
+  while (scan.offset < size - 1) {
+    const h = parquetHeader(scan);
+    if (h.type !== 'DATA_PAGE' || h.data_page_header?.encoding !== 'PLAIN' || (maxDef > 0 && h.data_page_header.definition_level_encoding !== 'RLE')) return false;
+    scan.offset += h.compressed_page_size;
+  }
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
+  let row = rowStart;
+  while (reader.offset < size - 1) {
+    const header = parquetHeader(reader);
+    const compressed = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header.compressed_page_size);
+    reader.offset += header.compressed_page_size;
+    const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
+    const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+    const nv = header.data_page_header!.num_values;
+    let def: Int32Array | undefined;
+    if (maxDef > 0) {
+      if (defScratch.length < nv) defScratch = new Int32Array(nv);
+      def = defScratch.subarray(0, nv);
+      readRleBitPackedHybrid(r, bitWidth(maxDef), def);
+    }
+    // Value offsets first (4-byte length + bytes each), then one decode when the page is ASCII.
+    let at = r.offset;
+    const end = page.byteLength;
+    let ascii = true;
+    for (let p = at; p < end && ascii; p++) if (page[p] >= 0x80) ascii = false;
+    const text = ascii ? utf8.decode(page.subarray(at, end)) : '';
+    for (let i = 0; i < nv; i++) {
+      if (row >= rowEnd) throw new Error(`more values than the row group's ${rowEnd - rowStart} rows`);
+      if (def && def[i] !== maxDef) {
+        put(row++, null);
+        continue;
+      }
+      if (at + 4 > end) throw new Error('a text value runs past the end of its page');
+      const len = r.view.getUint32(at, true);
+      if (at + 4 + len > end) throw new Error('a text value runs past the end of its page');
+      const s0 = at + 4 - r.offset;
+      put(row++, ascii ? text.slice(s0, s0 + len) : utf8.decode(page.subarray(at + 4, at + 4 + len)));
+      at += 4 + len;
+    }
+  }
+  if (row !== rowEnd) throw new Error(`${row - rowStart} values for a row group of ${rowEnd - rowStart} rows`);
+  return true;
+}

@@ -20,7 +20,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { InputError } from './errors.ts';
 import { libraryMessage } from './import/problems.ts';
-import { readVectorChunk } from './parquet-vectors.ts';
+import { readTextChunk, readVectorChunk } from './parquet-vectors.ts';
 import { defaultAllocate, type Allocate, type IdVectors } from './vectors-table.ts';
 
 /** Largest number of float32 values one variant may hold (1 GiB). */
@@ -269,6 +269,21 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
         if (!cc || cc.meta_data!.path_in_schema.length < 2) continue;
         const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
         if (readVectorChunk(plan.tree, meta, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), c.name, sink, base, rowStart, rowEnd, file)) lean.add(c.name);
+      }
+      // Text columns (ids, labels) likewise when their pages are plain.
+      for (const c of plan.scalars) {
+        if (c.type !== 'BYTE_ARRAY' || plan.labels.has(c.name)) continue;
+        const cc = meta.row_groups[g].columns.find((x) => x.meta_data?.path_in_schema?.[0] === c.name);
+        if (!cc) continue;
+        const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
+        const put =
+          c.name === plan.idCol
+            ? (r: number, v: string | null) => {
+                if (v === null) throw new InputError(file, `id is null in column "${c.name}"`, `row ${r + 1}`);
+                sink.ids![base + r] = v;
+              }
+            : (r: number, v: string | null) => place(c.name, [v], r, rowStart, rowEnd);
+        if (readTextChunk(plan.tree, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), rowStart, rowEnd, put)) lean.add(c.name);
       }
     } catch (e) {
       if (e instanceof InputError) throw e;
