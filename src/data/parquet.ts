@@ -15,12 +15,10 @@
  * Every problem is an InputError naming the file and the row (or the byte offset of the footer).
  */
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
-// Not in hyparquet's index, but exported by its package ("./src/*.js"): the page header reader it uses itself.
-import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { InputError } from './errors.ts';
 import { libraryMessage } from './import/problems.ts';
-import { readTextChunk, readVectorChunk } from './parquet-vectors.ts';
+import { checkPages, readTextChunk, readVectorChunk } from './parquet-pages.ts';
 import { defaultAllocate, type Allocate, type IdVectors } from './vectors-table.ts';
 
 /** Largest number of float32 values one variant may hold (1 GiB). */
@@ -261,7 +259,7 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
     }
     const window = { byteLength: plan.size, slice: (s: number, e: number) => toArrayBuffer(bytes.subarray(s - lo, e - lo)) };
     let failure: unknown;
-    // Vector columns page by page into the float32 storage (./parquet-vectors.ts); the rest through hyparquet.
+    // Vector columns page by page into the float32 storage (./parquet-pages.ts); the rest through hyparquet.
     const lean = new Set<string>();
     try {
       for (const c of plan.vectors) {
@@ -419,34 +417,6 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
     }),
     where: (i) => `row ${i + 1}`,
   };
-}
-
-/**
- * Walks a column chunk's page headers before hyparquet decodes them: each page must have
- * non-negative sizes and end inside the chunk. (A damaged size sent hyparquet's reader backwards,
- * reading the same pages for ever: fuzz finding F13.) `at` is the chunk's offset in the file.
- */
-function checkPages(bytes: Uint8Array, start: number, size: number, at0: number, what: string, file: string): void {
-  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
-  while (reader.offset < size - 1) {
-    const at = `byte ${at0 + reader.offset}`;
-    let header: { compressed_page_size?: unknown; uncompressed_page_size?: unknown };
-    try {
-      header = parquetHeader(reader);
-    } catch (e) {
-      throw new InputError(file, `malformed Parquet page header in ${what}: ${msg(e)}`, at);
-    }
-    const compressed = Number(header.compressed_page_size);
-    const uncompressed = Number(header.uncompressed_page_size);
-    if (!Number.isSafeInteger(compressed) || compressed < 0 || !Number.isSafeInteger(uncompressed) || uncompressed < 0 || uncompressed > MAX_UNCOMPRESSED) {
-      const shown = (v: unknown) => (v === undefined || v === null ? 'missing' : String(v));
-      throw new InputError(file, `malformed Parquet page header in ${what}: page sizes ${shown(header.compressed_page_size)} (compressed) and ${shown(header.uncompressed_page_size)} (uncompressed)`, at);
-    }
-    if (reader.offset + compressed > size) {
-      throw new InputError(file, `malformed Parquet page in ${what}: ${compressed} bytes of page data, ${size - reader.offset} left in the chunk`, at);
-    }
-    reader.offset += compressed;
-  }
 }
 
 function msg(e: unknown): string {

@@ -1,4 +1,8 @@
 /**
+ * Page-level Parquet reading (hyparquet's page readers, "./src/*.js" in its package): the page-header
+ * walk that guards hyparquet (`checkPages`), and vector and plain text columns of a row group decoded
+ * page by page straight into their destinations.
+ *
  * Vector columns of a Parquet row group decoded page by page straight into float32 storage, with
  * hyparquet's own page readers (decompression, levels, PLAIN/dictionary values) but without its list
  * assembly, which builds one JS array per row (16k rows × 128 values as JS numbers per row group:
@@ -14,7 +18,8 @@ import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import { InputError } from './errors.ts';
-import { MAX_VARIANT_FLOATS, type ParquetSink } from './parquet.ts';
+import { libraryMessage } from './import/problems.ts';
+import { MAX_UNCOMPRESSED, MAX_VARIANT_FLOATS, type ParquetSink } from './parquet.ts';
 
 type Decoded = ArrayLike<unknown>;
 
@@ -223,4 +228,32 @@ export function readTextChunk(
   }
   if (row !== rowEnd) throw new Error(`${row - rowStart} values for a row group of ${rowEnd - rowStart} rows`);
   return true;
+}
+
+/**
+ * Walks a column chunk's page headers before hyparquet decodes them: each page must have
+ * non-negative sizes and end inside the chunk. (A damaged size sent hyparquet's reader backwards,
+ * reading the same pages for ever: fuzz finding F13.) `at` is the chunk's offset in the file.
+ */
+export function checkPages(bytes: Uint8Array, start: number, size: number, at0: number, what: string, file: string): void {
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
+  while (reader.offset < size - 1) {
+    const at = `byte ${at0 + reader.offset}`;
+    let header: { compressed_page_size?: unknown; uncompressed_page_size?: unknown };
+    try {
+      header = parquetHeader(reader);
+    } catch (e) {
+      throw new InputError(file, `malformed Parquet page header in ${what}: ${libraryMessage(e)}`, at);
+    }
+    const compressed = Number(header.compressed_page_size);
+    const uncompressed = Number(header.uncompressed_page_size);
+    if (!Number.isSafeInteger(compressed) || compressed < 0 || !Number.isSafeInteger(uncompressed) || uncompressed < 0 || uncompressed > MAX_UNCOMPRESSED) {
+      const shown = (v: unknown) => (v === undefined || v === null ? 'missing' : String(v));
+      throw new InputError(file, `malformed Parquet page header in ${what}: page sizes ${shown(header.compressed_page_size)} (compressed) and ${shown(header.uncompressed_page_size)} (uncompressed)`, at);
+    }
+    if (reader.offset + compressed > size) {
+      throw new InputError(file, `malformed Parquet page in ${what}: ${compressed} bytes of page data, ${size - reader.offset} left in the chunk`, at);
+    }
+    reader.offset += compressed;
+  }
 }
