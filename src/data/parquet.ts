@@ -15,12 +15,10 @@
  * Every problem is an InputError naming the file and the row (or the byte offset of the footer).
  */
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
-// Not in hyparquet's index, but exported by its package ("./src/*.js"): the page header reader it uses itself.
-import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { InputError } from './errors.ts';
 import { libraryMessage } from './import/problems.ts';
-import { readVectorChunk } from './parquet-vectors.ts';
+import { checkPages, readTextChunk, readVectorChunk } from './parquet-pages.ts';
 import { defaultAllocate, type Allocate, type IdVectors } from './vectors-table.ts';
 
 /** Largest number of float32 values one variant may hold (1 GiB). */
@@ -261,7 +259,7 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
     }
     const window = { byteLength: plan.size, slice: (s: number, e: number) => toArrayBuffer(bytes.subarray(s - lo, e - lo)) };
     let failure: unknown;
-    // Vector columns page by page into the float32 storage (./parquet-vectors.ts); the rest through hyparquet.
+    // Vector columns page by page into the float32 storage (./parquet-pages.ts); the rest through hyparquet.
     const lean = new Set<string>();
     try {
       for (const c of plan.vectors) {
@@ -269,6 +267,21 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
         if (!cc || cc.meta_data!.path_in_schema.length < 2) continue;
         const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
         if (readVectorChunk(plan.tree, meta, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), c.name, sink, base, rowStart, rowEnd, file)) lean.add(c.name);
+      }
+      // Text columns (ids, labels) likewise when their pages are plain.
+      for (const c of plan.scalars) {
+        if (c.type !== 'BYTE_ARRAY' || plan.labels.has(c.name)) continue;
+        const cc = meta.row_groups[g].columns.find((x) => x.meta_data?.path_in_schema?.[0] === c.name);
+        if (!cc) continue;
+        const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
+        const put =
+          c.name === plan.idCol
+            ? (r: number, v: string | null) => {
+                if (v === null) throw new InputError(file, `id is null in column "${c.name}"`, `row ${r + 1}`);
+                sink.ids![base + r] = v;
+              }
+            : (r: number, v: string | null) => place(c.name, [v], r, rowStart, rowEnd);
+        if (readTextChunk(plan.tree, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), rowStart, rowEnd, put)) lean.add(c.name);
       }
     } catch (e) {
       if (e instanceof InputError) throw e;
@@ -404,34 +417,6 @@ export async function readParquetVectors(bytes: Uint8Array, file: string, alloca
     }),
     where: (i) => `row ${i + 1}`,
   };
-}
-
-/**
- * Walks a column chunk's page headers before hyparquet decodes them: each page must have
- * non-negative sizes and end inside the chunk. (A damaged size sent hyparquet's reader backwards,
- * reading the same pages for ever: fuzz finding F13.) `at` is the chunk's offset in the file.
- */
-function checkPages(bytes: Uint8Array, start: number, size: number, at0: number, what: string, file: string): void {
-  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
-  while (reader.offset < size - 1) {
-    const at = `byte ${at0 + reader.offset}`;
-    let header: { compressed_page_size?: unknown; uncompressed_page_size?: unknown };
-    try {
-      header = parquetHeader(reader);
-    } catch (e) {
-      throw new InputError(file, `malformed Parquet page header in ${what}: ${msg(e)}`, at);
-    }
-    const compressed = Number(header.compressed_page_size);
-    const uncompressed = Number(header.uncompressed_page_size);
-    if (!Number.isSafeInteger(compressed) || compressed < 0 || !Number.isSafeInteger(uncompressed) || uncompressed < 0 || uncompressed > MAX_UNCOMPRESSED) {
-      const shown = (v: unknown) => (v === undefined || v === null ? 'missing' : String(v));
-      throw new InputError(file, `malformed Parquet page header in ${what}: page sizes ${shown(header.compressed_page_size)} (compressed) and ${shown(header.uncompressed_page_size)} (uncompressed)`, at);
-    }
-    if (reader.offset + compressed > size) {
-      throw new InputError(file, `malformed Parquet page in ${what}: ${compressed} bytes of page data, ${size - reader.offset} left in the chunk`, at);
-    }
-    reader.offset += compressed;
-  }
 }
 
 function msg(e: unknown): string {
