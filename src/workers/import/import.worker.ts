@@ -23,7 +23,13 @@ export interface ImportSettings {
 export type ImportOutcome = { ok: true; workspace: Workspace } | { ok: false; errors: string[] };
 
 function files(sources: ImportSource[]): ImportFile[] {
-  return sources.map(({ path, file }) => ({ path, size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) }));
+  return sources.map(({ path, file }) => ({
+    path,
+    size: file.size,
+    read: async () => new Uint8Array(await file.arrayBuffer()),
+    // Parquet parts are read a row group at a time, not whole.
+    slice: async (start: number, end: number) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+  }));
 }
 
 /** Float32 storage the page and the compute workers share without copies (the page is cross-origin isolated). */
