@@ -73,10 +73,22 @@ async function writeParts(n: number, npy: string, meta: string): Promise<string>
     await fh.read(new Uint8Array(flat.buffer), 0, rows * DIM * 4, 128 + r0 * DIM * 4);
     const cols = lines.slice(r0, r0 + rows).map((l) => l.split('\t'));
     const t = new Table({
-      id: vectorFromArray(Array.from({ length: rows }, (_, i) => `item${r0 + i}`), new Utf8()),
-      identity: vectorFromArray(cols.map((c) => c[0]), new Utf8()),
-      class: vectorFromArray(cols.map((c) => c[1]), new Utf8()),
-      style: vectorFromArray(cols.map((c) => c[2]), new Utf8()),
+      id: vectorFromArray(
+        Array.from({ length: rows }, (_, i) => `item${r0 + i}`),
+        new Utf8(),
+      ),
+      identity: vectorFromArray(
+        cols.map((c) => c[0]),
+        new Utf8(),
+      ),
+      class: vectorFromArray(
+        cols.map((c) => c[1]),
+        new Utf8(),
+      ),
+      style: vectorFromArray(
+        cols.map((c) => c[2]),
+        new Utf8(),
+      ),
       embedding: listOfF32(flat, rows),
     });
     const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP);
@@ -107,7 +119,10 @@ function runEval(args: string[]): { wall: number; rssMiB: number; phases: Record
 
 const rows: Record<string, unknown>[] = [];
 for (const n of sizes) {
-  const g = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'cli-scale.ts'), '--generate-only', '--sizes', String(n)], { stdio: 'inherit', cwd: ROOT });
+  const g = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'cli-scale.ts'), '--generate-only', '--sizes', String(n)], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
   if (g.status !== 0) throw new Error('cli-scale.ts --generate-only failed');
   const npy = join(OUT, `${n}x${DIM}.npy`);
   const meta = join(OUT, `${n}x${DIM}.tsv`);
@@ -115,10 +130,22 @@ for (const n of sizes) {
   const budget = (2 * n * DIM * 4) / MiB;
   const pq = runEval(['eval', dir, '--whiten', 'none,full', '--timings', '--json']);
   const np = runEval(['eval', npy, '--metadata', meta, '--whiten', 'none,full', '--timings', '--json']);
-  for (const [what, r] of [['Parquet parts', pq], ['.npy + TSV', np]] as const) {
-    console.log(`| ${n.toLocaleString('en-US')} × ${DIM} | ${what} | ${r.wall.toFixed(1)} | ${(r.phases['evaluate none'] ?? NaN).toFixed(2)} | ${(r.phases['evaluate full'] ?? NaN).toFixed(2)} | ${r.rssMiB.toFixed(1)} | ${budget.toFixed(1)} | ${r.rssMiB <= budget ? 'met' : 'NOT met'} (${((100 * r.rssMiB) / budget).toFixed(0)} %) |`);
+  for (const [what, r] of [
+    ['Parquet parts', pq],
+    ['.npy + TSV', np],
+  ] as const) {
+    console.log(
+      `| ${n.toLocaleString('en-US')} × ${DIM} | ${what} | ${r.wall.toFixed(1)} | ${(r.phases['evaluate none'] ?? NaN).toFixed(2)} | ${(r.phases['evaluate full'] ?? NaN).toFixed(2)} | ${r.rssMiB.toFixed(1)} | ${budget.toFixed(1)} | ${r.rssMiB <= budget ? 'met' : 'NOT met'} (${((100 * r.rssMiB) / budget).toFixed(0)} %) |`,
+    );
     rows.push({ n, input: what, wall: r.wall, phases: r.phases, peakRssMiB: r.rssMiB, budgetMiB: budget, out: r.out });
   }
 }
 mkdirSync(join(HERE, 'out'), { recursive: true });
-writeFileSync(join(HERE, 'out', 'cli-scale-parquet.json'), JSON.stringify({ machine: `${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`, rows }, null, 2));
+writeFileSync(
+  join(HERE, 'out', 'cli-scale-parquet.json'),
+  JSON.stringify(
+    { machine: `${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`, rows },
+    null,
+    2,
+  ),
+);

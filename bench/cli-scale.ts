@@ -62,7 +62,8 @@ function npyHeader(n: number, dim: number): Uint8Array {
 async function generate(n: number): Promise<{ npy: string; meta: string }> {
   const npy = join(OUT, `${n}x${DIM}.npy`);
   const meta = join(OUT, `${n}x${DIM}.tsv`);
-  if (existsSync(npy) && existsSync(meta) && statSync(npy).size === 128 + n * DIM * 4 && statSync(npy).mtimeMs > GENERATOR_MTIME) return { npy, meta };
+  if (existsSync(npy) && existsSync(meta) && statSync(npy).size === 128 + n * DIM * 4 && statSync(npy).mtimeMs > GENERATOR_MTIME)
+    return { npy, meta };
   mkdirSync(OUT, { recursive: true });
   const rand = mulberry32(7);
   const gauss = () => {
@@ -147,7 +148,18 @@ const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 async function main(): Promise<void> {
   // Baseline: the same command on six items (the runtime, tsx and the loaders; no data to speak of).
   const six = join(ROOT, 'tests', 'fixtures', 'cli');
-  const base = runEval(['eval', join(six, 'six.tsv'), '--metadata', join(six, 'six-meta.tsv'), '--k', '2', '--whiten', 'none,full', '--timings', '--json']);
+  const base = runEval([
+    'eval',
+    join(six, 'six.tsv'),
+    '--metadata',
+    join(six, 'six-meta.tsv'),
+    '--k',
+    '2',
+    '--whiten',
+    'none,full',
+    '--timings',
+    '--json',
+  ]);
   const baseMiB = (base.maxRssTime ?? base.maxRssSelf * 1024) / 1024;
   const rows: Record<string, unknown>[] = [];
   const lines: string[] = [];
@@ -161,7 +173,9 @@ async function main(): Promise<void> {
     const rs: Run[] = [];
     for (let i = 0; i < runs; i++) {
       rs.push(runEval(['eval', npy, '--metadata', meta, '--whiten', 'none,full', '--timings', '--json']));
-      process.stderr.write(`n=${n} run ${i + 1}/${runs}: ${fmt(rs[i].wall)} s, max RSS ${fmt((rs[i].maxRssTime ?? NaN) / 1024)} MiB (self ${fmt(rs[i].maxRssSelf)}), phases ${JSON.stringify(rs[i].phases)}\n`);
+      process.stderr.write(
+        `n=${n} run ${i + 1}/${runs}: ${fmt(rs[i].wall)} s, max RSS ${fmt((rs[i].maxRssTime ?? NaN) / 1024)} MiB (self ${fmt(rs[i].maxRssSelf)}), phases ${JSON.stringify(rs[i].phases)}\n`,
+      );
     }
     const med = (f: (r: Run) => number) => median(rs.map(f));
     const phaseNames = Object.keys(rs[0].phases);
@@ -169,7 +183,21 @@ async function main(): Promise<void> {
     const rssTime = med((r) => (r.maxRssTime ?? NaN) / 1024);
     const rssSelf = med((r) => r.maxRssSelf);
     const peak = Math.max(...rs.map((r) => (r.maxRssTime ?? r.maxRssSelf * 1024) / 1024));
-    rows.push({ n, dim: DIM, embBytes, budgetMiB, runs, generateSeconds: genS, wall: med((r) => r.wall), phases, maxRssMiB: rssTime, maxRssSelfMiB: rssSelf, worstMaxRssMiB: peak, budgetMet: peak <= budgetMiB, variants: rs[0].variants });
+    rows.push({
+      n,
+      dim: DIM,
+      embBytes,
+      budgetMiB,
+      runs,
+      generateSeconds: genS,
+      wall: med((r) => r.wall),
+      phases,
+      maxRssMiB: rssTime,
+      maxRssSelfMiB: rssSelf,
+      worstMaxRssMiB: peak,
+      budgetMet: peak <= budgetMiB,
+      variants: rs[0].variants,
+    });
     lines.push(
       `| ${n.toLocaleString('en-US')} × ${DIM} (${runs} runs) | ${fmt(embBytes / MiB)} | ${fmt(budgetMiB)} | ${fmt(med((r) => r.wall))} | ` +
         `${fmt(phases['read metadata'] ?? NaN, 2)} | ${fmt(phases['read embeddings'] ?? NaN, 2)} | ${fmt(phases['evaluate none'] ?? NaN, 2)} | ` +

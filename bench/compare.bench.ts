@@ -29,14 +29,21 @@ import { encodeLabels } from '../src/compute/labels.ts';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 const quick = process.argv.includes('--quick');
-const V = 12, N = quick ? 30_000 : 100_000, D = quick ? 128 : 512, K = 10;
-const PN = quick ? 2_000 : 10_000, PD = quick ? 196 : 784, CLASSES = 10;
+const V = 12,
+  N = quick ? 30_000 : 100_000,
+  D = quick ? 128 : 512,
+  K = 10;
+const PN = quick ? 2_000 : 10_000,
+  PD = quick ? 196 : 784,
+  CLASSES = 10;
 
 function gaussian(count: number, seed: number): Float32Array {
   const rand = mulberry32(seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {
-    const u = 1 - rand(), v = rand(), m = Math.sqrt(-2 * Math.log(u));
+    const u = 1 - rand(),
+      v = rand(),
+      m = Math.sqrt(-2 * Math.log(u));
     out[i] = m * Math.cos(2 * Math.PI * v);
     if (i + 1 < count) out[i + 1] = m * Math.sin(2 * Math.PI * v);
   }
@@ -131,7 +138,9 @@ try {
   const np = python(['pairs', '--lists', join(tmp, 'lists.npy'), '--rows', join(tmp, 'rows.npy'), '--k', String(K)]);
   const npOverlap = np.overlap as Record<string, number> | undefined;
   const npCka = np.cka as Record<string, number> | undefined;
-  let p = 0, dOverlap = 0, dCka = 0;
+  let p = 0,
+    dOverlap = 0,
+    dCka = 0;
   for (let i = 0; i < V; i++) {
     for (let j = i + 1; j < V; j++, p++) {
       if (npOverlap) dOverlap = Math.max(dOverlap, Math.abs(overlaps[p] - npOverlap[`${i},${j}`]));
@@ -150,23 +159,44 @@ try {
   writeNpy(join(tmp, 'labels.npy'), y, [PN]);
   const [probe, tsProbe] = seconds(() => trainProbe({ n: PN, dim: PD, data: px }, encodeLabels('class', Array.from(y, String))));
   const skEnv = python(['probe', '--data', join(tmp, 'probe.npy'), '--labels', join(tmp, 'labels.npy')]);
-  const sk1 = python(['probe', '--data', join(tmp, 'probe.npy'), '--labels', join(tmp, 'labels.npy')], { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' });
+  const sk1 = python(['probe', '--data', join(tmp, 'probe.npy'), '--labels', join(tmp, 'labels.npy')], {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+  });
 
   const f = (v: unknown, d = 2) => (typeof v === 'number' ? v.toFixed(d) : String(v ?? '–'));
   const ratio = (a: number, b: unknown) => (typeof b === 'number' && b > 0 ? `${(a / b).toFixed(1)}×` : '–');
   const lines = [
     `| measure | TypeScript (1 thread) | numpy / scikit-learn | ratio | agreement |`,
     `|---|---|---|---|---|`,
-    `| overlap@${K}, ${V * (V - 1) / 2} pairs × ${N.toLocaleString('en-US')} seeds | ${f(tsOverlap)} s | ${f(np.overlap_s)} s | ${ratio(tsOverlap, np.overlap_s)} | max abs diff ${dOverlap.toExponential(1)} |`,
+    `| overlap@${K}, ${(V * (V - 1)) / 2} pairs × ${N.toLocaleString('en-US')} seeds | ${f(tsOverlap)} s | ${f(np.overlap_s)} s | ${ratio(tsOverlap, np.overlap_s)} | max abs diff ${dOverlap.toExponential(1)} |`,
     `| linear CKA, ${V} × ${N.toLocaleString('en-US')} × ${D} → sample ${M.toLocaleString('en-US')}: sample + centre | ${f(tsCentre)} s | (in the pairs time) | | |`,
-    `| linear CKA, ${V * (V - 1) / 2} pairs on the sample | ${f(tsPairs)} s | ${f(np.cka_s)} s (float64 BLAS, env threads) | ${ratio(tsPairs, np.cka_s)} | max abs diff ${dCka.toExponential(1)} |`,
+    `| linear CKA, ${(V * (V - 1)) / 2} pairs on the sample | ${f(tsPairs)} s | ${f(np.cka_s)} s (float64 BLAS, env threads) | ${ratio(tsPairs, np.cka_s)} | max abs diff ${dCka.toExponential(1)} |`,
     `| probe ${PN.toLocaleString('en-US')} × ${PD}, ${CLASSES} classes: fit + test | ${f(tsProbe)} s, ${probe.iterations} it, top-1 ${f(probe.top1, 4)}, top-5 ${f(probe.top5, 4)}, objective ${f(probe.objective, 6)} | env threads: ${f(skEnv.seconds)} s, ${skEnv.iterations} it, top-1 ${f(skEnv.top1, 4)}, top-5 ${f(skEnv.top5, 4)}, objective ${f(skEnv.objective, 6)}; 1 thread: ${f(sk1.seconds)} s | ${ratio(tsProbe, sk1.seconds)} (vs 1 thread) | top-1 diff ${typeof skEnv.top1 === 'number' ? Math.abs(probe.top1 - skEnv.top1).toFixed(4) : '–'} |`,
   ];
   console.log(lines.join('\n'));
   mkdirSync(join(HERE, 'out'), { recursive: true });
   writeFileSync(
     join(HERE, 'out', 'compare.json'),
-    JSON.stringify({ V, N, D, K, M, PN, PD, ts: { tsOverlap, tsCentre, tsPairs, tsProbe, probe }, numpy: { ...np, overlap: undefined, cka: undefined }, sklearn: { env: skEnv, oneThread: sk1 }, dOverlap, dCka }, null, 2),
+    JSON.stringify(
+      {
+        V,
+        N,
+        D,
+        K,
+        M,
+        PN,
+        PD,
+        ts: { tsOverlap, tsCentre, tsPairs, tsProbe, probe },
+        numpy: { ...np, overlap: undefined, cka: undefined },
+        sklearn: { env: skEnv, oneThread: sk1 },
+        dOverlap,
+        dCka,
+      },
+      null,
+      2,
+    ),
   );
 } finally {
   rmSync(tmp, { recursive: true, force: true });

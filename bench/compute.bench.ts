@@ -131,7 +131,12 @@ const BLAS_SETTINGS: { name: string; env: () => NodeJS.ProcessEnv }[] = [
   { name: 'numpy (1 thread)', env: () => ({ ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' }) },
 ];
 
-async function knnInWorkers(x: Embeddings, seeds: Int32Array, workers: number, repeats: number): Promise<{ timing: Timing; result: KnnResult }> {
+async function knnInWorkers(
+  x: Embeddings,
+  seeds: Int32Array,
+  workers: number,
+  repeats: number,
+): Promise<{ timing: Timing; result: KnnResult }> {
   const shared = new SharedArrayBuffer(x.data.byteLength);
   new Float32Array(shared).set(x.data);
   const per = Math.ceil(seeds.length / workers);
@@ -247,7 +252,13 @@ async function main(): Promise<void> {
       rmSync(file);
       whitening.push({ n, dim, ts, numpy: np });
       const npMed = 'median' in np ? np.median : NaN;
-      rows.push([`whitening fit ${n / 1000}k × ${dim}`, fmt(ts.median), fmt(npMed), ratio(npMed, ts.median), `mean + cov + eigh (numpy: np.cov(bias=True) + eigh)`]);
+      rows.push([
+        `whitening fit ${n / 1000}k × ${dim}`,
+        fmt(ts.median),
+        fmt(npMed),
+        ratio(npMed, ts.median),
+        `mean + cov + eigh (numpy: np.cov(bias=True) + eigh)`,
+      ]);
     }
     out.whitening = whitening;
 
@@ -349,8 +360,20 @@ async function main(): Promise<void> {
         ratio(med(npDefault), ts.median),
         `CPU s: TS ${fmt(ts.cpuMedian)}, numpy ${fmt(cpuMed(npDefault))}; rows identical to numpy: ${pct(sameAsNumpy)}; differing rows where ours is the float64-exact list: ${mismatch[0]}/${mismatch[1]}`,
       ]);
-      rows.push([`${c.name}: TS 2 workers vs numpy (env)`, fmt(workers.timing.median), fmt(med(npDefault)), ratio(med(npDefault), workers.timing.median), `same result as 1 thread: ${pct(sameAsWorkers)}`]);
-      rows.push([`${c.name}: TS 1 thread vs numpy (CORETYPE unset)`, fmt(ts.median), fmt(med(npUnset)), ratio(med(npUnset), ts.median), blasNote(npUnset)]);
+      rows.push([
+        `${c.name}: TS 2 workers vs numpy (env)`,
+        fmt(workers.timing.median),
+        fmt(med(npDefault)),
+        ratio(med(npDefault), workers.timing.median),
+        `same result as 1 thread: ${pct(sameAsWorkers)}`,
+      ]);
+      rows.push([
+        `${c.name}: TS 1 thread vs numpy (CORETYPE unset)`,
+        fmt(ts.median),
+        fmt(med(npUnset)),
+        ratio(med(npUnset), ts.median),
+        blasNote(npUnset),
+      ]);
       rows.push([`${c.name}: TS 1 thread vs numpy (1 thread)`, fmt(ts.median), fmt(med(np1)), ratio(med(np1), ts.median), blasNote(np1)]);
       for (const f of [dataFile, seedFile, idxFile]) rmSync(f, { force: true });
     }

@@ -43,11 +43,17 @@ interface Result {
 const OBSERVE = () => {
   const w = globalThis as unknown as { __longTasks: number[] };
   w.__longTasks = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({
+    type: 'longtask',
+    buffered: true,
+  });
 };
 
 async function waitReady(page: Page, variants: string[], t0: number): Promise<{ first: number; rows: number; panels: number }> {
-  await page.waitForFunction(() => document.querySelector('[data-testid="metrics-row"][data-status="done"]'), undefined, { timeout: TIMEOUT, polling: 100 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="metrics-row"][data-status="done"]'), undefined, {
+    timeout: TIMEOUT,
+    polling: 100,
+  });
   const first = (performance.now() - t0) / 1000;
   await page.waitForFunction(
     (vs) => vs.every((v) => document.querySelector(`[data-testid="metrics-row"][data-variant="${v}"][data-status="done"]`)),
@@ -100,7 +106,8 @@ async function timeEvent(page: Page, variant: string, row: number, kind: 'hover'
           const d = done();
           if (d === 'miss') return resolve(-1);
           if (d) return resolve(performance.now() - t0);
-          if (performance.now() - t0 > 20_000) return kind === 'hover' ? resolve(-1) : reject(new Error(`${kind} of row ${r} never showed everywhere`));
+          if (performance.now() - t0 > 20_000)
+            return kind === 'hover' ? resolve(-1) : reject(new Error(`${kind} of row ${r} never showed everywhere`));
           requestAnimationFrame(poll);
         };
         requestAnimationFrame(poll);
@@ -119,7 +126,9 @@ async function measure(target: string, url: string): Promise<Result> {
   let t0 = performance.now();
   await page.goto(`${url}/${QUERY}`);
   const cold = await waitReady(page, variants, t0);
-  console.log(`${target}: cold first row ${cold.first.toFixed(1)} s, every row ${cold.rows.toFixed(1)} s, every panel ${cold.panels.toFixed(1)} s`);
+  console.log(
+    `${target}: cold first row ${cold.first.toFixed(1)} s, every row ${cold.rows.toFixed(1)} s, every panel ${cold.panels.toFixed(1)} s`,
+  );
 
   const first = variants[0];
   await page.locator(`[data-testid="umap-panel"][data-variant="${first}"]`).scrollIntoViewIfNeeded();

@@ -64,7 +64,9 @@ interface Recorded {
 async function rendererMemory(browser: Browser): Promise<{ rssMiB: number; peakMiB: number; processes: number }> {
   const cdp = await browser.newBrowserCDPSession();
   const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number }> };
-  let rss = 0, peak = 0, count = 0;
+  let rss = 0,
+    peak = 0,
+    count = 0;
   for (const p of info.processInfo.filter((q) => q.type === 'renderer')) {
     try {
       const status = readFileSync(`/proc/${p.id}/status`, 'utf8');
@@ -93,15 +95,24 @@ async function uaMemory(page: Page): Promise<number | null> {
 async function hoverLatency(page: Page, variant: string, row: number): Promise<number> {
   // The point must be on screen for the mouse to reach it: bring its panel into view first.
   await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
-  const pos = await page.evaluate(([v, r]) => {
-    const plots = (globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }).__recallLens.plots;
-    return plots.get(v as string)?.clientPosition(r as number) ?? null;
-  }, [variant, row] as const);
+  const pos = await page.evaluate(
+    ([v, r]) => {
+      const plots = (
+        globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }
+      ).__recallLens.plots;
+      return plots.get(v as string)?.clientPosition(r as number) ?? null;
+    },
+    [variant, row] as const,
+  );
   if (!pos) return NaN;
   await page.mouse.move(pos.x - 30, pos.y - 30);
   const t = Date.now();
   await page.mouse.move(pos.x, pos.y);
-  await page.waitForFunction((v) => (document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"]`) as HTMLElement | null)?.dataset.hovered !== '', variant, { timeout: 30_000, polling: 'raf' });
+  await page.waitForFunction(
+    (v) => (document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"]`) as HTMLElement | null)?.dataset.hovered !== '',
+    variant,
+    { timeout: 30_000, polling: 'raf' },
+  );
   return Date.now() - t;
 }
 
@@ -109,10 +120,15 @@ async function hoverLatency(page: Page, variant: string, row: number): Promise<n
 async function seedLatency(page: Page, variant: string, row: number): Promise<{ ms: number; seed: string }> {
   // The point must be on screen for the mouse to reach it: bring its panel into view first.
   await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
-  const pos = await page.evaluate(([v, r]) => {
-    const plots = (globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }).__recallLens.plots;
-    return plots.get(v as string)?.clientPosition(r as number) ?? null;
-  }, [variant, row] as const);
+  const pos = await page.evaluate(
+    ([v, r]) => {
+      const plots = (
+        globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }
+      ).__recallLens.plots;
+      return plots.get(v as string)?.clientPosition(r as number) ?? null;
+    },
+    [variant, row] as const,
+  );
   if (!pos) return { ms: NaN, seed: '' };
   const t = Date.now();
   await page.mouse.click(pos.x, pos.y);
@@ -162,7 +178,9 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
   // A tiny demo subset, so the built-in demo does not compete with the import for the two cores.
   await page.goto(`${URL_BASE}/?backend=wasm&subset=32`);
   await page.locator('[data-testid="import-files"]').waitFor({ state: 'attached', timeout: 120_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="metrics-row"][data-status="done"]').length > 0, undefined, { timeout: 300_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="metrics-row"][data-status="done"]').length > 0, undefined, {
+    timeout: 300_000,
+  });
   await page.evaluate(() => ((globalThis as unknown as { __scale: Recorded }).__scale.t0 = performance.now()));
   await page.locator('[data-testid="import-files"]').setInputFiles(files);
   // Progress into the log as it happens (a run cut short still says how far it got).
@@ -206,14 +224,26 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
     'UMAP panels ready',
     () =>
       page.waitForFunction(
-        (vs) => vs.every((v) => document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"]`)?.getAttribute('data-state') === 'ready'),
+        (vs) =>
+          vs.every(
+            (v) => document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"]`)?.getAttribute('data-state') === 'ready',
+          ),
         variants,
         { timeout: UMAP_TIMEOUT, polling: 500 },
       ),
     null,
   );
-  const panelInfo = await attempt('panel info', async () => (await page.locator(`[data-testid="umap-panel"][data-variant="${variants[0]}"] .umap-info`).textContent({ timeout: 5_000 })) ?? '', '');
-  const seedsLabel = await attempt('seeds label', async () => (await page.locator('[data-testid="seeds-select"] option:checked').textContent({ timeout: 5_000 })) ?? '', '');
+  const panelInfo = await attempt(
+    'panel info',
+    async () =>
+      (await page.locator(`[data-testid="umap-panel"][data-variant="${variants[0]}"] .umap-info`).textContent({ timeout: 5_000 })) ?? '',
+    '',
+  );
+  const seedsLabel = await attempt(
+    'seeds label',
+    async () => (await page.locator('[data-testid="seeds-select"] option:checked').textContent({ timeout: 5_000 })) ?? '',
+    '',
+  );
   const hoverMs = await attempt('hover', () => hoverLatency(page, variants[0], 12_345 % N), NaN);
   const seed = await attempt('seed pick', () => seedLatency(page, variants[1], 54_321 % N), { ms: NaN, seed: '' });
   const rec = (await page.evaluate(() => (globalThis as unknown as { __scale: Recorded }).__scale)) as Recorded;
@@ -247,7 +277,10 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
     longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
     longTasksOver100: tasks.filter((t) => t.duration > 100).length,
     longTasks: tasks.length,
-    topTasks: [...tasks].sort((a, b) => b.duration - a.duration).slice(0, 8).map((t) => ({ atS: (t.start - rec.t0) / 1000, ms: Math.round(t.duration) })),
+    topTasks: [...tasks]
+      .sort((a, b) => b.duration - a.duration)
+      .slice(0, 8)
+      .map((t) => ({ atS: (t.start - rec.t0) / 1000, ms: Math.round(t.duration) })),
     hoverMs,
     seedPickMs: seed.ms,
     panelInfo,
@@ -302,7 +335,9 @@ async function main() {
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/page-scale.json', JSON.stringify(result, null, 2));
   const s = (v: number) => `${v.toFixed(1)} s`;
-  console.log(`\n| browser at scale: ${N.toLocaleString('en-US')} × ${DIM}, 4 files → ${variants.length} variants | median of ${runs.length} |`);
+  console.log(
+    `\n| browser at scale: ${N.toLocaleString('en-US')} × ${DIM}, 4 files → ${variants.length} variants | median of ${runs.length} |`,
+  );
   console.log('|---|---:|');
   console.log(`| import (files picked → import done) | ${s(result.importS)} |`);
   console.log(`| first metrics row | ${s(result.firstRowS)} |`);
@@ -313,7 +348,9 @@ async function main() {
   console.log(`| longest main-thread task | ${result.longestTaskMs.toFixed(0)} ms |`);
   console.log(`| hover → highlighted | ${result.hoverMs.toFixed(0)} ms |`);
   console.log(`| seed pick → every gallery column | ${result.seedPickMs.toFixed(0)} ms |`);
-  console.log(`| renderer RSS after everything (peak) | ${result.rendererRssMiB.toFixed(0)} MiB (${result.rendererPeakMiB.toFixed(0)} MiB) |`);
+  console.log(
+    `| renderer RSS after everything (peak) | ${result.rendererRssMiB.toFixed(0)} MiB (${result.rendererPeakMiB.toFixed(0)} MiB) |`,
+  );
   console.log(`| measureUserAgentSpecificMemory | ${result.uaMemoryMiB.toFixed(0)} MiB |`);
 }
 

@@ -18,11 +18,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 async function rowsDone(page: Page, variants: string[]): Promise<{ first: number; all: number }> {
   const t0 = performance.now();
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="metrics-row"][data-status="done"]') !== null,
-    undefined,
-    { timeout: 600_000, polling: 50 },
-  );
+  await page.waitForFunction(() => document.querySelector('[data-testid="metrics-row"][data-status="done"]') !== null, undefined, {
+    timeout: 600_000,
+    polling: 50,
+  });
   const first = (performance.now() - t0) / 1000;
   await page.waitForFunction(
     (vs) => vs.every((v) => document.querySelector(`[data-testid="metrics-row"][data-variant="${v}"][data-status="done"]`)),
@@ -47,7 +46,9 @@ async function main() {
     const sinceNav = (performance.now() - t) / 1000;
     cold.push({ first: r.first + (sinceNav - r.all), all: sinceNav });
     for (const c of cards()) {
-      const rate = Number(await page.locator(`[data-testid="encoder-status"][data-encoder="${c.id}"]`).getAttribute('data-items-per-second'));
+      const rate = Number(
+        await page.locator(`[data-testid="encoder-status"][data-encoder="${c.id}"]`).getAttribute('data-items-per-second'),
+      );
       (wasmRate[c.id] ??= []).push(rate);
     }
     const t2 = performance.now();
@@ -55,7 +56,9 @@ async function main() {
     await rowsDone(page, variants);
     warm.push((performance.now() - t2) / 1000);
     await context.close();
-    console.log(`run ${run + 1}: cold first row ${cold[run].first.toFixed(1)} s, all rows ${cold[run].all.toFixed(1)} s; warm ${warm[run].toFixed(1)} s`);
+    console.log(
+      `run ${run + 1}: cold first row ${cold[run].first.toFixed(1)} s, all rows ${cold[run].all.toFixed(1)} s; warm ${warm[run].toFixed(1)} s`,
+    );
   }
   await browser.close();
 
@@ -65,7 +68,11 @@ async function main() {
     const encoder = await loadNodeEncoder(cardPath(c.id));
     for (let run = 0; run < RUNS; run++) {
       const t = performance.now();
-      await encodeItems(encoder, { images: corpus.images, n: corpus.n, imageSize: corpus.imageSize, columns: corpus.columns }, { batchSize: 64 });
+      await encodeItems(
+        encoder,
+        { images: corpus.images, n: corpus.n, imageSize: corpus.imageSize, columns: corpus.columns },
+        { batchSize: 64 },
+      );
       (nodeRate[c.id] ??= []).push(corpus.n / ((performance.now() - t) / 1000));
     }
     await encoder.dispose();
@@ -80,7 +87,11 @@ async function main() {
     encode: Object.fromEntries(
       cards().map((c) => [
         c.id,
-        { wasmItemsPerS: median(wasmRate[c.id]), nodeItemsPerS: median(nodeRate[c.id]), ratio: median(wasmRate[c.id]) / median(nodeRate[c.id]) },
+        {
+          wasmItemsPerS: median(wasmRate[c.id]),
+          nodeItemsPerS: median(nodeRate[c.id]),
+          ratio: median(wasmRate[c.id]) / median(nodeRate[c.id]),
+        },
       ]),
     ),
     runs: { cold, warm, wasmRate, nodeRate },

@@ -70,10 +70,14 @@ export function generateScaleData(dir: string, n = 100_000, dim = 512): ScaleDat
   const result = { dir, files, n, dim, variants: SCALE_VARIANTS.map((v) => v.stem) };
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && files.every((f) => existsSync(f))) return result;
   mkdirSync(dir, { recursive: true });
-  const GENRES = 16, DECADES = 8, PER_IDENTITY = 4;
+  const GENRES = 16,
+    DECADES = 8,
+    PER_IDENTITY = 4;
   const identities = Math.ceil(n / PER_IDENTITY);
   const rnd = mulberry32(2026);
-  const genre = new Int32Array(n), decade = new Int32Array(n), identity = new Int32Array(n);
+  const genre = new Int32Array(n),
+    decade = new Int32Array(n),
+    identity = new Int32Array(n);
   // Identity groups are contiguous in id order but shuffled in row order.
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -81,7 +85,8 @@ export function generateScaleData(dir: string, n = 100_000, dim = 512): ScaleDat
     const j = Math.floor(rnd() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const idGenre = new Int32Array(identities), idDecade = new Int32Array(identities);
+  const idGenre = new Int32Array(identities),
+    idDecade = new Int32Array(identities);
   for (let k = 0; k < identities; k++) {
     idGenre[k] = Math.floor(rnd() * GENRES);
     idDecade[k] = Math.floor(rnd() * DECADES);
@@ -95,11 +100,16 @@ export function generateScaleData(dir: string, n = 100_000, dim = 512): ScaleDat
   }
   const lines = ['id,title,genre,decade,identity'];
   for (let i = 0; i < n; i++) {
-    lines.push(`item-${String(i).padStart(6, '0')},Item ${i} (genre ${genre[i]}),genre-${genre[i]},${1950 + 10 * decade[i]}s,person-${identity[i]}`);
+    lines.push(
+      `item-${String(i).padStart(6, '0')},Item ${i} (genre ${genre[i]}),genre-${genre[i]},${1950 + 10 * decade[i]}s,person-${identity[i]}`,
+    );
   }
   writeFileSync(files[0], lines.join('\n') + '\n');
 
-  const G = unitRows(GENRES, dim, 11), E = unitRows(DECADES, dim, 12), I = unitRows(identities, dim, 13), P = unitRows(1, dim, 14);
+  const G = unitRows(GENRES, dim, 11),
+    E = unitRows(DECADES, dim, 12),
+    I = unitRows(identities, dim, 13),
+    P = unitRows(1, dim, 14);
   const pop = normals(15);
   const u = new Float32Array(n);
   for (let i = 0; i < n; i++) u[i] = pop();
@@ -108,7 +118,10 @@ export function generateScaleData(dir: string, n = 100_000, dim = 512): ScaleDat
     const scale = variant.sigma / Math.sqrt(dim);
     const data = new Float32Array(n * dim);
     for (let i = 0; i < n; i++) {
-      const o = i * dim, gi = genre[i] * dim, ei = decade[i] * dim, ii = identity[i] * dim;
+      const o = i * dim,
+        gi = genre[i] * dim,
+        ei = decade[i] * dim,
+        ii = identity[i] * dim;
       const ui = 4 * u[i];
       for (let d = 0; d < dim; d++) {
         data[o + d] = G[gi + d] + 0.7 * E[ei + d] + 0.8 * I[ii + d] + scale * g() + ui * P[d];

@@ -157,10 +157,18 @@ async function main() {
       emb.forEach((p, i) => flat.set(p, i * 2));
       scores = { umapjs: quality(x, flat, sample, CLUSTERS), ours: quality(x, projection.coords, sample, CLUSTERS) };
     }
-    console.log(`run ${r + 1}/${RUNS}: ${Object.entries(times).map(([k, v]) => `${k} ${v[r].toFixed(2)} s`).join(' · ')}`);
+    console.log(
+      `run ${r + 1}/${RUNS}: ${Object.entries(times)
+        .map(([k, v]) => `${k} ${v[r].toFixed(2)} s`)
+        .join(' · ')}`,
+    );
   }
   const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
-  const ratios = Object.fromEntries(Object.entries(med).filter(([k]) => k !== 'umapjs').map(([k, v]) => [k, v / med.umapjs]));
+  const ratios = Object.fromEntries(
+    Object.entries(med)
+      .filter(([k]) => k !== 'umapjs')
+      .map(([k, v]) => [k, v / med.umapjs]),
+  );
   const result: Record<string, unknown> = {
     n: N,
     dim: DIM,

@@ -45,7 +45,8 @@ export function foreignRequests(urls: string[], origin: string): string[] {
 export async function browserEmbeddings(page: Page, encoderId: string, count: number): Promise<{ dim: number; rows: number[][] }> {
   return page.evaluate(
     ([id, c]) => {
-      const s = (globalThis as unknown as { __recallLens: { session: { embeddings: Map<string, { dim: number; data: Float32Array }> } } }).__recallLens.session;
+      const s = (globalThis as unknown as { __recallLens: { session: { embeddings: Map<string, { dim: number; data: Float32Array }> } } })
+        .__recallLens.session;
       const x = s.embeddings.get(id)!;
       return { dim: x.dim, rows: Array.from({ length: c }, (_, i) => Array.from(x.data.subarray(i * x.dim, (i + 1) * x.dim))) };
     },
@@ -54,7 +55,9 @@ export async function browserEmbeddings(page: Page, encoderId: string, count: nu
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += a[i] * b[i];
     aa += a[i] * a[i];

@@ -11,7 +11,9 @@ async function open(page: Page): Promise<string[]> {
   return variants;
 }
 
-test('compare: matrix of every pair, histogram brushing filters the queue and selects the items, probe and hubness columns', async ({ page }) => {
+test('compare: matrix of every pair, histogram brushing filters the queue and selects the items, probe and hubness columns', async ({
+  page,
+}) => {
   test.setTimeout(15 * 60_000); // 21 variants: the probe alone trains 63 models
   const variants = await open(page);
   const panel = page.getByTestId('compare-panel');
@@ -43,10 +45,14 @@ test('compare: matrix of every pair, histogram brushing filters the queue and se
   const svg = hist.locator('svg');
   await svg.scrollIntoViewIfNeeded();
   const box = (await svg.boundingBox())!;
-  const W = 420, left = 36, right = 10;
+  const W = 420,
+    left = 36,
+    right = 10;
   const px = (v: number) => box.x + (box.width / W) * (left + ((v + 0.5 / K) / (1 + 1 / K)) * (W - left - right));
   // Nothing covers the histogram where the drag starts.
-  expect(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.getAttribute('class'), [px((j0 - 0.4) / K), box.y + 60])).toBe('overlay');
+  expect(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.getAttribute('class'), [px((j0 - 0.4) / K), box.y + 60])).toBe(
+    'overlay',
+  );
   const y = box.y + 60;
   await page.mouse.move(px((j0 - 0.4) / K), y);
   await page.mouse.down();
@@ -58,7 +64,10 @@ test('compare: matrix of every pair, histogram brushing filters the queue and se
   // The queue is filtered to the brushed seeds; the selection (lasso) holds them for every panel.
   const filter = page.getByTestId('badcase-brush-filter');
   await expect(filter).toHaveAttribute('data-rows', String(bins[j0]), { timeout: 15_000 });
-  const queueRows = await page.getByTestId('badcase-queue').getByTestId('badcase-entry').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row'))));
+  const queueRows = await page
+    .getByTestId('badcase-queue')
+    .getByTestId('badcase-entry')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row'))));
   expect(queueRows.length).toBeLessThanOrEqual(bins[j0]);
   await expect(page.getByTestId('lasso-list')).toContainText(`Selection: ${bins[j0]} items`);
 
@@ -73,7 +82,10 @@ test('compare: matrix of every pair, histogram brushing filters the queue and se
   await expect(pairView.locator('[data-side="b"] [data-testid="pair-neighbour"]')).toHaveCount(K);
   const shared = await pairView.locator('[data-side="a"] [data-shared="true"]').count();
   expect(shared).toBe(Math.round(overlaps[0] * K));
-  await expect(page.getByTestId('gallery')).toHaveAttribute('data-seed', await changed.getByTestId('changed-entry').first().getAttribute('data-row') ?? '');
+  await expect(page.getByTestId('gallery')).toHaveAttribute(
+    'data-seed',
+    (await changed.getByTestId('changed-entry').first().getAttribute('data-row')) ?? '',
+  );
 
   // Clearing the brush restores the queue.
   await page.getByTestId('overlap-brush-clear').click();
@@ -86,7 +98,9 @@ test('compare: matrix of every pair, histogram brushing filters the queue and se
     const cells = page.locator(`[data-testid="metrics-row"][data-variant="${v}"] [data-testid="probe-cell"]`);
     await expect(cells.first()).toHaveAttribute('data-top1', /^(0|1|0\.\d+)$/, { timeout: 180_000 });
   }
-  const probe = await page.getByTestId('probe-cell').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-top1')), Number(e.getAttribute('data-top5'))]));
+  const probe = await page
+    .getByTestId('probe-cell')
+    .evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-top1')), Number(e.getAttribute('data-top5'))]));
   for (const [t1, t5] of probe) {
     expect(t5).toBeGreaterThanOrEqual(t1);
     expect(t5).toBeLessThanOrEqual(1);

@@ -70,7 +70,10 @@ test('a model that fails to load is reported by file name and the other models s
   await expect(page.getByTestId('errors')).toContainText(broken.file, { timeout: 60_000 });
   await expect(page.locator(`[data-testid="encoder-status"][data-encoder="${broken.id}"]`)).toHaveAttribute('data-state', 'error');
   const unaffected = rest.filter((c) => c.pairs !== broken.id);
-  await waitForAllRows(page, expectedVariants().filter((v) => unaffected.some((c) => v === c.id || v.startsWith(`${c.id}+`))));
+  await waitForAllRows(
+    page,
+    expectedVariants().filter((v) => unaffected.some((c) => v === c.id || v.startsWith(`${c.id}+`))),
+  );
 });
 
 test('cancel stops encoding part-way and resume finishes it', async ({ page }) => {

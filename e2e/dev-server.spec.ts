@@ -30,7 +30,9 @@ test('npm start: every row and every UMAP panel of the demo', async ({ page, bas
   }
   const pixels = page.locator('[data-testid="encoder-status"][data-encoder="pixels"]');
   await expect(pixels).toHaveAttribute('data-backend', 'wasm');
-  const hasAdapter = await page.evaluate(async () => Boolean(await (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+  const hasAdapter = await page.evaluate(async () =>
+    Boolean(await (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()),
+  );
   await expect(pixels).toHaveAttribute('data-backend-reason', hasAdapter ? /software/ : /no WebGPU adapter/);
   const origin = new URL(baseURL!).origin;
   const ws = `ws://${new URL(baseURL!).host}/`;

@@ -26,7 +26,11 @@ async function save(page: Page, testId: string): Promise<{ name: string; bytes: 
 /** A variant's vectors as the page's session holds them (raw, or whitened as the variant searched). */
 function pageVectors(page: Page, variant: string): Promise<{ n: number; dim: number; data: number[] }> {
   return page.evaluate(async (v) => {
-    const s = (globalThis as unknown as { __recallLens: { session: { variantEmbeddings(v: string): Promise<{ n: number; dim: number; data: Float32Array }> } } }).__recallLens.session;
+    const s = (
+      globalThis as unknown as {
+        __recallLens: { session: { variantEmbeddings(v: string): Promise<{ n: number; dim: number; data: Float32Array }> } };
+      }
+    ).__recallLens.session;
     const x = await s.variantEmbeddings(v);
     return { n: x.n, dim: x.dim, data: Array.from(x.data) };
   }, variant);
@@ -37,7 +41,12 @@ function npyF64(bytes: Uint8Array): { shape: number[]; data: Float64Array } {
   const hl = bytes[8] | (bytes[9] << 8);
   const header = new TextDecoder().decode(bytes.subarray(10, 10 + hl));
   expect(header).toContain("'descr': '<f8'");
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = /'shape': \(([^)]*)\)/
+    .exec(header)![1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const copy = bytes.slice(10 + hl);
   return { shape, data: new Float64Array(copy.buffer, 0, copy.length / 8) };
 }
@@ -52,7 +61,8 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
   // Keep one source's variants: raw, whitened, whitened top-32.
   const source = cards().find((c) => c.id === 'pixels')!;
   const keep = [source.id, `${source.id}+w`, `${source.id}+w32`];
-  for (const v of variants) if (!keep.includes(v)) await panel.locator(`[data-testid="export-variant"][data-variant="${v}"] input`).uncheck();
+  for (const v of variants)
+    if (!keep.includes(v)) await panel.locator(`[data-testid="export-variant"][data-variant="${v}"] input`).uncheck();
 
   // TF Projector bundle.
   const bundle = await save(page, 'export-projector');
@@ -74,7 +84,11 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
   }
   expect(tensors[`${source.id}+w32`].length).toBe(SUBSET * 32);
   const meta = parseTableBytes(files['metadata.tsv'], 'metadata.tsv');
-  const columns = await page.evaluate(() => (globalThis as unknown as { __recallLens: { session: { corpus: { columns: Record<string, string[]> } } } }).__recallLens.session.corpus.columns);
+  const columns = await page.evaluate(
+    () =>
+      (globalThis as unknown as { __recallLens: { session: { corpus: { columns: Record<string, string[]> } } } }).__recallLens.session
+        .corpus.columns,
+  );
   expect(meta.names).toEqual(Object.keys(columns));
   expect(meta.n).toBe(SUBSET);
   meta.names.forEach((name, j) => expect(meta.columns[j]).toEqual(columns[name].map((s) => s.replace(/[\t\r\n]+/g, ' '))));
@@ -83,7 +97,8 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
   expect([sprite.width, sprite.height]).toEqual([15 * 64, 15 * 64]);
   for (const i of [0, 57, SUBSET - 1]) {
     const thumb = await page.evaluate((row) => {
-      const c = (globalThis as unknown as { __recallLens: { session: { corpus: { images: Uint8Array; imageSize: number } } } }).__recallLens.session.corpus;
+      const c = (globalThis as unknown as { __recallLens: { session: { corpus: { images: Uint8Array; imageSize: number } } } }).__recallLens
+        .session.corpus;
       const px = c.imageSize * c.imageSize * 3;
       return Array.from(c.images.subarray(row * px, (row + 1) * px));
     }, i);
@@ -98,7 +113,8 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
 
   // The browser's PNG bytes are the bytes Node writes for the same thumbnails (one pure encoder).
   const all = await page.evaluate(() => {
-    const c = (globalThis as unknown as { __recallLens: { session: { corpus: { images: Uint8Array; n: number; imageSize: number } } } }).__recallLens.session.corpus;
+    const c = (globalThis as unknown as { __recallLens: { session: { corpus: { images: Uint8Array; n: number; imageSize: number } } } })
+      .__recallLens.session.corpus;
     return Array.from(c.images.subarray(0, c.n * c.imageSize * c.imageSize * 3));
   });
   expect(Buffer.from(buildSprite(Uint8Array.from(all), SUBSET, 64).png).equals(Buffer.from(files['sprite.png']))).toBe(true);
@@ -110,7 +126,11 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
 
   // Whitening: (x − μ)·W[:, :k] from the files reproduces each whitened variant.
   const wz = unzipSync((await save(page, 'export-whitening')).bytes);
-  expect(Object.keys(wz).sort()).toEqual([`${source.id}+w`, `${source.id}+w32`].flatMap((v) => ['W.npy', 'eigenvalues.npy', 'mean.npy', 'whitening.json'].map((f) => `${v}/${f}`)).sort());
+  expect(Object.keys(wz).sort()).toEqual(
+    [`${source.id}+w`, `${source.id}+w32`]
+      .flatMap((v) => ['W.npy', 'eigenvalues.npy', 'mean.npy', 'whitening.json'].map((f) => `${v}/${f}`))
+      .sort(),
+  );
   const raw = tensors[source.id];
   const d = source.output.dim;
   for (const [v, k] of [
@@ -147,7 +167,9 @@ test('export buttons: projector bundle, .npy, whitening and metrics downloads ma
     expect(f.ci95[0]).toBeLessThanOrEqual(f.consistency);
     expect(f.ci95[1]).toBeGreaterThanOrEqual(f.consistency);
     expect(Number(csv.columns[csv.names.indexOf(`${facet}_consistency`)][i])).toBe(f.consistency);
-    const shown = Number(await page.locator(`[data-testid="metrics-row"][data-variant="${row.variant}"] td[data-facet="${facet}"] .num`).textContent());
+    const shown = Number(
+      await page.locator(`[data-testid="metrics-row"][data-variant="${row.variant}"] td[data-facet="${facet}"] .num`).textContent(),
+    );
     expect(Math.abs(shown - f.consistency)).toBeLessThanOrEqual(0.000005 + 1e-12); // the table shows 5 decimals
   }
 });

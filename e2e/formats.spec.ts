@@ -14,7 +14,8 @@ import { mulberry32 } from '../src/compute/sampling.ts';
 function tsv(n: number, dim: number, seed: number, classes: number): string {
   const rand = mulberry32(seed);
   const rows: string[] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from({ length: dim }, (_, j) => ((j === i % classes ? 3 : 0) + rand()).toFixed(4)).join('\t'));
+  for (let i = 0; i < n; i++)
+    rows.push(Array.from({ length: dim }, (_, j) => ((j === i % classes ? 3 : 0) + rand()).toFixed(4)).join('\t'));
   return `${rows.join('\n')}\n`;
 }
 
@@ -23,8 +24,14 @@ function bundle(): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'words_a.tsv'), tsv(40, 8, 1, 4));
   writeFileSync(join(dir, 'words_b.tsv'), tsv(40, 8, 2, 4));
-  writeFileSync(join(dir, 'words.tsv'), `label\tidentity\n${Array.from({ length: 40 }, (_, i) => `c${i % 4}\tw${Math.floor(i / 2)}`).join('\n')}\n\n`);
-  writeFileSync(join(dir, 'iris.tsv'), `species\n${Array.from({ length: 30 }, (_, i) => `s${i % 3}`).join('\n')}\n`.replace('species\n', ''));
+  writeFileSync(
+    join(dir, 'words.tsv'),
+    `label\tidentity\n${Array.from({ length: 40 }, (_, i) => `c${i % 4}\tw${Math.floor(i / 2)}`).join('\n')}\n\n`,
+  );
+  writeFileSync(
+    join(dir, 'iris.tsv'),
+    `species\n${Array.from({ length: 30 }, (_, i) => `s${i % 3}`).join('\n')}\n`.replace('species\n', ''),
+  );
   writeFileSync(join(dir, 'iris_vectors.tsv'), tsv(30, 5, 3, 3));
   writeFileSync(
     join(dir, 'projector_config.json'),

@@ -34,11 +34,18 @@ async function checkBatch(page: Page, cases: FuzzCase[]): Promise<Answer[]> {
   const payload = cases.map((c) => c.files.map((f) => ({ path: f.path, base64: b64(f.bytes) })));
   return page.evaluate(
     async ([batch, timeoutMs]) => {
-      const api = (globalThis as unknown as { __recallLens: { import: { check(files: { path: string; base64: string }[]): Promise<{ ok: boolean; errors: string[] }> } } }).__recallLens.import;
+      const api = (
+        globalThis as unknown as {
+          __recallLens: { import: { check(files: { path: string; base64: string }[]): Promise<{ ok: boolean; errors: string[] }> } };
+        }
+      ).__recallLens.import;
       const out: ({ ok: boolean; errors: string[] } | { hang: true } | { thrown: string })[] = [];
       for (const files of batch) {
         const timeout = new Promise<{ hang: true }>((resolve) => setTimeout(() => resolve({ hang: true }), timeoutMs));
-        const answer = await Promise.race([api.check(files).catch((e: unknown) => ({ thrown: String((e as Error)?.message ?? e) })), timeout]);
+        const answer = await Promise.race([
+          api.check(files).catch((e: unknown) => ({ thrown: String((e as Error)?.message ?? e) })),
+          timeout,
+        ]);
         out.push(answer);
         if ('hang' in answer) break;
       }
@@ -106,7 +113,9 @@ for (const importer of IMPORTERS) {
         await page.waitForFunction(() => 'import' in ((globalThis as { __recallLens?: object }).__recallLens ?? {}));
         if (cases.length > 1) continue;
       }
-      answers.forEach((a, j) => results.push({ index: cases[j].index, label: cases[j].label, expect: cases[j].expect, ...judge(cases[j], a) }));
+      answers.forEach((a, j) =>
+        results.push({ index: cases[j].index, label: cases[j].label, expect: cases[j].expect, ...judge(cases[j], a) }),
+      );
       next += answers.length;
       if (answers.length && 'hang' in answers[answers.length - 1]) {
         await page.goto(URL); // a fresh page: a fresh import worker
@@ -116,13 +125,13 @@ for (const importer of IMPORTERS) {
     const count = (o: string) => results.filter((r) => r.outcome === o).length;
     const outcomes = [...new Set(results.map((r) => r.outcome))].sort();
     const known_ = results.filter((r) => !PASSING.includes(r.outcome) && known(importer, r)).length;
-    summary.push(`${importer.padEnd(10)} ${outcomes.map((o) => `${o} ${count(o)}`).join(', ')}${known_ ? ` (known issues: ${known_})` : ''}`);
+    summary.push(
+      `${importer.padEnd(10)} ${outcomes.map((o) => `${o} ${count(o)}`).join(', ')}${known_ ? ` (known issues: ${known_})` : ''}`,
+    );
     console.log(`browser import fuzz ${summary[summary.length - 1]}`);
     expect(results.map((r) => r.index)).toEqual(Array.from({ length: COUNT }, (_, i) => i));
     const failures = results.filter((r) => !PASSING.includes(r.outcome) && !known(importer, r));
-    expect(
-      failures.map((r) => `${importer} #${r.index} [${r.outcome}] ${r.label} (expect ${r.expect}) → ${r.detail}`),
-    ).toEqual([]);
+    expect(failures.map((r) => `${importer} #${r.index} [${r.outcome}] ${r.label} (expect ${r.expect}) → ${r.detail}`)).toEqual([]);
   });
 }
 
@@ -130,5 +139,7 @@ test('afterwards the app still works: the demo metrics rows are there and every 
   await waitForAllRows(page, expectedVariants());
   const seeds = IMPORTERS.map((importer) => generateCase(importer, 0, nodeSeeds(), MASTER));
   const answers = await checkBatch(page, seeds);
-  expect(answers.map((a, i) => `${IMPORTERS[i]}: ${JSON.stringify(a)}`)).toEqual(IMPORTERS.map((imp) => `${imp}: ${JSON.stringify({ ok: true, errors: [] })}`));
+  expect(answers.map((a, i) => `${IMPORTERS[i]}: ${JSON.stringify(a)}`)).toEqual(
+    IMPORTERS.map((imp) => `${imp}: ${JSON.stringify({ ok: true, errors: [] })}`),
+  );
 });

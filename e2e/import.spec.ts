@@ -22,7 +22,10 @@ async function facetValue(page: Page, variant: string, facet: string): Promise<n
   return Number(await cell.textContent());
 }
 
-test('import a folder: join report, exact metrics, same-origin only, restored after reload, back to the demo', async ({ page, baseURL }) => {
+test('import a folder: join report, exact metrics, same-origin only, restored after reload, back to the demo', async ({
+  page,
+  baseURL,
+}) => {
   const fx = writeFixture();
   const urls = trackRequests(page);
   await page.goto('/?backend=wasm&subset=200');
@@ -47,8 +50,13 @@ test('import a folder: join report, exact metrics, same-origin only, restored af
   expect(foreignRequests(urls, new URL(baseURL!).origin)).toEqual([]);
   // And the page could not send anything elsewhere if it tried: the CSP blocks it.
   const violation = await page.evaluate(async () => {
-    const seen = new Promise<string>((resolve) => document.addEventListener('securitypolicyviolation', (e) => resolve(`${e.violatedDirective} ${e.blockedURI}`), { once: true }));
-    const sent = await fetch('https://example.com/collect', { method: 'POST', body: 'x' }).then(() => 'sent', () => 'blocked');
+    const seen = new Promise<string>((resolve) =>
+      document.addEventListener('securitypolicyviolation', (e) => resolve(`${e.violatedDirective} ${e.blockedURI}`), { once: true }),
+    );
+    const sent = await fetch('https://example.com/collect', { method: 'POST', body: 'x' }).then(
+      () => 'sent',
+      () => 'blocked',
+    );
     return `${sent}: ${await seen}`;
   });
   expect(violation).toMatch(/^blocked: connect-src https:\/\/example\.com/);
@@ -134,7 +142,11 @@ test('an imported ONNX encoder with a short-form card runs on the imported image
   await expect(page.locator('[data-testid="encoder-status"][data-encoder="tiny"]')).toHaveAttribute('data-state', 'done');
   // The model is 8×8 average pooling of the 64×64 tile, channel-major: a solid-colour image gives its colour / 255.
   const got = await browserEmbeddings(page, 'tiny', 3);
-  const colours = [[220, 30, 40], [20, 200, 40], [20, 30, 210]];
+  const colours = [
+    [220, 30, 40],
+    [20, 200, 40],
+    [20, 30, 210],
+  ];
   got.rows.forEach((row, i) => {
     const expected = colours[i].flatMap((c) => Array<number>(64).fill(c / 255));
     row.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));

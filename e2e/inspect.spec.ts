@@ -45,11 +45,13 @@ test('bad-case queue: lowest consistency first, same numbers as the table; A rig
   await open(page);
   const queue = page.getByTestId('badcase-queue');
   const variant = await queue.getAttribute('data-variant');
-  const scores = (await queue.getByTestId('badcase-entry').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-score')))));
+  const scores = await queue.getByTestId('badcase-entry').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-score'))));
   expect(scores.length).toBeGreaterThan(10);
   expect([...scores].sort((a, b) => a - b)).toEqual(scores);
   // The queue's scores are per-seed consistencies: the table's mean for this variant bounds them.
-  const tableMean = Number(await page.locator(`[data-testid="metrics-row"][data-variant="${variant}"] td[data-facet="style"] .num`).textContent());
+  const tableMean = Number(
+    await page.locator(`[data-testid="metrics-row"][data-variant="${variant}"] td[data-facet="style"] .num`).textContent(),
+  );
   expect(scores[0]).toBeLessThanOrEqual(tableMean);
   await queue.getByTestId('badcase-entry').nth(2).click();
   const row = await queue.getByTestId('badcase-entry').nth(2).getAttribute('data-row');
@@ -65,7 +67,9 @@ test('bad-case queue: lowest consistency first, same numbers as the table; A rig
   await expect(page.getByTestId('confusion-cell').first()).toBeVisible();
 });
 
-test('dropping an image file fills every column; the exact corpus image is its own nearest raw-pixel neighbour; a bad file is named', async ({ page }) => {
+test('dropping an image file fills every column; the exact corpus image is its own nearest raw-pixel neighbour; a bad file is named', async ({
+  page,
+}) => {
   const variants = await open(page);
   const png = await itemPng(7);
   // A real drop event on the window, carrying a File, as a person's drag would.
@@ -84,7 +88,10 @@ test('dropping an image file fills every column; the exact corpus image is its o
   for (const v of variants) {
     await expect(page.locator(`[data-testid="gallery-column"][data-variant="${v}"]`).getByTestId('neighbour')).toHaveCount(10);
   }
-  await expect(page.locator('[data-testid="gallery-column"][data-variant="pixels"]').getByTestId('neighbour').first()).toHaveAttribute('data-row', '7');
+  await expect(page.locator('[data-testid="gallery-column"][data-variant="pixels"]').getByTestId('neighbour').first()).toHaveAttribute(
+    'data-row',
+    '7',
+  );
   await expect(page.getByTestId('errors')).toContainText('notes.txt');
   await expect(page.getByTestId('errors')).toContainText('broken.png');
 
@@ -116,7 +123,9 @@ test('the URL holds the view: a link reproduces K, distance, seed, facet and hid
 
 test('exports: neighbour lists as CSV, the gallery and the UMAP panels as PNG', async ({ page }) => {
   await open(page, '&seed=11');
-  await expect(page.locator('[data-testid="umap-panel"][data-state="ready"]')).toHaveCount(expectedVariants().length, { timeout: 5 * 60_000 });
+  await expect(page.locator('[data-testid="umap-panel"][data-state="ready"]')).toHaveCount(expectedVariants().length, {
+    timeout: 5 * 60_000,
+  });
   const saved = async (testId: string) => {
     const download = page.waitForEvent('download');
     await page.getByTestId(testId).click();
@@ -152,7 +161,9 @@ test('typing words queries the text tower: its columns fill with items whose tit
     const column = page.locator(`[data-testid="gallery-column"][data-variant="${v}"]`);
     await expect(column.getByTestId('neighbour')).toHaveCount(10);
   }
-  await expect(page.locator(`[data-testid="gallery-column"][data-variant="image-title-text"]`).getByTestId('neighbour').first()).toContainText(/face/i);
+  await expect(
+    page.locator(`[data-testid="gallery-column"][data-variant="image-title-text"]`).getByTestId('neighbour').first(),
+  ).toContainText(/face/i);
   // Image-only encoders cannot read words: their columns say so instead of waiting.
   await expect(page.locator(`[data-testid="gallery-column"][data-variant="pixels"]`).getByTestId('unsupported')).toBeVisible();
 });

@@ -26,7 +26,7 @@ function writeManyVariants(): { dir: string; variants: string[] } {
   const variants: string[] = [];
   for (let s = 0; s < SOURCES; s++) {
     const data = new Float32Array(N * DIM);
-    for (let i = 0; i < N; i++) for (let d = 0; d < DIM; d++) data[i * DIM + d] = ((i % 4) === d % 4 ? 2 : 0) + rand() * (1 + s / 4);
+    for (let i = 0; i < N; i++) for (let d = 0; d < DIM; d++) data[i * DIM + d] = (i % 4 === d % 4 ? 2 : 0) + rand() * (1 + s / 4);
     const name = `emb${String(s).padStart(2, '0')}`;
     writeFileSync(join(root, `${name}.npy`), writeNpy({ n: N, dim: DIM, data }));
     variants.push(name, `${name}+w`, `${name}+w8`);
@@ -39,16 +39,19 @@ async function drawnPixels(panel: Locator): Promise<number> {
   await panel.scrollIntoViewIfNeeded();
   let count = 0;
   await expect
-    .poll(async () => {
-      count = await panel.evaluate((el) => {
-        const c = el.querySelector<HTMLCanvasElement>('canvas.umap-points')!;
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-        return n;
-      });
-      return count;
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        count = await panel.evaluate((el) => {
+          const c = el.querySelector<HTMLCanvasElement>('canvas.umap-points')!;
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+          return n;
+        });
+        return count;
+      },
+      { timeout: 10_000 },
+    )
     .toBeGreaterThan(200);
   return count;
 }
@@ -65,7 +68,9 @@ test('36 variants: every panel drawn from one WebGL context, linked hover, conte
   const panels = page.getByTestId('umap-panel');
   await expect(panels).toHaveCount(variants.length, { timeout: 120_000 });
   for (const v of variants) {
-    await expect(page.locator(`[data-testid="umap-panel"][data-variant="${v}"]`)).toHaveAttribute('data-state', 'ready', { timeout: 5 * 60_000 });
+    await expect(page.locator(`[data-testid="umap-panel"][data-variant="${v}"]`)).toHaveAttribute('data-state', 'ready', {
+      timeout: 5 * 60_000,
+    });
   }
   for (const v of variants) await drawnPixels(page.locator(`[data-testid="umap-panel"][data-variant="${v}"]`));
   expect(warnings).toEqual([]);
@@ -80,7 +85,8 @@ test('36 variants: every panel drawn from one WebGL context, linked hover, conte
   await page.mouse.move(at!.x, at!.y);
   const row = await first.getAttribute('data-hovered');
   expect(row).not.toBe('');
-  for (const v of variants) await expect(page.locator(`[data-testid="umap-panel"][data-variant="${v}"]`)).toHaveAttribute('data-hovered', row!);
+  for (const v of variants)
+    await expect(page.locator(`[data-testid="umap-panel"][data-variant="${v}"]`)).toHaveAttribute('data-hovered', row!);
 
   // A lost context is restored and the visible panels are drawn again.
   const last = page.locator(`[data-testid="umap-panel"][data-variant="${variants[variants.length - 1]}"]`);
@@ -91,7 +97,11 @@ test('36 variants: every panel drawn from one WebGL context, linked hover, conte
     type Renderer = { simulateContextLoss(ms: number): void; restores: number };
     (globalThis as unknown as { __recallLens: { renderer: Renderer } }).__recallLens.renderer.simulateContextLoss(100);
   });
-  await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __recallLens: { renderer: { restores: number } } }).__recallLens.renderer.restores)).toBe(1);
+  await expect
+    .poll(() =>
+      page.evaluate(() => (globalThis as unknown as { __recallLens: { renderer: { restores: number } } }).__recallLens.renderer.restores),
+    )
+    .toBe(1);
   await drawnPixels(last);
 
   // Aligned panels: every other panel is fitted onto the reference (orthogonal Procrustes): its points move.
@@ -124,7 +134,13 @@ test('36 variants: every panel drawn from one WebGL context, linked hover, conte
   await page.keyboard.down('Shift');
   await page.mouse.move(box.x + 5, box.y + 5);
   await page.mouse.down();
-  for (const [fx, fy] of [[0.95, 0.05], [0.95, 0.95], [0.05, 0.95], [0.05, 0.06]]) await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height, { steps: 4 });
+  for (const [fx, fy] of [
+    [0.95, 0.05],
+    [0.95, 0.95],
+    [0.05, 0.95],
+    [0.05, 0.06],
+  ])
+    await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height, { steps: 4 });
   await page.mouse.up();
   await page.keyboard.up('Shift');
   await expect.poll(async () => Number(await page.getByTestId('umap-trails').getAttribute('data-trails'))).toBeGreaterThan(50);

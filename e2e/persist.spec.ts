@@ -25,12 +25,17 @@ function stored(page: Page): Promise<Stored | null> {
 async function expectView(page: Page, view: { k: string; metric: string; hidden: string; seed: string; facet: string }) {
   await expect(page.getByTestId('k-select')).toHaveValue(view.k);
   await expect(page.getByTestId('metric-select')).toHaveValue(view.metric);
-  await expect(page.locator(`[data-testid="metrics-row"][data-variant="${view.hidden}"] [data-testid="variant-visible"]`)).not.toBeChecked();
+  await expect(
+    page.locator(`[data-testid="metrics-row"][data-variant="${view.hidden}"] [data-testid="variant-visible"]`),
+  ).not.toBeChecked();
   await expect(page.getByTestId('gallery')).toHaveAttribute('data-seed', view.seed);
   await expect(page.getByTestId('badcase-facet')).toHaveValue(view.facet);
 }
 
-test('K, distance, hidden variants, seed and facet survive a reload and a new page; rows come from the cache', async ({ page, context }) => {
+test('K, distance, hidden variants, seed and facet survive a reload and a new page; rows come from the cache', async ({
+  page,
+  context,
+}) => {
   const variants = expectedVariants();
   await page.goto(PLAIN);
   await waitForAllRows(page, variants);
@@ -86,7 +91,9 @@ test('a corrupt saved session is ignored with a warning; the app starts from the
   const variants = expectedVariants();
   await page.goto(PLAIN);
   await waitForAllRows(page, variants);
-  const corpus = await page.evaluate(() => (globalThis as unknown as { __recallLens: { persist: { corpus(): string } } }).__recallLens.persist.corpus());
+  const corpus = await page.evaluate(() =>
+    (globalThis as unknown as { __recallLens: { persist: { corpus(): string } } }).__recallLens.persist.corpus(),
+  );
   expect(corpus).toContain(':subset-');
   // Plant a record from a future version of the app, and one that is not a record at all.
   for (const value of [{ version: 99, corpus, settings: { k: 50 } }, 'garbage']) {

@@ -57,13 +57,14 @@ async function storedMetrics(page: Page, count: number): Promise<Record<string, 
 async function waitForSettledRows(page: Page, variants: string[]): Promise<void> {
   const rows = page.getByTestId('metrics-row');
   await expect(rows).toHaveCount(variants.length, { timeout: 8 * 60_000 });
-  await expect(page.locator('[data-testid="metrics-row"][data-status="done"], [data-testid="metrics-row"][data-status="error"]')).toHaveCount(
-    variants.length,
-    { timeout: 8 * 60_000 },
-  );
+  await expect(
+    page.locator('[data-testid="metrics-row"][data-status="done"], [data-testid="metrics-row"][data-status="error"]'),
+  ).toHaveCount(variants.length, { timeout: 8 * 60_000 });
 }
 
-test('a compute worker and the encoder worker crash mid-job: both are replaced, every row equals an undisturbed run', async ({ browser }) => {
+test('a compute worker and the encoder worker crash mid-job: both are replaced, every row equals an undisturbed run', async ({
+  browser,
+}) => {
   const variants = expectedVariants();
   const first = cards()[0];
 

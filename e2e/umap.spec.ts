@@ -121,7 +121,7 @@ test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-
     const n = 100_000;
     const coords = new Float32Array(n * 2);
     let s = 12345;
-    const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 4294967296);
+    const rnd = () => (s = (s * 1103515245 + 12345) >>> 0) / 4294967296;
     for (let i = 0; i < n * 2; i++) coords[i] = (rnd() + rnd() + rnd() - 1.5) * 10 + (i % 10);
     plot.setPoints(coords);
     const canvas = document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"] canvas.umap-gl`) as HTMLCanvasElement;
@@ -147,7 +147,7 @@ test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-
   expect(result.mainMedian).toBeLessThan(16);
 });
 
-test('a dropped image is placed on every image variant\'s panel; the exact corpus image lands on its item', async ({ page }) => {
+test("a dropped image is placed on every image variant's panel; the exact corpus image lands on its item", async ({ page }) => {
   await page.goto(`/?backend=wasm&subset=${SUBSET}`);
   const variants = expectedVariants();
   for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-state', 'ready', { timeout: 5 * 60_000 });
@@ -170,7 +170,9 @@ test('a dropped image is placed on every image variant\'s panel; the exact corpu
   });
   expect(Math.hypot(probe!.x - item!.x, probe!.y - item!.y)).toBeLessThan(1);
   // Every panel of an image encoder's variant shows it.
-  const imageIds = cards().filter((c) => c.modality === 'image').map((c) => c.id);
+  const imageIds = cards()
+    .filter((c) => c.modality === 'image')
+    .map((c) => c.id);
   const imageVariants = variants.filter((v) => imageIds.some((id) => v === id || v.startsWith(`${id}+w`)));
   expect(imageVariants.length).toBeGreaterThan(0);
   for (const v of imageVariants) {

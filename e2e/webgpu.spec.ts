@@ -6,10 +6,12 @@ import { nodeEmbeddings } from './parity.ts';
 const SUBSET = 32;
 
 test('demo subset on WebGPU: rows for every variant, embeddings equal onnxruntime-node', async ({ page }) => {
-  const hasAdapter = await page.goto('/').then(() => page.evaluate(async () => {
-    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-    return Boolean(await gpu?.requestAdapter());
-  }));
+  const hasAdapter = await page.goto('/').then(() =>
+    page.evaluate(async () => {
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      return Boolean(await gpu?.requestAdapter());
+    }),
+  );
   expect(hasAdapter, 'headless Chromium with --enable-unsafe-webgpu should expose an adapter').toBe(true);
   await page.goto(`/?backend=webgpu&subset=${SUBSET}`);
   await waitForAllRows(page, expectedVariants());

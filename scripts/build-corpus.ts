@@ -132,7 +132,13 @@ function build(buildKey: string) {
     });
   }
   const meta = packageJson(METADATA_PACKAGE);
-  sources.push({ package: METADATA_PACKAGE, version: meta.version, licence: meta.license ?? 'unknown', count: items.length, role: 'names, keywords, groups' });
+  sources.push({
+    package: METADATA_PACKAGE,
+    version: meta.version,
+    licence: meta.license ?? 'unknown',
+    count: items.length,
+    role: 'names, keywords, groups',
+  });
 
   items.sort((a, b) => (a.style < b.style ? -1 : a.style > b.style ? 1 : compareIdentity(a.identity, b.identity)));
 
@@ -252,7 +258,15 @@ function writeSheet(file: string, wanted: string): void {
   const blank = m.n;
   const padded = new Uint8Array(images.length + IMAGE_SIZE * IMAGE_SIZE * CHANNELS).fill(255);
   padded.set(images);
-  writeFileSync(file, contactSheet(padded, IMAGE_SIZE, cells.map((c) => (c < 0 ? blank : c)), styles.length));
+  writeFileSync(
+    file,
+    contactSheet(
+      padded,
+      IMAGE_SIZE,
+      cells.map((c) => (c < 0 ? blank : c)),
+      styles.length,
+    ),
+  );
   console.log(`contact sheet: ${file} (${ids.length} identities × ${styles.join(', ')})`);
 }
 
@@ -267,7 +281,11 @@ function main(): void {
     console.log(`corpus ${NAME}: up to date (${current.n} items, hash ${current.hash.slice(0, 12)}) in ${rel}`);
   } else {
     const { manifest, images, counts, byName } = build(buildKey);
-    writeAtomically({ 'images.rgb': images, 'images.rgb.gz': gzipSync(images, { level: 4 }), 'manifest.json': JSON.stringify(manifest) + '\n' });
+    writeAtomically({
+      'images.rgb': images,
+      'images.rgb.gz': gzipSync(images, { level: 4 }),
+      'manifest.json': JSON.stringify(manifest) + '\n',
+    });
     const per = Object.entries(counts)
       .map(([s, c]) => `${s} ${c}${byName[s] ? ` (${byName[s]} by name)` : ''}`)
       .join(', ');

@@ -64,13 +64,23 @@ const docIdx = args.indexOf('--doc');
 const DOC = path.resolve(ROOT, docIdx >= 0 ? args[docIdx + 1] : 'docs/RESULTS.md');
 
 function cli(argv: string[]): string {
-  return execFileSync(process.execPath, [CLI, ...argv], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [CLI, ...argv], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function errorText(e: unknown): string {
   const err = e as { stderr?: string; message?: string };
   const text = (err.stderr && err.stderr.trim()) || err.message || String(e);
-  return text.split('\n').filter((l) => l.trim() !== '')[0]?.slice(0, 300) ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .filter((l) => l.trim() !== '')[0]
+      ?.slice(0, 300) ?? 'unknown error'
+  );
 }
 
 function evaluate(id: string, label: string, embedArgs: string[], card?: Card): Row {
@@ -129,7 +139,10 @@ for (const text of cards.filter((c) => c.modality === 'text' && c.id.endsWith('-
 const ok = rows.filter((r) => r.variants);
 const first = ok[0]?.variants?.[0];
 const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'public', 'data', 'emoji-styles', 'manifest.json'), 'utf8')) as { hash: string; n: number };
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'public', 'data', 'emoji-styles', 'manifest.json'), 'utf8')) as {
+  hash: string;
+  n: number;
+};
 
 const lines: string[] = [];
 lines.push('# Results: which embedding recalls more consistent neighbours?');
@@ -143,7 +156,7 @@ lines.push(
 lines.push('');
 lines.push(
   `Like Table 1 of the seed: every item is a seed; its K = ${K} nearest neighbours (Euclidean); ` +
-    '**consistency** = mean fraction of the neighbours that share the seed\'s label, with a 95% bootstrap interval ' +
+    "**consistency** = mean fraction of the neighbours that share the seed's label, with a 95% bootstrap interval " +
     'over seeds. **Recall@N** (identity): the same emoji drawn by another vendor is among the N nearest neighbours. ' +
     '"+w" = whitened (Su et al. 2021), "+w (32 dim)" = whitened keeping the top 32 directions. Labels are never used in training.',
 );
@@ -162,7 +175,9 @@ for (const r of rows) {
   }
   for (const v of r.variants) {
     const fs = FACETS.map((f) => (v.facets[f] ? ci(v.facets[f]) : '–'));
-    lines.push(`| ${r.label} (\`${r.id}\`) | ${variantLabel(v)} | ${v.dim} | ${fs.join(' | ')} | ${pct(v.recall?.['1'])} | ${pct(v.recall?.['10'])} |`);
+    lines.push(
+      `| ${r.label} (\`${r.id}\`) | ${variantLabel(v)} | ${v.dim} | ${fs.join(' | ')} | ${pct(v.recall?.['1'])} | ${pct(v.recall?.['10'])} |`,
+    );
   }
 }
 for (const n of fuseNotes) lines.push('', n);

@@ -77,9 +77,7 @@ describe('parseCorpus', () => {
 
   it('rejects truncated and oversized image data with the sizes', () => {
     const short = problem(() => parseCorpus(manifest(), bytes(2).subarray(1), 'dir/manifest.json'));
-    expect(short).toBe(
-      'dir/manifest.json: images.rgb is truncated: 95 bytes, expected n × 4 × 4 × 3 = 96',
-    );
+    expect(short).toBe('dir/manifest.json: images.rgb is truncated: 95 bytes, expected n × 4 × 4 × 3 = 96');
     const long = problem(() => parseCorpus(manifest(), bytes(3), 'dir/manifest.json'));
     expect(long).toMatch(/images\.rgb is too long: 144 bytes, expected .* = 96/);
   });
@@ -146,7 +144,10 @@ describe.skipIf(!demoBuilt)('demo corpus emoji-styles (built by npm run corpus)'
     expect(Object.keys(c.columns).sort()).toEqual(['category', 'id', 'identity', 'style', 'subcategory', 'title']);
     for (const [name, col] of Object.entries(c.columns)) {
       expect(col.length, name).toBe(c.n);
-      expect(col.every((v) => v.length > 0), `every ${name} non-empty`).toBe(true);
+      expect(
+        col.every((v) => v.length > 0),
+        `every ${name} non-empty`,
+      ).toBe(true);
     }
   });
 
@@ -195,7 +196,10 @@ describe.skipIf(!demoBuilt)('demo corpus emoji-styles (built by npm run corpus)'
       expect(nonWhite, c.columns.id[i]).toBeGreaterThan(img.length / 50);
       // the middle row crosses every emoji
       const mid = img.subarray((s / 2) * row, (s / 2 + 1) * row);
-      expect(mid.some((v) => v !== 255), `${c.columns.id[i]} middle row`).toBe(true);
+      expect(
+        mid.some((v) => v !== 255),
+        `${c.columns.id[i]} middle row`,
+      ).toBe(true);
     }
     // the background is white: nearly every top-left pixel is (a few emoji touch the corner)
     let whiteCorners = 0;

@@ -7,7 +7,11 @@ const card = (id: string, modality: 'image' | 'text', dim: number, pairs?: strin
 
 describe('embedding sources', () => {
   it('adds a fused source after the pair of a dual encoder', () => {
-    const s = embeddingSources([card('pixels', 'image', 192), card('it-image', 'image', 128, 'it-text'), card('it-text', 'text', 128, 'it-image')]);
+    const s = embeddingSources([
+      card('pixels', 'image', 192),
+      card('it-image', 'image', 128, 'it-text'),
+      card('it-text', 'text', 128, 'it-image'),
+    ]);
     expect(s.map((x) => [x.id, x.dim])).toEqual([
       ['pixels', 192],
       ['it-image', 128],

@@ -8,7 +8,10 @@ describe('metricsToCsv', () => {
         {
           variant: 'pixels+w',
           metrics: {
-            n: 4, dim: 2, k: 1, metric: 'euclidean',
+            n: 4,
+            dim: 2,
+            k: 1,
+            metric: 'euclidean',
             facets: { style: { consistency: 0.5, ci95: [0.25, 0.75], chance: 0.5, seeds: 4 } },
             recall: { '1': 0.25 },
           },

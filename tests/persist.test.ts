@@ -100,9 +100,17 @@ describe('session persistence', () => {
   });
 
   it('knows which parts a query string names (malformed values name nothing)', () => {
-    expect([...urlParts('?corpus=x&k=5&metric=cosine&seeds=auto&wk=8&backend=auto&seed=0&facet=style&color=none&hide=a')].sort()).toEqual(
-      ['backend', 'colorBy', 'facet', 'hidden', 'k', 'metric', 'seed', 'seeds', 'whitenK'],
-    );
+    expect([...urlParts('?corpus=x&k=5&metric=cosine&seeds=auto&wk=8&backend=auto&seed=0&facet=style&color=none&hide=a')].sort()).toEqual([
+      'backend',
+      'colorBy',
+      'facet',
+      'hidden',
+      'k',
+      'metric',
+      'seed',
+      'seeds',
+      'whitenK',
+    ]);
     expect([...urlParts('?k=abc&metric=manhattan&seed=-1')]).toEqual([]);
   });
 

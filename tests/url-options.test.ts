@@ -38,7 +38,16 @@ describe('URL view', () => {
 describe('seeds = auto', () => {
   it('is the default, left out of the URL, and read back from seeds=auto', () => {
     expect(defaultSettings.seeds).toBe('auto');
-    const view = { corpus: 'emoji-styles', backend: 'auto' as const, subset: null, settings: defaultSettings, seed: null, facet: null, color: undefined, hidden: [] };
+    const view = {
+      corpus: 'emoji-styles',
+      backend: 'auto' as const,
+      subset: null,
+      settings: defaultSettings,
+      seed: null,
+      facet: null,
+      color: undefined,
+      hidden: [],
+    };
     const q = writeUrlView(view);
     expect(q).not.toContain('seeds');
     expect(readUrlOptions(q).settings.seeds).toBeUndefined();

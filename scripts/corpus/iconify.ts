@@ -178,9 +178,7 @@ export function squareIcon(set: IconSet, name: string): SquareIcon {
   const transforms: string[] = [];
   if (r.rotate) transforms.push(`rotate(${r.rotate * 90} ${cx} ${cy})`);
   if (r.hFlip || r.vFlip) {
-    transforms.push(
-      `translate(${r.hFlip ? 2 * cx : 0} ${r.vFlip ? 2 * cy : 0}) scale(${r.hFlip ? -1 : 1} ${r.vFlip ? -1 : 1})`,
-    );
+    transforms.push(`translate(${r.hFlip ? 2 * cx : 0} ${r.vFlip ? 2 * cy : 0}) scale(${r.hFlip ? -1 : 1} ${r.vFlip ? -1 : 1})`);
   }
   const content = transforms.length ? `<g transform="${transforms.join(' ')}">${r.body}</g>` : r.body;
   return { x: cx - side / 2, y: cy - side / 2, side, content };

@@ -18,7 +18,10 @@ export function parse(command: string, argv: string[], options: Options) {
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     // Node's messages carry a second sentence about '--' positionals; keep the first.
-    const first = msg.split(/(?<=\.)\s+(?=To specify)/)[0].replace(/\s+/g, ' ').trim();
+    const first = msg
+      .split(/(?<=\.)\s+(?=To specify)/)[0]
+      .replace(/\s+/g, ' ')
+      .trim();
     throw new UsageError(`${command}: ${first} (see recall-lens ${command} --help)`);
   }
 }

@@ -78,7 +78,8 @@ function decodeJpeg(b: Uint8Array, file: string): Rgba {
   } catch (e) {
     const msg = (e as Error)?.message ?? String(e);
     if (/maxResolutionInMP/.test(msg)) throw new InputError(file, `JPEG image is larger than the ${MAX_IMAGE_MEGAPIXELS}-megapixel limit`);
-    if (/maxMemoryUsageInMB/.test(msg)) throw new InputError(file, `decoding the JPEG image would need more than the ${MAX_JPEG_MEMORY_MB} MB memory limit`);
+    if (/maxMemoryUsageInMB/.test(msg))
+      throw new InputError(file, `decoding the JPEG image would need more than the ${MAX_JPEG_MEMORY_MB} MB memory limit`);
     // jpeg-js's own errors are words ("marker was not found"); a TypeError from inside it is just damage.
     const words = e instanceof TypeError || e instanceof RangeError ? 'damaged data' : msg;
     throw new InputError(file, `cannot decode the JPEG image (truncated or corrupt): ${words}`);
@@ -178,7 +179,15 @@ function checkImageData(h: PngHeader, file: string): void {
   const rowBytes = (cols: number) => 1 + Math.ceil((cols * bits) / 8);
   let expected = 0;
   if (h.interlace === 1) {
-    const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+    const passes = [
+      [0, 0, 8, 8],
+      [4, 0, 8, 8],
+      [0, 4, 4, 8],
+      [2, 0, 4, 4],
+      [0, 2, 2, 4],
+      [1, 0, 2, 2],
+      [0, 1, 1, 2],
+    ];
     for (const [x0, y0, dx, dy] of passes) {
       const cols = Math.ceil((h.width - x0) / dx);
       const rows = Math.ceil((h.height - y0) / dy);
@@ -193,9 +202,14 @@ function checkImageData(h: PngHeader, file: string): void {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new InputError(file, `corrupt PNG: the compressed image data expands beyond the ${expected} bytes a ${h.width}×${h.height} image needs`);
+      throw new InputError(
+        file,
+        `corrupt PNG: the compressed image data expands beyond the ${expected} bytes a ${h.width}×${h.height} image needs`,
+      );
     }
-    const why = /unexpected end/i.test(err.message) ? 'the compressed image data is truncated' : 'the image data is not a valid zlib stream';
+    const why = /unexpected end/i.test(err.message)
+      ? 'the compressed image data is truncated'
+      : 'the image data is not a valid zlib stream';
     throw new InputError(file, `corrupt PNG: ${why}`);
   }
   if (got !== expected) {

@@ -152,7 +152,13 @@ export async function runEmbed(argv: string[], io: Io): Promise<number> {
   const tsvFile = `${outPrefix}.tsv`;
   try {
     await writeFile(npyFile, writeNpy(x));
-    await writeFile(tsvFile, formatTsv(names, names.map((nm) => corpus.columns[nm])));
+    await writeFile(
+      tsvFile,
+      formatTsv(
+        names,
+        names.map((nm) => corpus.columns[nm]),
+      ),
+    );
   } catch (e) {
     throw new InputError(outPrefix, `cannot write the output: ${(e as Error).message}`);
   }

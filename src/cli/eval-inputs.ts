@@ -44,7 +44,9 @@ export async function evalSources(args: EvalInputArgs): Promise<EvalSource[]> {
   if (positionals.length === 0) throw new UsageError(`${CMD}: missing <embeddings> file (see recall-lens eval --help)`);
   const twice = positionals.find((p, i) => positionals.indexOf(p) !== i);
   if (twice !== undefined) {
-    throw new UsageError(`${CMD}: ${JSON.stringify(twice)} is named twice (expected one <embeddings> file, got ${positionals.length}); name each file or folder once`);
+    throw new UsageError(
+      `${CMD}: ${JSON.stringify(twice)} is named twice (expected one <embeddings> file, got ${positionals.length}); name each file or folder once`,
+    );
   }
   if (await needsImport(positionals)) return importedSources(positionals, metadataPath);
   const embPath = positionals[0];
@@ -71,7 +73,10 @@ export async function evalSources(args: EvalInputArgs): Promise<EvalSource[]> {
     if (!metadataPath) {
       const missing = entries.find((e) => !e.metadataFile);
       if (missing) {
-        throw new InputError(embPath, `entry "${missing.entry.tensorName}" has no metadataPath; give one in the config or pass --metadata <file>`);
+        throw new InputError(
+          embPath,
+          `entry "${missing.entry.tensorName}" has no metadataPath; give one in the config or pass --metadata <file>`,
+        );
       }
     }
     // Several datasets (entries grouped by their items): each variant is reported under its dataset.
@@ -83,11 +88,26 @@ export async function evalSources(args: EvalInputArgs): Promise<EvalSource[]> {
       const e = entries[i];
       const metadataFile = metadataPath ?? e.metadataFile!;
       const dataset = datasetOf.get(i);
-      return { name: e.entry.tensorName, ...(dataset ? { dataset } : {}), file: e.tensorFile, metadataFile, metadata: () => metadataFor(metadataFile, !metadataPath), load: e.load };
+      return {
+        name: e.entry.tensorName,
+        ...(dataset ? { dataset } : {}),
+        file: e.tensorFile,
+        metadataFile,
+        metadata: () => metadataFor(metadataFile, !metadataPath),
+        load: e.load,
+      };
     });
   }
   if (!metadataPath) throw new UsageError(`${CMD}: --metadata <file> is required for ${embPath} (see recall-lens eval --help)`);
-  return [{ name: baseName(embPath), file: embPath, metadataFile: metadataPath, metadata: () => metadataFor(metadataPath, false), load: () => loadEmbeddingsFile(embPath, { dim }) }];
+  return [
+    {
+      name: baseName(embPath),
+      file: embPath,
+      metadataFile: metadataPath,
+      metadata: () => metadataFor(metadataPath, false),
+      load: () => loadEmbeddingsFile(embPath, { dim }),
+    },
+  ];
 }
 
 /** Single files of the classic formats keep their own path (and messages); everything else is imported. */
@@ -115,15 +135,33 @@ async function importedSources(paths: string[], metadataPath: string | undefined
   const out: EvalSource[] = [];
   for (const ws of workspaces) {
     if (ws.variants.length === 0) {
-      throw new InputError(paths.join(' '), 'no embeddings among the imported files (.npy, .npz, .safetensors, .parquet, .arrow, CSV/TSV/JSONL vectors or a projector bundle)');
+      throw new InputError(
+        paths.join(' '),
+        'no embeddings among the imported files (.npy, .npz, .safetensors, .parquet, .arrow, CSV/TSV/JSONL vectors or a projector bundle)',
+      );
     }
     const names = Object.keys(ws.corpus.columns).filter((k) => k !== 'id');
-    const itemsFile = ws.report.files.find((f) => f.kind.startsWith('manifest') || f.kind === 'projector metadata')?.path ?? `the ${ws.corpus.n} imported items`;
+    const itemsFile =
+      ws.report.files.find((f) => f.kind.startsWith('manifest') || f.kind === 'projector metadata')?.path ??
+      `the ${ws.corpus.n} imported items`;
     const blankLines = ws.report.files.reduce((sum, f) => sum + (f.blankLines ?? 0), 0);
-    const meta = buildMetadata({ names, columns: names.map((k) => ws.corpus.columns[k]), n: ws.corpus.n, hasHeader: true, ...(blankLines ? { blankLines } : {}) });
+    const meta = buildMetadata({
+      names,
+      columns: names.map((k) => ws.corpus.columns[k]),
+      n: ws.corpus.n,
+      hasHeader: true,
+      ...(blankLines ? { blankLines } : {}),
+    });
     const dataset = datasets.length > 1 ? ws.report.dataset : undefined;
     for (const v of ws.variants) {
-      out.push({ name: v.id, ...(dataset ? { dataset } : {}), file: v.file, metadataFile: itemsFile, metadata: async () => meta, load: async () => v.embeddings });
+      out.push({
+        name: v.id,
+        ...(dataset ? { dataset } : {}),
+        file: v.file,
+        metadataFile: itemsFile,
+        metadata: async () => meta,
+        load: async () => v.embeddings,
+      });
     }
   }
   return out;

@@ -117,7 +117,8 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
   }
   const whitens = parseWhiten((values.whiten as string | undefined) ?? 'none');
   const seedsArg = (values.seeds as string | undefined)?.trim();
-  const seedCount: number | 'all' | undefined = seedsArg === undefined || seedsArg === 'all' ? seedsArg : positiveInt(CMD, 'seeds', seedsArg, 0);
+  const seedCount: number | 'all' | undefined =
+    seedsArg === undefined || seedsArg === 'all' ? seedsArg : positiveInt(CMD, 'seeds', seedsArg, 0);
   const seed = nonNegInt(CMD, 'seed', values.seed as string | undefined, 0);
 
   // The compute core and loaders are loaded only now: --help and flag errors stay instant.
@@ -156,7 +157,10 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     }
     if (meta.facets.length === 0 && !meta.identity) {
       const why = meta.ignored.map((c) => `${c.name}: ${c.reason}`).join('; ');
-      throw new InputError(metaFile, `nothing to evaluate: no column has repeated values and there is no "identity" column${why ? ` (${why})` : ''}`);
+      throw new InputError(
+        metaFile,
+        `nothing to evaluate: no column has repeated values and there is no "identity" column${why ? ` (${why})` : ''}`,
+      );
     }
     const x = await timed(`${src.name}: read embeddings`, () => src.load());
     checkRowCount(meta.n, metaFile, x.n, src.file);
@@ -175,7 +179,10 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     // x is consumed: whitened variants are written over it (one n × dim array at a time).
     if (compare) {
       if (ckaSampling && ckaSampling.n !== x.n) {
-        throw new InputError(src.file, `has ${x.n} items, the variants before it ${ckaSampling.n}; --compare needs the same items in every variant`);
+        throw new InputError(
+          src.file,
+          `has ${x.n} items, the variants before it ${ckaSampling.n}; --compare needs the same items in every variant`,
+        );
       }
       ckaSampling ??= cmp!.ckaRows(x.n, { seed });
     }
@@ -189,10 +196,13 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
       },
       onPhase: (p, ms) => phase(`${src.name}: ${p}`, ms),
     });
-    for (const r of results) reports.push({ ...toReport(nameOf(r.whiten), r.metrics, r.whiten), ...(src.dataset ? { dataset: src.dataset } : {}) });
+    for (const r of results)
+      reports.push({ ...toReport(nameOf(r.whiten), r.metrics, r.whiten), ...(src.dataset ? { dataset: src.dataset } : {}) });
   }
   // Same-named variants are scored in source order; pairs follow the report order.
-  const pairs = compare ? await timed('compare pairs', async () => cmp!.comparePairs(compared, Math.min(k, ...compared.map((c) => c.knn.k)))) : undefined;
+  const pairs = compare
+    ? await timed('compare pairs', async () => cmp!.comparePairs(compared, Math.min(k, ...compared.map((c) => c.knn.k))))
+    : undefined;
   const ckaSample = ckaSampling?.rows ? { items: ckaSampling.rows.length, of: ckaSampling.n, seed: ckaSampling.seed } : null;
   const seconds = (performance.now() - t0) / 1000;
 
@@ -204,11 +214,24 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
       void _;
       return rest;
     };
-    const out = datasets.length > 0 ? { datasets: datasets.map((name) => ({ name, variants: reports.filter((r) => r.dataset === name).map(strip) })) } : { variants: reports };
+    const out =
+      datasets.length > 0
+        ? { datasets: datasets.map((name) => ({ name, variants: reports.filter((r) => r.dataset === name).map(strip) })) }
+        : { variants: reports };
     io.stdout(`${JSON.stringify({ ...out, ...(pairs ? { pairs, ckaSample } : {}) })}\n`);
   } else {
     if (datasets.length > 0) {
-      io.stdout(datasets.map((name) => `dataset: ${name}\n${formatEvalTable(reports.filter((r) => r.dataset === name), info)}`).join('\n'));
+      io.stdout(
+        datasets
+          .map(
+            (name) =>
+              `dataset: ${name}\n${formatEvalTable(
+                reports.filter((r) => r.dataset === name),
+                info,
+              )}`,
+          )
+          .join('\n'),
+      );
     } else {
       io.stdout(formatEvalTable(reports, info));
     }
@@ -239,7 +262,10 @@ function parseWhiten(arg: string): WhitenSpec[] {
     let w: WhitenSpec;
     if (part === 'none' || part === 'full') w = part;
     else if (/^\d+$/.test(part) && Number(part) > 0) w = Number(part);
-    else throw new UsageError(`${CMD}: --whiten must be none, full or a positive number of directions (or a comma-separated list), got ${JSON.stringify(arg)}`);
+    else
+      throw new UsageError(
+        `${CMD}: --whiten must be none, full or a positive number of directions (or a comma-separated list), got ${JSON.stringify(arg)}`,
+      );
     if (!out.includes(w)) out.push(w);
   }
   return out;

@@ -77,7 +77,15 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   if (spriteDimArg !== undefined && !spritePath) throw new UsageError(`${CMD}: --sprite-dim needs --sprite <png>`);
   const spriteDim = spriteDimArg === undefined ? undefined : positiveInt(CMD, 'sprite-dim', spriteDimArg, 0);
 
-  const [{ applyWhitening, fitWhitening }, files, { checkRowCount }, { buildProjectorBundle }, { whiteningFiles }, { uniqueFileNames }, { writeNpy }] = await Promise.all([
+  const [
+    { applyWhitening, fitWhitening },
+    files,
+    { checkRowCount },
+    { buildProjectorBundle },
+    { whiteningFiles },
+    { uniqueFileNames },
+    { writeNpy },
+  ] = await Promise.all([
     import('../compute/whitening.ts'),
     import('../data/files-node.ts'),
     import('../data/metadata.ts'),
@@ -102,7 +110,8 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
         variants.push({ name, x });
         continue;
       }
-      if (typeof w === 'number' && w > x.dim) throw new InputError(file, `has ${x.dim} dimensions; --whiten ${w} cannot keep more directions than that`);
+      if (typeof w === 'number' && w > x.dim)
+        throw new InputError(file, `has ${x.dim} dimensions; --whiten ${w} cannot keep more directions than that`);
       fitted ??= fitWhitening(x);
       const keep = w === 'full' ? x.dim : w;
       variants.push({ name, x: applyWhitening(x, fitted, keep) });
@@ -162,7 +171,10 @@ function parseWhiten(arg: string): WhitenSpec[] {
     let w: WhitenSpec;
     if (part === 'none' || part === 'full') w = part;
     else if (/^\d+$/.test(part) && Number(part) > 0 && Number.isSafeInteger(Number(part))) w = Number(part);
-    else throw new UsageError(`${CMD}: --whiten must be none, full, a positive integer k, or a comma-separated list of them; got ${JSON.stringify(part)}`);
+    else
+      throw new UsageError(
+        `${CMD}: --whiten must be none, full, a positive integer k, or a comma-separated list of them; got ${JSON.stringify(part)}`,
+      );
     if (!out.includes(w)) out.push(w);
   }
   return out;
@@ -183,7 +195,10 @@ async function readSprite(file: string, n: number, dimArg: number | undefined): 
   let dim = dimArg;
   if (dim === undefined) {
     if (width % grid !== 0) {
-      throw new InputError(file, `is ${width} px wide, not a multiple of ${grid} tiles (ceil(√${n})); give the tile size with --sprite-dim <px>`);
+      throw new InputError(
+        file,
+        `is ${width} px wide, not a multiple of ${grid} tiles (ceil(√${n})); give the tile size with --sprite-dim <px>`,
+      );
     }
     dim = width / grid;
   }

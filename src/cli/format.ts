@@ -50,7 +50,11 @@ export function formatEvalTable(reports: VariantReport[], info: { seeds: string;
   });
   const first = reports[0];
   const seedsText =
-    info.seeds === 'all' ? 'all items as seeds' : info.seeds === 'varies' ? `seeds: sampled per variant (seed ${info.seed})` : `seeds: ${info.seeds} sampled (seed ${info.seed})`;
+    info.seeds === 'all'
+      ? 'all items as seeds'
+      : info.seeds === 'varies'
+        ? `seeds: sampled per variant (seed ${info.seed})`
+        : `seeds: ${info.seeds} sampled (seed ${info.seed})`;
   out.push('');
   out.push(
     `K=${first?.k ?? '?'} ${first?.metric ?? ''} neighbours, ${seedsText}; facet cells: consistency [95% bootstrap CI]; ${info.seconds.toFixed(2)} s`,
@@ -71,11 +75,19 @@ export function formatCompare(
   const out: string[] = [''];
   const table = (header: string[], rows: string[][], left: number) => {
     const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-    const line = (cells: string[]) => cells.map((c, j) => (j < left ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, j) => (j < left ? c.padEnd(widths[j]) : c.padStart(widths[j])))
+        .join('  ')
+        .trimEnd();
     out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   };
   if (pairs && pairs.length > 0) {
-    table(['variant A', 'variant B', 'overlap@K', 'linear CKA'], pairs.map((p) => [p.a, p.b, fix(p.overlap), fix(p.cka)]), 2);
+    table(
+      ['variant A', 'variant B', 'overlap@K', 'linear CKA'],
+      pairs.map((p) => [p.a, p.b, fix(p.overlap), fix(p.cka)]),
+      2,
+    );
     out.push(`overlap@K: mean share of the K neighbours both variants recall; ${ckaNote || 'CKA on every item'}`, '');
   }
   const probeFacets: string[] = [];

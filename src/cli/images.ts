@@ -30,7 +30,8 @@ export async function listImages(dir: string): Promise<string[]> {
       entries = await readdir(path.join(dir, rel), { withFileTypes: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      const problem = code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is not a folder' : `cannot read the folder: ${(e as Error).message}`;
+      const problem =
+        code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is not a folder' : `cannot read the folder: ${(e as Error).message}`;
       throw new InputError(path.join(dir, rel), problem);
     }
     for (const e of entries) {
@@ -58,7 +59,11 @@ export const MAX_LISTED_FAILURES = 5;
  * read or decoded makes it throw one InputError: for a single bad file, that file's own error;
  * for several, one naming the folder, the count, and the first MAX_LISTED_FAILURES problems.
  */
-export async function loadImageFolder(dir: string, size: number, onProgress?: (done: number, total: number) => void): Promise<{ files: string[]; rgb: Uint8Array }> {
+export async function loadImageFolder(
+  dir: string,
+  size: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ files: string[]; rgb: Uint8Array }> {
   const files = await listImages(dir);
   const rgb = new Uint8Array(files.length * size * size * 3);
   const failures: { rel: string; error: InputError }[] = [];
@@ -78,7 +83,9 @@ export async function loadImageFolder(dir: string, size: number, onProgress?: (d
     throw new InputError(error.file, `${error.problem}; nothing was written (fix or remove the file)`, error.where);
   }
   if (failures.length > 1) {
-    const listed = failures.slice(0, MAX_LISTED_FAILURES).map(({ rel, error }) => `${rel}${error.where ? ` (${error.where})` : ''}: ${clip(error.problem, 90)}`);
+    const listed = failures
+      .slice(0, MAX_LISTED_FAILURES)
+      .map(({ rel, error }) => `${rel}${error.where ? ` (${error.where})` : ''}: ${clip(error.problem, 90)}`);
     const more = failures.length - listed.length;
     throw new InputError(
       dir,

@@ -42,9 +42,14 @@ export async function nodeImportFiles(paths: string[]): Promise<ImportFile[]> {
         let fh;
         try {
           fh = await open(p, 'r');
-          for (let done = 0; done < out.length; ) {
+          for (let done = 0; done < out.length;) {
             const { bytesRead } = await fh.read(out, done, out.length - done, start + done);
-            if (bytesRead === 0) throw new InputError(shown, 'the file ended early while it was being read (was it changed meanwhile?)', `byte ${start + done}`);
+            if (bytesRead === 0)
+              throw new InputError(
+                shown,
+                'the file ended early while it was being read (was it changed meanwhile?)',
+                `byte ${start + done}`,
+              );
             done += bytesRead;
           }
           return out;

@@ -63,8 +63,14 @@ export function defaultMaxBytes(): number {
 }
 
 /** Imports paths with the Node file reader and image decoder (throws ImportFailed / InputError). */
-export async function importPaths(paths: string[], opts: { imageSize?: number; maxBytes?: number; dataset?: string; progress?: Io } = {}): Promise<Workspace> {
-  const [{ nodeImportFiles, nodeDecodeImage }, { importFiles }] = await Promise.all([import('./import-node.ts'), import('../data/import/import.ts')]);
+export async function importPaths(
+  paths: string[],
+  opts: { imageSize?: number; maxBytes?: number; dataset?: string; progress?: Io } = {},
+): Promise<Workspace> {
+  const [{ nodeImportFiles, nodeDecodeImage }, { importFiles }] = await Promise.all([
+    import('./import-node.ts'),
+    import('../data/import/import.ts'),
+  ]);
   const files = await nodeImportFiles(paths);
   const io = opts.progress;
   return importFiles(files, {
@@ -94,9 +100,14 @@ export function formatWorkspace(ws: Workspace): string {
   const c = ws.corpus;
   const lines: string[] = [];
   const cols = Object.keys(c.columns).filter((k) => k !== 'id');
-  lines.push(`${ws.report.items} items (${c.name}, hash ${c.hash.slice(0, 12)})${c.imageSize ? `, thumbnails ${c.imageSize}×${c.imageSize}` : ', no images'}`);
+  lines.push(
+    `${ws.report.items} items (${c.name}, hash ${c.hash.slice(0, 12)})${c.imageSize ? `, thumbnails ${c.imageSize}×${c.imageSize}` : ', no images'}`,
+  );
   if (cols.length) lines.push(`columns: ${cols.join(', ')}`);
-  if (ws.report.datasets) lines.push(`datasets: ${ws.report.datasets.map((d) => (d.name === ws.report.dataset ? `${d.name} (imported)` : d.name)).join(', ')}; pick one with --dataset <name>`);
+  if (ws.report.datasets)
+    lines.push(
+      `datasets: ${ws.report.datasets.map((d) => (d.name === ws.report.dataset ? `${d.name} (imported)` : d.name)).join(', ')}; pick one with --dataset <name>`,
+    );
   lines.push('');
   lines.push(`variants (${ws.variants.length})`);
   lines.push(...table(ws.variants.map((v) => [v.id, `${v.embeddings.n} × ${v.embeddings.dim}`, v.file])));
@@ -114,7 +125,15 @@ export function formatWorkspace(ws: Workspace): string {
   }
   if (ws.report.unmatched.length) {
     lines.push('', 'ids that did not join (dropped)');
-    lines.push(...table(ws.report.unmatched.map((u) => [u.file, String(u.count), u.examples.map((e) => JSON.stringify(e)).join(', ') + (u.count > u.examples.length ? ', …' : '')])));
+    lines.push(
+      ...table(
+        ws.report.unmatched.map((u) => [
+          u.file,
+          String(u.count),
+          u.examples.map((e) => JSON.stringify(e)).join(', ') + (u.count > u.examples.length ? ', …' : ''),
+        ]),
+      ),
+    );
   }
   if (ws.report.warnings.length) lines.push('', 'warnings', ...ws.report.warnings.map((w) => `  ${w}`));
   return `${lines.join('\n')}\n`;

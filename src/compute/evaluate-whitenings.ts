@@ -64,9 +64,10 @@ export function evaluateWhitenings(
     let y: Embeddings | undefined;
     for (const w of order) {
       const keep = keepOf(w);
-      y = y === undefined
-        ? time(`whiten ${w}`, () => applyWhiteningInPlace(x, fitted, keep, opts.whitening?.backend))
-        : time(`whiten ${w}`, () => keepLeadingColumnsInPlace(y!, keep));
+      y =
+        y === undefined
+          ? time(`whiten ${w}`, () => applyWhiteningInPlace(x, fitted, keep, opts.whitening?.backend))
+          : time(`whiten ${w}`, () => keepLeadingColumnsInPlace(y!, keep));
       results.set(w, score(w, y));
     }
   }

@@ -133,7 +133,8 @@ export function comparePairs(variants: readonly CompareInput[], k: number, onPro
   const total = (variants.length * (variants.length - 1)) / 2;
   for (let i = 0; i < variants.length; i++) {
     for (let j = i + 1; j < variants.length; j++) {
-      const a = variants[i], b = variants[j];
+      const a = variants[i],
+        b = variants[j];
       out.push({ a: a.name, b: b.name, overlap: meanOverlap(a.knn, b.knn, k), cka: ckaCentred(a.centred, b.centred) });
       onProgress?.(out.length, total);
     }

@@ -23,13 +23,37 @@ import { assemble, op, T, type Code, type FuncDef } from './wasm-asm.ts';
 
 export function scoresKernel(relaxed = false): FuncDef {
   // params
-  const aPtr = 0, nq = 1, bPtr = 2, np = 3, D = 4, normPtr = 5, outPtr = 6, outStride = 7;
+  const aPtr = 0,
+    nq = 1,
+    bPtr = 2,
+    np = 3,
+    D = 4,
+    normPtr = 5,
+    outPtr = 6,
+    outStride = 7;
   // i32 locals
-  const qa = 8, qEnd = 9, outRow = 10, pbase = 11, pEnd = 12, outp = 13, normp = 14, pa = 15;
-  const pb = 16, pbEnd = 17, s2 = 18, s3 = 19, dq = 20, dp = 21;
+  const qa = 8,
+    qEnd = 9,
+    outRow = 10,
+    pbase = 11,
+    pEnd = 12,
+    outp = 13,
+    normp = 14,
+    pa = 15;
+  const pb = 16,
+    pbEnd = 17,
+    s2 = 18,
+    s3 = 19,
+    dq = 20,
+    dp = 21;
   // v128 locals
   const acc = [22, 23, 24, 25, 26, 27, 28, 29];
-  const b0 = 30, b1 = 31, a = 32, n0 = 33, n1 = 34, m2 = 35;
+  const b0 = 30,
+    b1 = 31,
+    a = 32,
+    n0 = 33,
+    n1 = 34,
+    m2 = 35;
 
   const madd = (accIdx: number, x: number, y: number): Code =>
     relaxed
@@ -37,63 +61,148 @@ export function scoresKernel(relaxed = false): FuncDef {
       : [op.get(accIdx), op.get(x), op.get(y), op.f32x4Mul, op.f32x4Add, op.set(accIdx)];
 
   const kStep = (): Code => [
-    op.get(pb), op.v128Load(0), op.set(b0),
-    op.get(pb), op.v128Load(16), op.set(b1),
-    [0, 1, 2, 3].map((i) => [
-      op.get(pa), op.v128Load32Splat(4 * i), op.set(a),
-      madd(acc[2 * i], a, b0),
-      madd(acc[2 * i + 1], a, b1),
-    ]),
-    op.get(pa), op.i32(16), op.i32Add, op.set(pa),
-    op.get(pb), op.i32(32), op.i32Add, op.set(pb),
+    op.get(pb),
+    op.v128Load(0),
+    op.set(b0),
+    op.get(pb),
+    op.v128Load(16),
+    op.set(b1),
+    [0, 1, 2, 3].map((i) => [op.get(pa), op.v128Load32Splat(4 * i), op.set(a), madd(acc[2 * i], a, b0), madd(acc[2 * i + 1], a, b1)]),
+    op.get(pa),
+    op.i32(16),
+    op.i32Add,
+    op.set(pa),
+    op.get(pb),
+    op.i32(32),
+    op.i32Add,
+    op.set(pb),
   ];
 
   const storeRow = (i: number): Code => {
     const rowAddr: Code =
-      i === 0 ? [op.get(outp)]
-      : i === 1 ? [op.get(outp), op.get(outStride), op.i32Add]
-      : i === 2 ? [op.get(outp), op.get(s2), op.i32Add]
-      : [op.get(outp), op.get(s3), op.i32Add];
+      i === 0
+        ? [op.get(outp)]
+        : i === 1
+          ? [op.get(outp), op.get(outStride), op.i32Add]
+          : i === 2
+            ? [op.get(outp), op.get(s2), op.i32Add]
+            : [op.get(outp), op.get(s3), op.i32Add];
     return [
-      rowAddr, op.get(n0), op.get(acc[2 * i]), op.get(m2), op.f32x4Mul, op.f32x4Add, op.v128Store(0),
-      rowAddr, op.get(n1), op.get(acc[2 * i + 1]), op.get(m2), op.f32x4Mul, op.f32x4Add, op.v128Store(16),
+      rowAddr,
+      op.get(n0),
+      op.get(acc[2 * i]),
+      op.get(m2),
+      op.f32x4Mul,
+      op.f32x4Add,
+      op.v128Store(0),
+      rowAddr,
+      op.get(n1),
+      op.get(acc[2 * i + 1]),
+      op.get(m2),
+      op.f32x4Mul,
+      op.f32x4Add,
+      op.v128Store(16),
     ];
   };
 
   const body: Code = [
-    op.f32(-2), op.f32x4Splat, op.set(m2),
-    op.get(D), op.i32(16), op.i32Mul, op.set(dq),
-    op.get(D), op.i32(32), op.i32Mul, op.set(dp),
-    op.get(outStride), op.i32(2), op.i32Mul, op.set(s2),
-    op.get(outStride), op.i32(3), op.i32Mul, op.set(s3),
-    op.get(aPtr), op.set(qa),
-    op.get(aPtr), op.get(nq), op.get(dq), op.i32Mul, op.i32Add, op.set(qEnd),
-    op.get(bPtr), op.get(np), op.get(dp), op.i32Mul, op.i32Add, op.set(pEnd),
-    op.get(outPtr), op.set(outRow),
+    op.f32(-2),
+    op.f32x4Splat,
+    op.set(m2),
+    op.get(D),
+    op.i32(16),
+    op.i32Mul,
+    op.set(dq),
+    op.get(D),
+    op.i32(32),
+    op.i32Mul,
+    op.set(dp),
+    op.get(outStride),
+    op.i32(2),
+    op.i32Mul,
+    op.set(s2),
+    op.get(outStride),
+    op.i32(3),
+    op.i32Mul,
+    op.set(s3),
+    op.get(aPtr),
+    op.set(qa),
+    op.get(aPtr),
+    op.get(nq),
+    op.get(dq),
+    op.i32Mul,
+    op.i32Add,
+    op.set(qEnd),
+    op.get(bPtr),
+    op.get(np),
+    op.get(dp),
+    op.i32Mul,
+    op.i32Add,
+    op.set(pEnd),
+    op.get(outPtr),
+    op.set(outRow),
     op.loop, // Q: over seed quads
     [
-      op.get(bPtr), op.set(pbase),
-      op.get(outRow), op.set(outp),
-      op.get(normPtr), op.set(normp),
+      op.get(bPtr),
+      op.set(pbase),
+      op.get(outRow),
+      op.set(outp),
+      op.get(normPtr),
+      op.set(normp),
       op.loop, // P: over item panels
       [
         acc.map((r) => [op.v128Zero, op.set(r)]),
-        op.get(qa), op.set(pa),
-        op.get(pbase), op.set(pb),
-        op.get(pbase), op.get(dp), op.i32Add, op.set(pbEnd),
+        op.get(qa),
+        op.set(pa),
+        op.get(pbase),
+        op.set(pb),
+        op.get(pbase),
+        op.get(dp),
+        op.i32Add,
+        op.set(pbEnd),
         // A plain do-while over d (D ≥ 1). Unrolling measured slower: V8 then spills accumulators.
-        op.loop, kStep(), op.get(pb), op.get(pbEnd), op.i32Ne, op.brIf(0), op.end,
-        op.get(normp), op.v128Load(0), op.set(n0),
-        op.get(normp), op.v128Load(16), op.set(n1),
+        op.loop,
+        kStep(),
+        op.get(pb),
+        op.get(pbEnd),
+        op.i32Ne,
+        op.brIf(0),
+        op.end,
+        op.get(normp),
+        op.v128Load(0),
+        op.set(n0),
+        op.get(normp),
+        op.v128Load(16),
+        op.set(n1),
         [0, 1, 2, 3].map(storeRow),
-        op.get(outp), op.i32(32), op.i32Add, op.set(outp),
-        op.get(normp), op.i32(32), op.i32Add, op.set(normp),
-        op.get(pbEnd), op.tee(pbase), op.get(pEnd), op.i32Ne, op.brIf(0),
+        op.get(outp),
+        op.i32(32),
+        op.i32Add,
+        op.set(outp),
+        op.get(normp),
+        op.i32(32),
+        op.i32Add,
+        op.set(normp),
+        op.get(pbEnd),
+        op.tee(pbase),
+        op.get(pEnd),
+        op.i32Ne,
+        op.brIf(0),
       ],
       op.end,
-      op.get(qa), op.get(dq), op.i32Add, op.tee(qa),
-      op.get(outRow), op.get(s2), op.i32Add, op.get(s2), op.i32Add, op.set(outRow),
-      op.get(qEnd), op.i32Ne, op.brIf(0),
+      op.get(qa),
+      op.get(dq),
+      op.i32Add,
+      op.tee(qa),
+      op.get(outRow),
+      op.get(s2),
+      op.i32Add,
+      op.get(s2),
+      op.i32Add,
+      op.set(outRow),
+      op.get(qEnd),
+      op.i32Ne,
+      op.brIf(0),
     ],
     op.end,
   ];
@@ -118,50 +227,126 @@ export function scoresKernel(relaxed = false): FuncDef {
  */
 function filterKernel(cols: boolean): FuncDef {
   // params
-  const outPtr = 0, rows = 1, g0 = 2, groups = 3, stride = 4, addPtr = 5, thrPtr = 6, hitsPtr = 7;
+  const outPtr = 0,
+    rows = 1,
+    g0 = 2,
+    groups = 3,
+    stride = 4,
+    addPtr = 5,
+    thrPtr = 6,
+    hitsPtr = 7;
   // locals
-  const h = 8, r = 9, rowp = 10, p = 11, end = 12, tp = 13, m = 14;
-  const t = 15, a = 16;
+  const h = 8,
+    r = 9,
+    rowp = 10,
+    p = 11,
+    end = 12,
+    tp = 13,
+    m = 14;
+  const t = 15,
+    a = 16;
   const test: Code = cols
     ? [op.get(p), op.v128Load(0), op.get(a), op.f32x4Add, op.get(tp), op.v128Load(0), op.f32x4Le]
     : [op.get(p), op.v128Load(0), op.get(t), op.f32x4Le];
   const body: Code = [
-    op.get(hitsPtr), op.set(h),
-    op.get(outPtr), op.set(rowp),
-    op.i32(0), op.set(r),
+    op.get(hitsPtr),
+    op.set(h),
+    op.get(outPtr),
+    op.set(rowp),
+    op.i32(0),
+    op.set(r),
     op.block,
     [
-      op.get(rows), op.i32Eqz, op.brIf(0),
-      op.get(groups), op.i32Eqz, op.brIf(0),
+      op.get(rows),
+      op.i32Eqz,
+      op.brIf(0),
+      op.get(groups),
+      op.i32Eqz,
+      op.brIf(0),
       op.loop,
       [
         cols
-          ? [op.get(addPtr), op.get(r), op.i32(4), op.i32Mul, op.i32Add, op.v128Load32Splat(0), op.set(a),
-             op.get(thrPtr), op.get(g0), op.i32(16), op.i32Mul, op.i32Add, op.set(tp)]
+          ? [
+              op.get(addPtr),
+              op.get(r),
+              op.i32(4),
+              op.i32Mul,
+              op.i32Add,
+              op.v128Load32Splat(0),
+              op.set(a),
+              op.get(thrPtr),
+              op.get(g0),
+              op.i32(16),
+              op.i32Mul,
+              op.i32Add,
+              op.set(tp),
+            ]
           : [op.get(thrPtr), op.get(r), op.i32(4), op.i32Mul, op.i32Add, op.v128Load32Splat(0), op.set(t)],
-        op.get(rowp), op.get(g0), op.i32(16), op.i32Mul, op.i32Add, op.set(p),
-        op.get(p), op.get(groups), op.i32(16), op.i32Mul, op.i32Add, op.set(end),
+        op.get(rowp),
+        op.get(g0),
+        op.i32(16),
+        op.i32Mul,
+        op.i32Add,
+        op.set(p),
+        op.get(p),
+        op.get(groups),
+        op.i32(16),
+        op.i32Mul,
+        op.i32Add,
+        op.set(end),
         op.loop,
         [
-          test, op.i32x4Bitmask, op.tee(m),
+          test,
+          op.i32x4Bitmask,
+          op.tee(m),
           op.if_,
           [
-            op.get(h), op.get(p), op.get(outPtr), op.i32Sub, op.i32(2), op.i32ShrU, op.i32Store(0),
-            op.get(h), op.get(m), op.i32Store(4),
-            op.get(h), op.i32(8), op.i32Add, op.set(h),
+            op.get(h),
+            op.get(p),
+            op.get(outPtr),
+            op.i32Sub,
+            op.i32(2),
+            op.i32ShrU,
+            op.i32Store(0),
+            op.get(h),
+            op.get(m),
+            op.i32Store(4),
+            op.get(h),
+            op.i32(8),
+            op.i32Add,
+            op.set(h),
           ],
           op.end,
           cols ? [op.get(tp), op.i32(16), op.i32Add, op.set(tp)] : [],
-          op.get(p), op.i32(16), op.i32Add, op.tee(p), op.get(end), op.i32Ne, op.brIf(0),
+          op.get(p),
+          op.i32(16),
+          op.i32Add,
+          op.tee(p),
+          op.get(end),
+          op.i32Ne,
+          op.brIf(0),
         ],
         op.end,
-        op.get(rowp), op.get(stride), op.i32Add, op.set(rowp),
-        op.get(r), op.i32(1), op.i32Add, op.tee(r), op.get(rows), op.i32Ne, op.brIf(0),
+        op.get(rowp),
+        op.get(stride),
+        op.i32Add,
+        op.set(rowp),
+        op.get(r),
+        op.i32(1),
+        op.i32Add,
+        op.tee(r),
+        op.get(rows),
+        op.i32Ne,
+        op.brIf(0),
       ],
       op.end,
     ],
     op.end,
-    op.get(h), op.get(hitsPtr), op.i32Sub, op.i32(3), op.i32ShrU,
+    op.get(h),
+    op.get(hitsPtr),
+    op.i32Sub,
+    op.i32(3),
+    op.i32ShrU,
   ];
   return {
     name: cols ? 'filterCols' : 'filterRows',
@@ -181,52 +366,141 @@ function filterKernel(cols: boolean): FuncDef {
  * (A = centred rows packed 4 rows at a time, B = W packed 4 columns at a time, t = dimension).
  */
 export function gemm64Kernel(): FuncDef {
-  const aPtr = 0, nq = 1, bPtr = 2, np = 3, len = 4, outPtr = 5, outStride = 6;
-  const qa = 7, qEnd = 8, outRow = 9, pbase = 10, pEnd = 11, outp = 12, pa = 13, pb = 14, pbEnd = 15;
-  const s2 = 16, s3 = 17, step = 18;
+  const aPtr = 0,
+    nq = 1,
+    bPtr = 2,
+    np = 3,
+    len = 4,
+    outPtr = 5,
+    outStride = 6;
+  const qa = 7,
+    qEnd = 8,
+    outRow = 9,
+    pbase = 10,
+    pEnd = 11,
+    outp = 12,
+    pa = 13,
+    pb = 14,
+    pbEnd = 15;
+  const s2 = 16,
+    s3 = 17,
+    step = 18;
   const acc = [19, 20, 21, 22, 23, 24, 25, 26];
-  const b0 = 27, b1 = 28, a = 29;
+  const b0 = 27,
+    b1 = 28,
+    a = 29;
   const madd = (r: number, x: number, y: number): Code => [op.get(r), op.get(x), op.get(y), op.f64x2Mul, op.f64x2Add, op.set(r)];
   const tStep = (): Code => [
-    op.get(pb), op.v128Load(0), op.set(b0),
-    op.get(pb), op.v128Load(16), op.set(b1),
+    op.get(pb),
+    op.v128Load(0),
+    op.set(b0),
+    op.get(pb),
+    op.v128Load(16),
+    op.set(b1),
     [0, 1, 2, 3].map((i) => [op.get(pa), op.v128Load64Splat(8 * i), op.set(a), madd(acc[2 * i], a, b0), madd(acc[2 * i + 1], a, b1)]),
-    op.get(pa), op.i32(32), op.i32Add, op.set(pa),
-    op.get(pb), op.i32(32), op.i32Add, op.set(pb),
+    op.get(pa),
+    op.i32(32),
+    op.i32Add,
+    op.set(pa),
+    op.get(pb),
+    op.i32(32),
+    op.i32Add,
+    op.set(pb),
   ];
   const rowAddr = (i: number): Code =>
     i === 0 ? [op.get(outp)] : [op.get(outp), op.get(i === 1 ? outStride : i === 2 ? s2 : s3), op.i32Add];
   const addRow = (i: number): Code => [
-    rowAddr(i), rowAddr(i), op.v128Load(0), op.get(acc[2 * i]), op.f64x2Add, op.v128Store(0),
-    rowAddr(i), rowAddr(i), op.v128Load(16), op.get(acc[2 * i + 1]), op.f64x2Add, op.v128Store(16),
+    rowAddr(i),
+    rowAddr(i),
+    op.v128Load(0),
+    op.get(acc[2 * i]),
+    op.f64x2Add,
+    op.v128Store(0),
+    rowAddr(i),
+    rowAddr(i),
+    op.v128Load(16),
+    op.get(acc[2 * i + 1]),
+    op.f64x2Add,
+    op.v128Store(16),
   ];
   const body: Code = [
-    op.get(len), op.i32(32), op.i32Mul, op.set(step),
-    op.get(outStride), op.i32(2), op.i32Mul, op.set(s2),
-    op.get(outStride), op.i32(3), op.i32Mul, op.set(s3),
-    op.get(aPtr), op.set(qa),
-    op.get(aPtr), op.get(nq), op.get(step), op.i32Mul, op.i32Add, op.set(qEnd),
-    op.get(bPtr), op.get(np), op.get(step), op.i32Mul, op.i32Add, op.set(pEnd),
-    op.get(outPtr), op.set(outRow),
+    op.get(len),
+    op.i32(32),
+    op.i32Mul,
+    op.set(step),
+    op.get(outStride),
+    op.i32(2),
+    op.i32Mul,
+    op.set(s2),
+    op.get(outStride),
+    op.i32(3),
+    op.i32Mul,
+    op.set(s3),
+    op.get(aPtr),
+    op.set(qa),
+    op.get(aPtr),
+    op.get(nq),
+    op.get(step),
+    op.i32Mul,
+    op.i32Add,
+    op.set(qEnd),
+    op.get(bPtr),
+    op.get(np),
+    op.get(step),
+    op.i32Mul,
+    op.i32Add,
+    op.set(pEnd),
+    op.get(outPtr),
+    op.set(outRow),
     op.loop,
     [
-      op.get(bPtr), op.set(pbase),
-      op.get(outRow), op.set(outp),
+      op.get(bPtr),
+      op.set(pbase),
+      op.get(outRow),
+      op.set(outp),
       op.loop,
       [
         acc.map((r) => [op.v128Zero, op.set(r)]),
-        op.get(qa), op.set(pa),
-        op.get(pbase), op.set(pb),
-        op.get(pbase), op.get(step), op.i32Add, op.set(pbEnd),
-        op.loop, tStep(), op.get(pb), op.get(pbEnd), op.i32Ne, op.brIf(0), op.end,
+        op.get(qa),
+        op.set(pa),
+        op.get(pbase),
+        op.set(pb),
+        op.get(pbase),
+        op.get(step),
+        op.i32Add,
+        op.set(pbEnd),
+        op.loop,
+        tStep(),
+        op.get(pb),
+        op.get(pbEnd),
+        op.i32Ne,
+        op.brIf(0),
+        op.end,
         [0, 1, 2, 3].map(addRow),
-        op.get(outp), op.i32(32), op.i32Add, op.set(outp),
-        op.get(pbEnd), op.tee(pbase), op.get(pEnd), op.i32Ne, op.brIf(0),
+        op.get(outp),
+        op.i32(32),
+        op.i32Add,
+        op.set(outp),
+        op.get(pbEnd),
+        op.tee(pbase),
+        op.get(pEnd),
+        op.i32Ne,
+        op.brIf(0),
       ],
       op.end,
-      op.get(qa), op.get(step), op.i32Add, op.tee(qa),
-      op.get(outRow), op.get(s2), op.i32Add, op.get(s2), op.i32Add, op.set(outRow),
-      op.get(qEnd), op.i32Ne, op.brIf(0),
+      op.get(qa),
+      op.get(step),
+      op.i32Add,
+      op.tee(qa),
+      op.get(outRow),
+      op.get(s2),
+      op.i32Add,
+      op.get(s2),
+      op.i32Add,
+      op.set(outRow),
+      op.get(qEnd),
+      op.i32Ne,
+      op.brIf(0),
     ],
     op.end,
   ];
@@ -244,9 +518,27 @@ export interface ScoreKernel {
   /** See the module comment; all pointers in bytes, every count ≥ 1. */
   scores(aPtr: number, nq: number, bPtr: number, np: number, dim: number, normPtr: number, outPtr: number, outStride: number): void;
   /** See `filterKernel`; `addPtr` is unused. */
-  filterRows(outPtr: number, rows: number, g0: number, groups: number, stride: number, addPtr: number, thrPtr: number, hitsPtr: number): number;
+  filterRows(
+    outPtr: number,
+    rows: number,
+    g0: number,
+    groups: number,
+    stride: number,
+    addPtr: number,
+    thrPtr: number,
+    hitsPtr: number,
+  ): number;
   /** See `filterKernel`; `thrPtr` points at the threshold of tile column 0. */
-  filterCols(outPtr: number, rows: number, g0: number, groups: number, stride: number, addPtr: number, thrPtr: number, hitsPtr: number): number;
+  filterCols(
+    outPtr: number,
+    rows: number,
+    g0: number,
+    groups: number,
+    stride: number,
+    addPtr: number,
+    thrPtr: number,
+    hitsPtr: number,
+  ): number;
 }
 
 export interface Gemm64Kernel {
@@ -289,7 +581,11 @@ export function wasmAvailable(): boolean {
  */
 const instances = new Map<string, { memory: WebAssembly.Memory; exports: WebAssembly.Exports }>();
 
-function instantiate(name: string, mod: WebAssembly.Module | null, bytes: number): { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null {
+function instantiate(
+  name: string,
+  mod: WebAssembly.Module | null,
+  bytes: number,
+): { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null {
   if (mod === null) return null;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
   if (pages > 65536) return null;
@@ -335,6 +631,10 @@ export function createScoreKernel(bytes: number): ScoreKernel | null {
 
 /** The float64 GEMM kernel over a memory of at least `bytes` bytes (null: use JS). Contents are stale. */
 export function createGemm64Kernel(bytes: number): Gemm64Kernel | null {
-  const r = instantiate('gemm64', getModule('gemm64', () => [gemm64Kernel()]), bytes);
+  const r = instantiate(
+    'gemm64',
+    getModule('gemm64', () => [gemm64Kernel()]),
+    bytes,
+  );
   return r === null ? null : { memory: r.memory, gemm64: r.exports.gemm64 as Gemm64Kernel['gemm64'] };
 }

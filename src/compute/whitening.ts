@@ -255,7 +255,8 @@ export function applyWhiteningInPlace(x: Embeddings, w: Whitening, k?: number, b
  */
 export function keepLeadingColumnsInPlace(y: Embeddings, k: number): Embeddings {
   assertEmbeddings(y, 'keepLeadingColumnsInPlace');
-  if (!Number.isInteger(k) || k < 1 || k > y.dim) throw new Error(`keepLeadingColumnsInPlace: k must be an integer in 1…${y.dim}, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > y.dim)
+    throw new Error(`keepLeadingColumnsInPlace: k must be an integer in 1…${y.dim}, got ${k}`);
   const { n, dim, data } = y;
   if (k !== dim) for (let i = 1; i < n; i++) data.copyWithin(i * k, i * dim, i * dim + k);
   return { n, dim: k, data: data.subarray(0, n * k) };

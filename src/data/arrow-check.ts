@@ -34,7 +34,8 @@ class Fb {
     this.v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
   private need(pos: number, n: number) {
-    if (pos < this.start || pos + n > this.end) throw new Bad(this.start, `a flatbuffer offset points outside the ${this.end - this.start}-byte ${this.what}`);
+    if (pos < this.start || pos + n > this.end)
+      throw new Bad(this.start, `a flatbuffer offset points outside the ${this.end - this.start}-byte ${this.what}`);
   }
   u8(p: number) {
     this.need(p, 1);
@@ -142,13 +143,15 @@ function message(b: Uint8Array, pos: number): Msg {
     for (let i = 0; i < nodeCount; i++) {
       const n = fb.i64(nodes + 16 * i);
       const nulls = fb.i64(nodes + 16 * i + 8);
-      if (n < 0 || n > limit || nulls < 0 || nulls > n) throw new Bad(pos, `column node ${i + 1} declares ${n} values (${nulls} null) in a body of ${bodyLength} bytes`);
+      if (n < 0 || n > limit || nulls < 0 || nulls > n)
+        throw new Bad(pos, `column node ${i + 1} declares ${n} values (${nulls} null) in a body of ${bodyLength} bytes`);
     }
     const [bufs, bufCount] = fb.vector(batch, 2);
     for (let i = 0; i < bufCount; i++) {
       const off = fb.i64(bufs + 16 * i);
       const blen = fb.i64(bufs + 16 * i + 8);
-      if (off < 0 || blen < 0 || off + blen > bodyLength) throw new Bad(pos, `buffer ${i + 1} (${blen} bytes at ${off}) lies outside the ${bodyLength}-byte body`);
+      if (off < 0 || blen < 0 || off + blen > bodyLength)
+        throw new Bad(pos, `buffer ${i + 1} (${blen} bytes at ${off}) lies outside the ${bodyLength}-byte body`);
     }
   }
   return { next: bodyStart + bodyLength, headerType, metaLength: p - pos + len, bodyLength };
@@ -167,7 +170,7 @@ export function checkArrowIpc(b: Uint8Array, file: string): void {
       const fb = new Fb(b, footerStart, b.length - 10, 'footer');
       const footer = fb.root();
       const schema = fb.table(footer, 1);
-      if (!schema || fb.vector(schema, 1)[1] === 0) throw new Bad(footerStart, 'the footer\'s schema has no columns');
+      if (!schema || fb.vector(schema, 1)[1] === 0) throw new Bad(footerStart, "the footer's schema has no columns");
       for (const field of [2, 3]) {
         const [blocks, count] = fb.vector(footer, field);
         for (let i = 0; i < count; i++) {
@@ -175,12 +178,18 @@ export function checkArrowIpc(b: Uint8Array, file: string): void {
           const metaLen = fb.i32(blocks + 24 * i + 8);
           const bodyLen = fb.i64(blocks + 24 * i + 16);
           if (off < 8 || metaLen <= 0 || bodyLen < 0 || off + metaLen + bodyLen > footerStart) {
-            throw new Bad(blocks + 24 * i, `the footer points at a ${field === 2 ? 'dictionary' : 'record batch'} outside the data (offset ${off}, ${metaLen} + ${bodyLen} bytes)`);
+            throw new Bad(
+              blocks + 24 * i,
+              `the footer points at a ${field === 2 ? 'dictionary' : 'record batch'} outside the data (offset ${off}, ${metaLen} + ${bodyLen} bytes)`,
+            );
           }
           const msg = message(b, off);
           const want = field === 2 ? DICTIONARY_BATCH : RECORD_BATCH;
           if (msg.headerType !== want || msg.metaLength !== metaLen || msg.bodyLength !== bodyLen) {
-            throw new Bad(blocks + 24 * i, `the footer points at byte ${off} for a ${field === 2 ? 'dictionary' : 'record batch'}, but the message there does not match (type ${msg.headerType}, ${msg.metaLength} + ${msg.bodyLength} bytes)`);
+            throw new Bad(
+              blocks + 24 * i,
+              `the footer points at byte ${off} for a ${field === 2 ? 'dictionary' : 'record batch'}, but the message there does not match (type ${msg.headerType}, ${msg.metaLength} + ${msg.bodyLength} bytes)`,
+            );
           }
         }
       }

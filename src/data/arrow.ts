@@ -18,7 +18,11 @@ export function readArrowVectors(bytes: Uint8Array, file: string, allocate: Allo
   if (bytes.length < 8) throw new InputError(file, `not an Arrow IPC file: only ${bytes.length} bytes`, 'byte 0');
   const isFile = String.fromCharCode(...bytes.subarray(0, 6)) === ARROW1;
   if (isFile && String.fromCharCode(...bytes.subarray(bytes.length - 6)) !== ARROW1) {
-    throw new InputError(file, 'truncated Arrow IPC file: it starts with "ARROW1" but does not end with it (the footer is missing)', `byte ${bytes.length}`);
+    throw new InputError(
+      file,
+      'truncated Arrow IPC file: it starts with "ARROW1" but does not end with it (the footer is missing)',
+      `byte ${bytes.length}`,
+    );
   }
   checkArrowIpc(bytes, file);
   let table: Table;
@@ -28,12 +32,18 @@ export function readArrowVectors(bytes: Uint8Array, file: string, allocate: Allo
     throw new InputError(file, `malformed Arrow IPC ${isFile ? 'file' : 'stream'}: ${msg(e)}`);
   }
   const n = table.numRows;
-  if (!table.schema || table.schema.fields.length === 0) throw new InputError(file, 'not an Arrow IPC file or stream (no schema)', 'byte 0');
+  if (!table.schema || table.schema.fields.length === 0)
+    throw new InputError(file, 'not an Arrow IPC file or stream (no schema)', 'byte 0');
   if (n === 0) throw new InputError(file, 'the table has no rows');
   const fields = table.schema.fields;
-  const vecFields = fields.filter((f) => (DataType.isFixedSizeList(f.type) || DataType.isList(f.type)) && DataType.isFloat(f.type.children[0]?.type));
+  const vecFields = fields.filter(
+    (f) => (DataType.isFixedSizeList(f.type) || DataType.isList(f.type)) && DataType.isFloat(f.type.children[0]?.type),
+  );
   if (vecFields.length === 0) {
-    throw new InputError(file, `no vector column: expected FixedSizeList<Float32> or List<Float32> (columns: ${fields.map((f) => `${f.name} ${String(f.type)}`).join(', ')})`);
+    throw new InputError(
+      file,
+      `no vector column: expected FixedSizeList<Float32> or List<Float32> (columns: ${fields.map((f) => `${f.name} ${String(f.type)}`).join(', ')})`,
+    );
   }
   const scalar = fields.filter((f) => !vecFields.includes(f));
   const idField = scalar.find((f) => f.name.toLowerCase() === 'id') ?? scalar[0];
@@ -59,7 +69,11 @@ function readVectors(col: Vector, name: string, n: number, file: string, allocat
   const start = (d: number) => {
     dim = d;
     if (dim <= 0) throw new InputError(file, `vectors in column "${name}" are empty`, `row ${row + 1}`);
-    if (n * dim > MAX_VARIANT_FLOATS) throw new InputError(file, `column "${name}": ${n} rows × ${dim} dims = ${n * dim} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`);
+    if (n * dim > MAX_VARIANT_FLOATS)
+      throw new InputError(
+        file,
+        `column "${name}": ${n} rows × ${dim} dims = ${n * dim} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`,
+      );
     data = allocate(n * dim);
   };
   if (fixed > 0) start(fixed);
@@ -76,16 +90,22 @@ function readVectors(col: Vector, name: string, n: number, file: string, allocat
         from = offsets![r];
         const len = offsets![r + 1] - from;
         if (dim < 0) start(len);
-        else if (len !== dim) throw new InputError(file, `column "${name}" has ${len} values, expected ${dim} (as in the first row)`, `row ${row + 1}`);
+        else if (len !== dim)
+          throw new InputError(file, `column "${name}" has ${len} values, expected ${dim} (as in the first row)`, `row ${row + 1}`);
       }
-      if (from + dim > values.length) throw new InputError(file, `column "${name}" is truncated: its values end before row ${row + 1}`, `row ${row + 1}`);
+      if (from + dim > values.length)
+        throw new InputError(file, `column "${name}" is truncated: its values end before row ${row + 1}`, `row ${row + 1}`);
       const base = row * dim;
       for (let j = 0; j < dim; j++) {
         const v = values[from + j];
         const f = Math.fround(v);
         if (f - f !== 0) {
           const what = Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? `${v} (does not fit in float32)` : v > 0 ? 'Infinity' : '-Infinity';
-          throw new InputError(file, `${what} in column "${name}" at position ${j + 1}; every value must be a finite number`, `row ${row + 1}`);
+          throw new InputError(
+            file,
+            `${what} in column "${name}" at position ${j + 1}; every value must be a finite number`,
+            `row ${row + 1}`,
+          );
         }
         data![base + j] = f;
       }

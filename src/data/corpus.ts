@@ -90,9 +90,7 @@ export function parseCorpus(manifest: unknown, images: Uint8Array, source: strin
   if (images.length !== expected) {
     const imgName = typeof m.images === 'string' ? m.images : 'image data';
     const what = images.length < expected ? 'truncated' : 'too long';
-    fail(
-      `${imgName} is ${what}: ${images.length} bytes, expected n × ${s} × ${s} × ${CORPUS_CHANNELS} = ${expected}`,
-    );
+    fail(`${imgName} is ${what}: ${images.length} bytes, expected n × ${s} × ${s} × ${CORPUS_CHANNELS} = ${expected}`);
   }
 
   return { name: m.name as string, hash: m.hash as string, n, imageSize: s, images, columns };

@@ -8,7 +8,14 @@ import type { Embeddings } from '../compute/types.ts';
 import { InputError } from './errors.ts';
 import { fsError } from './file-errors-node.ts';
 import { readBytesFile, readNpyFile } from './npy-stream-node.ts';
-import { checkTensorShape, embeddingsFormat, parseEmbeddings, parseProjectorConfig, resolveRelative, type ProjectorEntry } from './projector.ts';
+import {
+  checkTensorShape,
+  embeddingsFormat,
+  parseEmbeddings,
+  parseProjectorConfig,
+  resolveRelative,
+  type ProjectorEntry,
+} from './projector.ts';
 import { decodeUtf8, parseTableBytes, type Table } from './table.ts';
 
 /** Largest file read whole (Node's readFile limit is 2 GiB). */
@@ -102,7 +109,8 @@ export async function loadProjectorConfig(path: string): Promise<ProjectorVarian
       metadataFile,
       async load() {
         const fmt = embeddingsFormat(tensorFile);
-        if (fmt === 'config') throw new InputError(path, `tensorPath ${entry.tensorPath} of "${entry.tensorName}" points to another config`);
+        if (fmt === 'config')
+          throw new InputError(path, `tensorPath ${entry.tensorPath} of "${entry.tensorName}" points to another config`);
         const dim = fmt === 'bytes' ? entry.tensorShape?.[1] : undefined;
         if (fmt === 'bytes' && dim === undefined) {
           throw new InputError(path, `"${entry.tensorName}": a .bytes tensorPath needs "tensorShape": [rows, dims]`);
@@ -116,7 +124,12 @@ export async function loadProjectorConfig(path: string): Promise<ProjectorVarian
                 ? await readBytesFile(tensorFile, dim!, { what: 'tensor file' })
                 : parseEmbeddings(await readInputFile(tensorFile, 'tensor file'), tensorFile, { dim });
         } catch (e) {
-          if (e instanceof InputError && /not found|permission denied|is a directory|not a directory|cannot read/.test(e.problem) && e.file === tensorFile && e.where === undefined) {
+          if (
+            e instanceof InputError &&
+            /not found|permission denied|is a directory|not a directory|cannot read/.test(e.problem) &&
+            e.file === tensorFile &&
+            e.where === undefined
+          ) {
             throw new InputError(tensorFile, `${e.problem} (tensorPath of "${entry.tensorName}" in ${path})`, e.where);
           }
           throw e;

@@ -27,7 +27,15 @@ export function bfloat16ToFloat(bits: number): number {
 }
 
 /** Converts `count` 16-bit values at byte `offset` of `view` into out[at…]. */
-export function convert16(view: DataView, offset: number, count: number, little: boolean, kind: 'f16' | 'bf16', out: Float32Array, at: number): void {
+export function convert16(
+  view: DataView,
+  offset: number,
+  count: number,
+  little: boolean,
+  kind: 'f16' | 'bf16',
+  out: Float32Array,
+  at: number,
+): void {
   if (kind === 'f16') for (let i = 0; i < count; i++) out[at + i] = HALF[view.getUint16(offset + i * 2, little)];
   else for (let i = 0; i < count; i++) out[at + i] = bfloat16ToFloat(view.getUint16(offset + i * 2, little));
 }

@@ -38,7 +38,12 @@ export function parseJsonl(text: string, file: string, allocate: Allocate): Json
     } catch (e) {
       throw new InputError(file, `not a JSON object: ${(e as Error).message}`, `line ${i + 1}`);
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(file, `line holds ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}, expected one JSON object per line`, `line ${i + 1}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new InputError(
+        file,
+        `line holds ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}, expected one JSON object per line`,
+        `line ${i + 1}`,
+      );
     rows.push(v as Record<string, unknown>);
     lines.push(i + 1);
   }
@@ -67,7 +72,12 @@ export function parseJsonl(text: string, file: string, allocate: Allocate): Json
       if (v === null || v === undefined) col[i] = '';
       else if (typeof v === 'string') col[i] = v;
       else if (typeof v === 'number' || typeof v === 'boolean') col[i] = String(v);
-      else throw new InputError(file, `"${k}" is ${Array.isArray(v) ? 'an array' : 'an object'} here but text or a number in other rows`, where(i));
+      else
+        throw new InputError(
+          file,
+          `"${k}" is ${Array.isArray(v) ? 'an array' : 'an object'} here but text or a number in other rows`,
+          where(i),
+        );
     }
   }
   const vectors: JsonlTable['vectors'] = [];
@@ -77,7 +87,12 @@ export function parseJsonl(text: string, file: string, allocate: Allocate): Json
     let data: Float32Array = new Float32Array(0);
     for (let i = 0; i < n; i++) {
       const v = rows[i][k];
-      if (!Array.isArray(v)) throw new InputError(file, `"${k}" is ${v === null || v === undefined ? 'missing' : 'not an array of numbers'}; every row needs its vector`, where(i));
+      if (!Array.isArray(v))
+        throw new InputError(
+          file,
+          `"${k}" is ${v === null || v === undefined ? 'missing' : 'not an array of numbers'}; every row needs its vector`,
+          where(i),
+        );
       if (dim < 0) {
         dim = v.length;
         data = allocate(n * dim);

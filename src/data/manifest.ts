@@ -77,14 +77,25 @@ export function manifestFromJson(json: unknown, file: string): Manifest {
       if (v === null || v === undefined) col[i] = '';
       else if (typeof v === 'string') col[i] = v;
       else if (typeof v === 'number' || typeof v === 'boolean') col[i] = String(v);
-      else throw new InputError(file, `"${k}" is ${Array.isArray(v) ? 'an array' : 'an object'}; manifest values must be text, numbers or booleans`, `items[${i}]`);
+      else
+        throw new InputError(
+          file,
+          `"${k}" is ${Array.isArray(v) ? 'an array' : 'an object'}; manifest values must be text, numbers or booleans`,
+          `items[${i}]`,
+        );
     }
   }
   return finish(file, names, { ...columns }, n, (i) => `items[${i}]`);
 }
 
 /** A manifest from columns already parsed (JSON Lines, Parquet, a table's non-vector columns). */
-export function manifestFromColumns(file: string, names: string[], columns: Record<string, string[]>, n: number, where: (i: number) => string): Manifest {
+export function manifestFromColumns(
+  file: string,
+  names: string[],
+  columns: Record<string, string[]>,
+  n: number,
+  where: (i: number) => string,
+): Manifest {
   return finish(file, names, columns, n, where);
 }
 

@@ -22,7 +22,9 @@ export function neighboursToCsv(
       const same = facets.map((f) =>
         query.row === null ? '' : columns[f]?.[row] !== '' && columns[f]?.[row] === columns[f]?.[query.row] ? '1' : '0',
       );
-      lines.push([query.name, l.variant, r + 1, row, id?.[row] ?? '', title?.[row] ?? '', l.distances[r], ...labels, ...same].map(cell).join(','));
+      lines.push(
+        [query.name, l.variant, r + 1, row, id?.[row] ?? '', title?.[row] ?? '', l.distances[r], ...labels, ...same].map(cell).join(','),
+      );
     }
   }
   return lines.join('\n') + '\n';

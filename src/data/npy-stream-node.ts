@@ -52,7 +52,11 @@ async function readFully(fh: FileHandle, dst: Uint8Array, offset: number, length
   while (done < length) {
     const { bytesRead } = await fh.read(dst, offset + done, length - done, position + done);
     if (bytesRead === 0) {
-      throw new InputError(file, 'the file ended early while it was being read (was it changed or truncated meanwhile?)', `byte ${position + done}`);
+      throw new InputError(
+        file,
+        'the file ended early while it was being read (was it changed or truncated meanwhile?)',
+        `byte ${position + done}`,
+      );
     }
     done += bytesRead;
   }
@@ -116,7 +120,11 @@ async function streamValues(
         const v = view.getFloat64(t * 8, little);
         const f = Math.fround(v);
         if (!Number.isFinite(f) && Number.isFinite(v)) {
-          throw new InputError(file, `value ${v} at column ${(i % dim) + 1} does not fit in float32`, `row ${Math.floor(i / dim) + 1} of ${count / dim}`);
+          throw new InputError(
+            file,
+            `value ${v} at column ${(i % dim) + 1} does not fit in float32`,
+            `row ${Math.floor(i / dim) + 1} of ${count / dim}`,
+          );
         }
         data[i] = f;
       }
@@ -143,10 +151,18 @@ export async function readNpyFile(path: string, opts: StreamReadOptions = {}): P
     const headerLen = pre[6] === 1 ? pv.getUint16(8, true) : pv.getUint32(8, true);
     const dataOffset = (pre[6] === 1 ? 10 : 12) + headerLen;
     if (dataOffset > size) {
-      throw new InputError(path, `truncated .npy header: header length field says ${headerLen} bytes but the file ends at byte ${size}`, 'byte 8');
+      throw new InputError(
+        path,
+        `truncated .npy header: header length field says ${headerLen} bytes but the file ends at byte ${size}`,
+        'byte 8',
+      );
     }
     if (headerLen > MAX_HEADER_BYTES) {
-      throw new InputError(path, `.npy header length field says ${headerLen} bytes, more than the ${MAX_HEADER_BYTES} a .npy header can plausibly be: not a .npy file?`, 'byte 8');
+      throw new InputError(
+        path,
+        `.npy header length field says ${headerLen} bytes, more than the ${MAX_HEADER_BYTES} a .npy header can plausibly be: not a .npy file?`,
+        'byte 8',
+      );
     }
     const head = new Uint8Array(dataOffset);
     await readFully(fh, head, 0, dataOffset, 0, path);

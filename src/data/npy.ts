@@ -46,7 +46,11 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
     headerStart = 10;
   } else {
     if (bytes.length < 12) {
-      throw new InputError(file, `truncated .npy header: file ends at byte ${bytes.length}, the v${major} preamble needs 12 bytes`, 'byte 8');
+      throw new InputError(
+        file,
+        `truncated .npy header: file ends at byte ${bytes.length}, the v${major} preamble needs 12 bytes`,
+        'byte 8',
+      );
     }
     headerLen = view.getUint32(8, true);
     headerStart = 12;
@@ -79,23 +83,39 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (fortran === undefined) throw new InputError(file, ".npy header has no 'fortran_order' key", `byte ${headerStart}`);
   if (shape === undefined) throw new InputError(file, ".npy header has no 'shape' key", `byte ${headerStart}`);
   if (typeof descr !== 'string') {
-    throw new InputError(file, `unsupported dtype ${show(descr)} (structured arrays are not supported; need float32 or float64)`, `byte ${headerStart}`);
+    throw new InputError(
+      file,
+      `unsupported dtype ${show(descr)} (structured arrays are not supported; need float32 or float64)`,
+      `byte ${headerStart}`,
+    );
   }
   const m = /^([<>=|])?f([248])$/.exec(descr);
   if (!m) {
-    throw new InputError(file, `unsupported dtype '${descr}' (need float16 '<f2', float32 '<f4'/'>f4' or float64 '<f8'/'>f8')`, `byte ${headerStart}`);
+    throw new InputError(
+      file,
+      `unsupported dtype '${descr}' (need float16 '<f2', float32 '<f4'/'>f4' or float64 '<f8'/'>f8')`,
+      `byte ${headerStart}`,
+    );
   }
   if (typeof fortran !== 'boolean') {
     throw new InputError(file, `.npy header 'fortran_order' is ${show(fortran)}, expected True or False`, `byte ${headerStart}`);
   }
   if (fortran) {
-    throw new InputError(file, 'fortran_order arrays are not supported: save a C-order array (numpy.ascontiguousarray)', `byte ${headerStart}`);
+    throw new InputError(
+      file,
+      'fortran_order arrays are not supported: save a C-order array (numpy.ascontiguousarray)',
+      `byte ${headerStart}`,
+    );
   }
   if (!Array.isArray(shape) || !shape.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)) {
     throw new InputError(file, `.npy header 'shape' is ${show(shape)}, expected a tuple of integers`, `byte ${headerStart}`);
   }
   if (shape.length !== 2) {
-    throw new InputError(file, `array has ${shape.length} dimension${shape.length === 1 ? '' : 's'} (shape (${shape.join(', ')})), expected 2-D (items × dims)`, `byte ${headerStart}`);
+    throw new InputError(
+      file,
+      `array has ${shape.length} dimension${shape.length === 1 ? '' : 's'} (shape (${shape.join(', ')})), expected 2-D (items × dims)`,
+      `byte ${headerStart}`,
+    );
   }
   return {
     version: major,
@@ -150,7 +170,11 @@ export function parseNpy(bytes: Uint8Array, file: string): Embeddings {
         const v = view.getFloat64(i * 8, h.littleEndian);
         const f = Math.fround(v);
         if (!Number.isFinite(f) && Number.isFinite(v)) {
-          throw new InputError(file, `value ${v} at column ${(i % dim) + 1} does not fit in float32`, `row ${Math.floor(i / dim) + 1} of ${n}`);
+          throw new InputError(
+            file,
+            `value ${v} at column ${(i % dim) + 1} does not fit in float32`,
+            `row ${Math.floor(i / dim) + 1} of ${n}`,
+          );
         }
         data[i] = f;
       }
@@ -169,7 +193,11 @@ export function checkFinite(x: Embeddings, file: string): void {
     // v - v is 0 for finite numbers and NaN for NaN/±Inf: one cheap test in the common path.
     if (v - v !== 0) {
       const what = Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-      throw new InputError(file, `${what} at column ${(i % dim) + 1}; every value must be a finite number`, `row ${Math.floor(i / dim) + 1} of ${n}`);
+      throw new InputError(
+        file,
+        `${what} at column ${(i % dim) + 1}; every value must be a finite number`,
+        `row ${Math.floor(i / dim) + 1} of ${n}`,
+      );
     }
   }
 }

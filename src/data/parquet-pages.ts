@@ -55,7 +55,15 @@ export function readVectorChunk(
   const element = schemaPath[schemaPath.length - 1].element;
   const elementOptional = element.repetition_type === 'OPTIONAL';
   const emptyLevel = maxDef - 1 - (elementOptional ? 1 : 0);
-  const decoder = { pathInSchema: md.path_in_schema, element, schemaPath, type: md.type, codec: md.codec, parsers: DEFAULT_PARSERS, utf8: false };
+  const decoder = {
+    pathInSchema: md.path_in_schema,
+    element,
+    schemaPath,
+    type: md.type,
+    codec: md.codec,
+    parsers: DEFAULT_PARSERS,
+    utf8: false,
+  };
   void meta;
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
   let dictionary: Decoded | undefined;
@@ -69,7 +77,10 @@ export function readVectorChunk(
       if (first.length === 0) throw new InputError(file, `vector in column "${column}" is empty`, `row ${row + 1}`);
       const dim = first.length;
       if (sink.total * dim > MAX_VARIANT_FLOATS) {
-        throw new InputError(file, `column "${column}": ${sink.total} rows × ${dim} dims = ${sink.total * dim} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`);
+        throw new InputError(
+          file,
+          `column "${column}": ${sink.total} rows × ${dim} dims = ${sink.total * dim} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`,
+        );
       }
       o = { dim, data: sink.allocate(sink.total * dim) };
       sink.vectors.set(column, o);
@@ -86,7 +97,14 @@ export function readVectorChunk(
     let levels: { definitionLevels: ArrayLike<number> | undefined; repetitionLevels: ArrayLike<number>; dataPage: Decoded };
     let encoding: string;
     const daph = header.data_page_header;
-    if (header.type === 'DATA_PAGE' && daph && daph.encoding === 'PLAIN' && (md.type === 'FLOAT' || md.type === 'DOUBLE') && daph.repetition_level_encoding === 'RLE' && daph.definition_level_encoding === 'RLE') {
+    if (
+      header.type === 'DATA_PAGE' &&
+      daph &&
+      daph.encoding === 'PLAIN' &&
+      (md.type === 'FLOAT' || md.type === 'DOUBLE') &&
+      daph.repetition_level_encoding === 'RLE' &&
+      daph.definition_level_encoding === 'RLE'
+    ) {
       // The common case, without a per-page JS array: levels into reused buffers, values read in place.
       const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
       const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
@@ -105,14 +123,22 @@ export function readVectorChunk(
       const view = r.view;
       let present = 0;
       for (let i = 0; i < nv; i++) if (!def || def[i] === maxDef) present++;
-      if (at + present * (size8 ? 8 : 4) > view.byteLength) throw new InputError(file, `malformed Parquet page in column "${column}": ${present} values need more bytes than the page holds`, `row ${row + 2}`);
+      if (at + present * (size8 ? 8 : 4) > view.byteLength)
+        throw new InputError(
+          file,
+          `malformed Parquet page in column "${column}": ${present} values need more bytes than the page holds`,
+          `row ${row + 2}`,
+        );
       consume(rep, def, (vi) => (size8 ? view.getFloat64(at + vi * 8, true) : view.getFloat32(at + vi * 4, true)));
       continue;
     }
     if (header.type === 'DICTIONARY_PAGE') {
       const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
       const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
-      dictionary = convert(readPlain(r, md.type, header.dictionary_page_header!.num_values, element.type_length), decoder as never) as Decoded;
+      dictionary = convert(
+        readPlain(r, md.type, header.dictionary_page_header!.num_values, element.type_length),
+        decoder as never,
+      ) as Decoded;
       continue;
     } else if (header.type === 'DATA_PAGE') {
       const page = decompressPage(compressed, Number(header.uncompressed_page_size), md.codec, undefined);
@@ -122,12 +148,22 @@ export function readVectorChunk(
       levels = readDataPageV2(compressed, header, decoder as never) as typeof levels;
       encoding = header.data_page_header_v2!.encoding;
     } else continue;
-    const vals = convertWithDictionary(levels.dataPage as never, dictionary as never, encoding as never, decoder as never) as ArrayLike<number>;
+    const vals = convertWithDictionary(
+      levels.dataPage as never,
+      dictionary as never,
+      encoding as never,
+      decoder as never,
+    ) as ArrayLike<number>;
     if (levels.repetitionLevels.length === 0) return false;
     consume(levels.repetitionLevels, levels.definitionLevels, (vi) => Number(vals[vi]));
   }
   endRow();
-  if (row + 1 !== rowEnd) throw new InputError(file, `column "${column}" holds ${row + 1 - rowStart} rows but its row group has ${rowEnd - rowStart}`, `row ${row + 2}`);
+  if (row + 1 !== rowEnd)
+    throw new InputError(
+      file,
+      `column "${column}" holds ${row + 1 - rowStart} rows but its row group has ${rowEnd - rowStart}`,
+      `row ${row + 2}`,
+    );
   return true;
 
   /** One page's levels and values into the rows. */
@@ -139,20 +175,36 @@ export function readVectorChunk(
         endRow();
         row++;
         k = 0;
-        if (row >= rowEnd) throw new InputError(file, `column "${column}" holds more rows than its row group (${rowEnd - rowStart})`, `row ${row + 1}`);
+        if (row >= rowEnd)
+          throw new InputError(file, `column "${column}" holds more rows than its row group (${rowEnd - rowStart})`, `row ${row + 1}`);
       }
       const d = def && def.length ? def[i] : maxDef;
       if (d !== maxDef) {
         // Below the maximum: a null element (optional elements), then an empty list, then a null list.
-        if (elementOptional && d === maxDef - 1) throw new InputError(file, `null value in column "${column}" at position ${k + 1}; every value must be a finite number`, `row ${row + 1}`);
+        if (elementOptional && d === maxDef - 1)
+          throw new InputError(
+            file,
+            `null value in column "${column}" at position ${k + 1}; every value must be a finite number`,
+            `row ${row + 1}`,
+          );
         if (d === emptyLevel) throw new InputError(file, `vector in column "${column}" is empty`, `row ${row + 1}`);
         throw new InputError(file, `vector is null in column "${column}"`, `row ${row + 1}`);
       }
       const raw = value(vi++);
       const f = Math.fround(raw);
       if (f - f !== 0) {
-        const what = Number.isNaN(raw) ? 'NaN' : Number.isFinite(raw) ? `${raw} (does not fit in float32)` : raw > 0 ? 'Infinity' : '-Infinity';
-        throw new InputError(file, `${what} in column "${column}" at position ${k + 1}; every value must be a finite number`, `row ${row + 1}`);
+        const what = Number.isNaN(raw)
+          ? 'NaN'
+          : Number.isFinite(raw)
+            ? `${raw} (does not fit in float32)`
+            : raw > 0
+              ? 'Infinity'
+              : '-Infinity';
+        throw new InputError(
+          file,
+          `${what} in column "${column}" at position ${k + 1}; every value must be a finite number`,
+          `row ${row + 1}`,
+        );
       }
       if (first) first.push(f);
       else if (k < o!.dim) o!.data[(base + row) * o!.dim + k] = f;
@@ -188,7 +240,12 @@ export function readTextChunk(
   const scan = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
   while (scan.offset < size - 1) {
     const h = parquetHeader(scan);
-    if (h.type !== 'DATA_PAGE' || h.data_page_header?.encoding !== 'PLAIN' || (maxDef > 0 && h.data_page_header.definition_level_encoding !== 'RLE')) return false;
+    if (
+      h.type !== 'DATA_PAGE' ||
+      h.data_page_header?.encoding !== 'PLAIN' ||
+      (maxDef > 0 && h.data_page_header.definition_level_encoding !== 'RLE')
+    )
+      return false;
     scan.offset += h.compressed_page_size;
   }
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, size), offset: 0 };
@@ -247,12 +304,26 @@ export function checkPages(bytes: Uint8Array, start: number, size: number, at0: 
     }
     const compressed = Number(header.compressed_page_size);
     const uncompressed = Number(header.uncompressed_page_size);
-    if (!Number.isSafeInteger(compressed) || compressed < 0 || !Number.isSafeInteger(uncompressed) || uncompressed < 0 || uncompressed > MAX_UNCOMPRESSED) {
+    if (
+      !Number.isSafeInteger(compressed) ||
+      compressed < 0 ||
+      !Number.isSafeInteger(uncompressed) ||
+      uncompressed < 0 ||
+      uncompressed > MAX_UNCOMPRESSED
+    ) {
       const shown = (v: unknown) => (v === undefined || v === null ? 'missing' : String(v));
-      throw new InputError(file, `malformed Parquet page header in ${what}: page sizes ${shown(header.compressed_page_size)} (compressed) and ${shown(header.uncompressed_page_size)} (uncompressed)`, at);
+      throw new InputError(
+        file,
+        `malformed Parquet page header in ${what}: page sizes ${shown(header.compressed_page_size)} (compressed) and ${shown(header.uncompressed_page_size)} (uncompressed)`,
+        at,
+      );
     }
     if (reader.offset + compressed > size) {
-      throw new InputError(file, `malformed Parquet page in ${what}: ${compressed} bytes of page data, ${size - reader.offset} left in the chunk`, at);
+      throw new InputError(
+        file,
+        `malformed Parquet page in ${what}: ${compressed} bytes of page data, ${size - reader.offset} left in the chunk`,
+        at,
+      );
     }
     reader.offset += compressed;
   }

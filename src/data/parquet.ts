@@ -108,7 +108,11 @@ export async function planParquet(src: ByteSource, file: string): Promise<Parque
   }
   const footerLen = new DataView(tail.buffer, tail.byteOffset, 8).getUint32(0, true);
   if (footerLen + 12 > size || footerLen > MAX_FOOTER) {
-    throw new InputError(file, `malformed Parquet footer: its length field says ${footerLen} bytes, the file has ${size}`, `byte ${size - 8}`);
+    throw new InputError(
+      file,
+      `malformed Parquet footer: its length field says ${footerLen} bytes, the file has ${size}`,
+      `byte ${size - 8}`,
+    );
   }
   const footer = (await src.slice(size - 8 - footerLen, size)).slice();
   let meta: FileMetaData;
@@ -118,10 +122,12 @@ export async function planParquet(src: ByteSource, file: string): Promise<Parque
     throw new InputError(file, `malformed Parquet footer: ${msg(e)}`, `byte ${size - 8}`);
   }
   const n = Number(meta.num_rows);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InputError(file, n === 0 ? 'the file has no rows' : `declares ${String(meta.num_rows)} rows`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new InputError(file, n === 0 ? 'the file has no rows' : `declares ${String(meta.num_rows)} rows`);
   const groups = meta.row_groups.map((g) => Number(g.num_rows));
   const sum = groups.reduce((a, b) => a + b, 0);
-  if (sum !== n) throw new InputError(file, `malformed Parquet footer: row groups hold ${sum} rows but the file declares ${n}`, `byte ${size - 8}`);
+  if (sum !== n)
+    throw new InputError(file, `malformed Parquet footer: row groups hold ${sum} rows but the file declares ${n}`, `byte ${size - 8}`);
   if (n > MAX_VARIANT_FLOATS) throw new InputError(file, `declares ${n} rows, more than the ${MAX_VARIANT_FLOATS} limit`);
 
   const features = hfFeatures(meta);
@@ -143,7 +149,8 @@ export async function planParquet(src: ByteSource, file: string): Promise<Parque
         const kids = c.children.map((k) => k.element.name);
         if (!image && kids.includes('bytes') && c.children.every((k) => k.children.length === 0)) image = name;
         else others.push({ name, type: 'struct' });
-      } else if (c.element.type && c.element.type !== 'FIXED_LEN_BYTE_ARRAY' && c.element.type !== 'INT96') scalars.push({ name, type: c.element.type });
+      } else if (c.element.type && c.element.type !== 'FIXED_LEN_BYTE_ARRAY' && c.element.type !== 'INT96')
+        scalars.push({ name, type: c.element.type });
       else others.push({ name, type: c.element.type });
       const names = features?.[name]?._type === 'ClassLabel' ? features[name].names : undefined;
       if (Array.isArray(names) && names.every((s) => typeof s === 'string')) labels.set(name, names as string[]);
@@ -153,11 +160,19 @@ export async function planParquet(src: ByteSource, file: string): Promise<Parque
     throw new InputError(file, `malformed Parquet schema: ${msg(e)}`);
   }
   if (vectors.length === 0) {
-    throw new InputError(file, `no vector column: expected a list<float> column of embeddings (columns: ${[...scalars, ...others].map((c) => `${c.name} ${c.type ?? ''}`.trim()).join(', ')})`);
+    throw new InputError(
+      file,
+      `no vector column: expected a list<float> column of embeddings (columns: ${[...scalars, ...others].map((c) => `${c.name} ${c.type ?? ''}`.trim()).join(', ')})`,
+    );
   }
   const named = scalars.find((c) => c.name.toLowerCase() === 'id');
-  const idCol = named?.name ?? (features ? undefined : scalars.find((c) => c.type === 'BYTE_ARRAY' || c.type === 'INT32' || c.type === 'INT64')?.name ?? scalars[0]?.name);
-  if (!idCol && !features) throw new InputError(file, `no id column (columns: ${vectors.map((c) => c.name).join(', ')}); add an "id" column`);
+  const idCol =
+    named?.name ??
+    (features
+      ? undefined
+      : (scalars.find((c) => c.type === 'BYTE_ARRAY' || c.type === 'INT32' || c.type === 'INT64')?.name ?? scalars[0]?.name));
+  if (!idCol && !features)
+    throw new InputError(file, `no id column (columns: ${vectors.map((c) => c.name).join(', ')}); add an "id" column`);
 
   // Every column chunk must name a leaf of the schema (hyparquet starts reading before it checks).
   const leaves = new Set<string>();
@@ -176,20 +191,34 @@ export async function planParquet(src: ByteSource, file: string): Promise<Parque
     for (const cc of g.columns) {
       const path = cc.meta_data?.path_in_schema;
       if (!path || !leaves.has(path.join('\u0000'))) {
-        throw new InputError(file, `malformed Parquet footer: row group ${gi + 1} has a column chunk (${path ? path.join('.') : 'no path'}) that is not in the schema`, `byte ${size - 8}`);
+        throw new InputError(
+          file,
+          `malformed Parquet footer: row group ${gi + 1} has a column chunk (${path ? path.join('.') : 'no path'}) that is not in the schema`,
+          `byte ${size - 8}`,
+        );
       }
-      if (cc.file_path) throw new InputError(file, `row group ${gi + 1} keeps its data in another file (${cc.file_path}); only single-file Parquet is supported`);
+      if (cc.file_path)
+        throw new InputError(
+          file,
+          `row group ${gi + 1} keeps its data in another file (${cc.file_path}); only single-file Parquet is supported`,
+        );
       const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
       const len = Number(cc.meta_data!.total_compressed_size);
       if (!(start >= 4) || !(len >= 0) || start + len > dataEnd) {
-        throw new InputError(file, `malformed Parquet footer: column chunk ${path.join('.')} of row group ${gi + 1} (${len} bytes at ${start}) lies outside the file`, `byte ${size - 8}`);
+        throw new InputError(
+          file,
+          `malformed Parquet footer: column chunk ${path.join('.')} of row group ${gi + 1} (${len} bytes at ${start}) lies outside the file`,
+          `byte ${size - 8}`,
+        );
       }
       if (!wanted.has(path[0])) continue;
       seen.add(path[0]);
       lo = Math.min(lo, start);
       hi = Math.max(hi, start + len);
     }
-    for (const w of wanted) if (!seen.has(w)) throw new InputError(file, `malformed Parquet footer: row group ${gi + 1} has no data for column "${w}"`, `byte ${size - 8}`);
+    for (const w of wanted)
+      if (!seen.has(w))
+        throw new InputError(file, `malformed Parquet footer: row group ${gi + 1} has no data for column "${w}"`, `byte ${size - 8}`);
     ranges.push([lo === Infinity ? 4 : lo, hi]);
   });
 
@@ -205,10 +234,18 @@ export async function planParquet(src: ByteSource, file: string): Promise<Parque
       }
     }
     if (!Number.isSafeInteger(values) || values > MAX_VARIANT_FLOATS) {
-      throw new InputError(file, `column "${c.name}" declares ${values} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`, `byte ${size - 8}`);
+      throw new InputError(
+        file,
+        `column "${c.name}" declares ${values} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`,
+        `byte ${size - 8}`,
+      );
     }
     if (!Number.isSafeInteger(uncompressed) || uncompressed > MAX_UNCOMPRESSED) {
-      throw new InputError(file, `column "${c.name}" declares ${uncompressed} bytes uncompressed, more than the ${MAX_UNCOMPRESSED}-byte limit`, `byte ${size - 8}`);
+      throw new InputError(
+        file,
+        `column "${c.name}" declares ${uncompressed} bytes uncompressed, more than the ${MAX_UNCOMPRESSED}-byte limit`,
+        `byte ${size - 8}`,
+      );
     }
   }
   return { file, size, meta, n, groups, vectors, scalars, idCol, image, labels, ranges, footer, tree: root };
@@ -235,7 +272,13 @@ export function newSink(total: number, allocate: Allocate): ParquetSink {
  * Reads every row group of `plan` into `sink` at rows base…base+n, one row group's byte range at
  * a time. `onRange` sees each range's bytes (for the digest) and is awaited before the next one.
  */
-export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: ParquetSink, base: number, onRange?: (b: Uint8Array) => void | Promise<void>): Promise<void> {
+export async function readParquetRows(
+  plan: ParquetPlan,
+  src: ByteSource,
+  sink: ParquetSink,
+  base: number,
+  onRange?: (b: Uint8Array) => void | Promise<void>,
+): Promise<void> {
   const { file, meta } = plan;
   const columns = [...plan.scalars.map((c) => c.name), ...plan.vectors.map((c) => c.name), ...(plan.image ? [plan.image] : [])];
   if (plan.idCol) sink.ids ??= new Array<string>(sink.total);
@@ -255,7 +298,14 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
       const path = cc.meta_data!.path_in_schema;
       if (!columns.includes(path[0])) continue;
       const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
-      checkPages(bytes, start - lo, Number(cc.meta_data!.total_compressed_size), start, `column chunk ${path.join('.')} of row group ${g + 1}`, file);
+      checkPages(
+        bytes,
+        start - lo,
+        Number(cc.meta_data!.total_compressed_size),
+        start,
+        `column chunk ${path.join('.')} of row group ${g + 1}`,
+        file,
+      );
     }
     const window = { byteLength: plan.size, slice: (s: number, e: number) => toArrayBuffer(bytes.subarray(s - lo, e - lo)) };
     let failure: unknown;
@@ -266,7 +316,23 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
         const cc = meta.row_groups[g].columns.find((x) => x.meta_data?.path_in_schema?.[0] === c.name);
         if (!cc || cc.meta_data!.path_in_schema.length < 2) continue;
         const start = Number(cc.meta_data!.dictionary_page_offset ?? cc.meta_data!.data_page_offset);
-        if (readVectorChunk(plan.tree, meta, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), c.name, sink, base, rowStart, rowEnd, file)) lean.add(c.name);
+        if (
+          readVectorChunk(
+            plan.tree,
+            meta,
+            cc,
+            bytes,
+            start - lo,
+            Number(cc.meta_data!.total_compressed_size),
+            c.name,
+            sink,
+            base,
+            rowStart,
+            rowEnd,
+            file,
+          )
+        )
+          lean.add(c.name);
       }
       // Text columns (ids, labels) likewise when their pages are plain.
       for (const c of plan.scalars) {
@@ -281,11 +347,16 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
                 sink.ids![base + r] = v;
               }
             : (r: number, v: string | null) => place(c.name, [v], r, rowStart, rowEnd);
-        if (readTextChunk(plan.tree, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), rowStart, rowEnd, put)) lean.add(c.name);
+        if (readTextChunk(plan.tree, cc, bytes, start - lo, Number(cc.meta_data!.total_compressed_size), rowStart, rowEnd, put))
+          lean.add(c.name);
       }
     } catch (e) {
       if (e instanceof InputError) throw e;
-      throw new InputError(file, `malformed Parquet data in row group ${g + 1} of ${plan.groups.length}: ${msg(e)}`, `rows ${rowStart + 1}–${rowEnd}`);
+      throw new InputError(
+        file,
+        `malformed Parquet data in row group ${g + 1} of ${plan.groups.length}: ${msg(e)}`,
+        `rows ${rowStart + 1}–${rowEnd}`,
+      );
     }
     const rest = columns.filter((c) => !lean.has(c));
     if (rest.length === 0) {
@@ -311,13 +382,19 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
       });
     } catch (e) {
       if (e instanceof InputError) throw e;
-      throw new InputError(file, `malformed Parquet data in row group ${g + 1} of ${plan.groups.length}: ${msg(e)}`, `rows ${rowStart + 1}–${rowEnd}`);
+      throw new InputError(
+        file,
+        `malformed Parquet data in row group ${g + 1} of ${plan.groups.length}: ${msg(e)}`,
+        `rows ${rowStart + 1}–${rowEnd}`,
+      );
     }
     if (failure) throw failure;
     rowStart = rowEnd;
   }
   for (const c of plan.vectors) if (!sink.vectors.has(c.name)) throw new InputError(file, `column "${c.name}" holds no vectors`);
-  if (plan.idCol) for (let r = 0; r < plan.n; r++) if (sink.ids![base + r] === undefined) throw new InputError(file, `id column "${plan.idCol}" has no value`, `row ${r + 1}`);
+  if (plan.idCol)
+    for (let r = 0; r < plan.n; r++)
+      if (sink.ids![base + r] === undefined) throw new InputError(file, `id column "${plan.idCol}" has no value`, `row ${r + 1}`);
 
   function text(v: unknown): string {
     return typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v);
@@ -375,12 +452,16 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
       if (r < lo || r >= hi) continue;
       const v = data[i] as ArrayLike<number> | null | undefined;
       if (v === null || v === undefined) throw new InputError(file, `vector is null in column "${column}"`, `row ${r + 1}`);
-      if (typeof v !== 'object' || typeof v.length !== 'number') throw new InputError(file, `column "${column}" is not a list of numbers`, `row ${r + 1}`);
+      if (typeof v !== 'object' || typeof v.length !== 'number')
+        throw new InputError(file, `column "${column}" is not a list of numbers`, `row ${r + 1}`);
       if (!o) {
         const dim = v.length;
         if (dim === 0) throw new InputError(file, `vector in column "${column}" is empty`, `row ${r + 1}`);
         if (sink.total * dim > MAX_VARIANT_FLOATS) {
-          throw new InputError(file, `column "${column}": ${sink.total} rows × ${dim} dims = ${sink.total * dim} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`);
+          throw new InputError(
+            file,
+            `column "${column}": ${sink.total} rows × ${dim} dims = ${sink.total * dim} values, more than the ${MAX_VARIANT_FLOATS} limit for one variant`,
+          );
         }
         o = { dim, data: sink.allocate(sink.total * dim) };
         sink.vectors.set(column, o);
@@ -392,8 +473,18 @@ export async function readParquetRows(plan: ParquetPlan, src: ByteSource, sink: 
         const f = Math.fround(Number(v[j]));
         if (f - f !== 0) {
           const raw = Number(v[j]);
-          const what = Number.isNaN(raw) ? 'NaN' : Number.isFinite(raw) ? `${raw} (does not fit in float32)` : raw > 0 ? 'Infinity' : '-Infinity';
-          throw new InputError(file, `${what} in column "${column}" at position ${j + 1}; every value must be a finite number`, `row ${r + 1}`);
+          const what = Number.isNaN(raw)
+            ? 'NaN'
+            : Number.isFinite(raw)
+              ? `${raw} (does not fit in float32)`
+              : raw > 0
+                ? 'Infinity'
+                : '-Infinity';
+          throw new InputError(
+            file,
+            `${what} in column "${column}" at position ${j + 1}; every value must be a finite number`,
+            `row ${r + 1}`,
+          );
         }
         o.data[at + j] = f;
       }

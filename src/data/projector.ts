@@ -38,7 +38,11 @@ export function parseVectorsTsv(text: string, file: string): Embeddings {
       const v = s === '' ? NaN : Number(s);
       if (Number.isNaN(v) && !/^[+-]?nan$/i.test(s)) {
         const hint = i === 0 ? ' (a vectors .tsv has no header row)' : '';
-        throw new InputError(file, `${s === '' ? 'empty value' : JSON.stringify(clip(s))} at column ${j + 1} is not a number${hint}`, where);
+        throw new InputError(
+          file,
+          `${s === '' ? 'empty value' : JSON.stringify(clip(s))} at column ${j + 1} is not a number${hint}`,
+          where,
+        );
       }
       const f = Math.fround(v);
       if (!Number.isFinite(f)) {
@@ -105,7 +109,10 @@ export function parseEmbeddings(bytes: Uint8Array, file: string, opts: { dim?: n
       }
       return parseVectorsBytes(bytes, opts.dim, file);
     default:
-      throw new InputError(file, 'unknown embeddings format: expected .npy, .tsv (TF Projector vectors), .bytes (raw float32, with --dim) or projector_config.json');
+      throw new InputError(
+        file,
+        'unknown embeddings format: expected .npy, .tsv (TF Projector vectors), .bytes (raw float32, with --dim) or projector_config.json',
+      );
   }
   if (opts.dim !== undefined && opts.dim !== x.dim) {
     throw new InputError(file, `vectors have ${x.dim} dimensions but --dim ${opts.dim} was given`);
@@ -138,10 +145,18 @@ export function parseProjectorConfig(json: unknown, file: string): ProjectorEntr
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(file, 'entry is not an object', where);
     const e = raw as Record<string, unknown>;
     if (typeof e.tensorPath !== 'string' || e.tensorPath === '') {
-      throw new InputError(file, 'entry has no "tensorPath" (tensors from model checkpoints are not supported; export them to .tsv or .bytes)', where);
+      throw new InputError(
+        file,
+        'entry has no "tensorPath" (tensors from model checkpoints are not supported; export them to .tsv or .bytes)',
+        where,
+      );
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.tensorPath)) {
-      throw new InputError(file, `"tensorPath" ${JSON.stringify(clip(e.tensorPath))} is a URL; download it and point to the local file`, where);
+      throw new InputError(
+        file,
+        `"tensorPath" ${JSON.stringify(clip(e.tensorPath))} is a URL; download it and point to the local file`,
+        where,
+      );
     }
     let tensorShape: [number, number] | undefined;
     if (e.tensorShape !== undefined) {
@@ -207,7 +222,10 @@ export function groupProjectorDatasets(entries: ProjectorEntry[]): ProjectorData
 export function checkTensorShape(x: Embeddings, entry: ProjectorEntry, tensorFile: string, configFile: string): void {
   const s = entry.tensorShape;
   if (s && (s[0] !== x.n || s[1] !== x.dim)) {
-    throw new InputError(tensorFile, `has shape [${x.n}, ${x.dim}] but ${configFile} says tensorShape [${s[0]}, ${s[1]}] for "${entry.tensorName}"`);
+    throw new InputError(
+      tensorFile,
+      `has shape [${x.n}, ${x.dim}] but ${configFile} says tensorShape [${s[0]}, ${s[1]}] for "${entry.tensorName}"`,
+    );
   }
 }
 

@@ -109,7 +109,12 @@ export function splitRecords(text: string, delimiter: Delimiter, file: string): 
 }
 
 /** splitRecords; with `skipBlank`, blank lines (spaces/tabs only) are left out and counted. */
-export function splitRecordsSkipping(text: string, delimiter: Delimiter, file: string, skipBlank: boolean): { records: RawRecord[]; blank: number } {
+export function splitRecordsSkipping(
+  text: string,
+  delimiter: Delimiter,
+  file: string,
+  skipBlank: boolean,
+): { records: RawRecord[]; blank: number } {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return delimiter === '\t' ? splitTsv(text, skipBlank) : splitCsv(text, file, skipBlank);
 }
@@ -176,7 +181,11 @@ function splitCsv(text: string, file: string, skipBlank: boolean): { records: Ra
         }
         const c = text[i];
         if (i < n && c !== ',' && c !== '\n' && !(c === '\r' && text[i + 1] === '\n')) {
-          throw new InputError(file, `unexpected ${JSON.stringify(c)} after a closing quote (a quote inside a quoted field must be doubled: "")`, `line ${line}`);
+          throw new InputError(
+            file,
+            `unexpected ${JSON.stringify(c)} after a closing quote (a quote inside a quoted field must be doubled: "")`,
+            `line ${line}`,
+          );
         }
       } else {
         let j = i;
@@ -211,7 +220,8 @@ function splitCsv(text: string, file: string, skipBlank: boolean): { records: Ra
 /** Parses delimited text into a column table (see the module comment for the rules). */
 export function parseTable(text: string, file: string, delimiter: Delimiter = delimiterFor(file)): Table {
   const { records, blank } = splitRecordsSkipping(text, delimiter, file, true);
-  if (records.length === 0) throw new InputError(file, blank > 0 ? `the file has only blank lines (${blank}), no rows` : 'the file is empty (no rows)');
+  if (records.length === 0)
+    throw new InputError(file, blank > 0 ? `the file has only blank lines (${blank}), no rows` : 'the file is empty (no rows)');
   const blankLines = blank > 0 ? { blankLines: blank } : {};
   const width = records[0].fields.length;
   if (width === 1) {
@@ -219,10 +229,21 @@ export function parseTable(text: string, file: string, delimiter: Delimiter = de
     const col = records.map((r) => r.fields[0]);
     for (const r of records) {
       if (r.fields.length !== 1) {
-        throw new InputError(file, `row has ${r.fields.length} fields but the first line has 1 (a one-column file has no header)`, `line ${r.line}`);
+        throw new InputError(
+          file,
+          `row has ${r.fields.length} fields but the first line has 1 (a one-column file has no header)`,
+          `line ${r.line}`,
+        );
       }
     }
-    return { names: ['label'], columns: [col], n: col.length, hasHeader: false, ...blankLines, ...(blank > 0 ? { lines: records.map((r) => r.line) } : {}) };
+    return {
+      names: ['label'],
+      columns: [col],
+      n: col.length,
+      hasHeader: false,
+      ...blankLines,
+      ...(blank > 0 ? { lines: records.map((r) => r.line) } : {}),
+    };
   }
   const names = records[0].fields.map((s, j) => s.trim() || `column${j + 1}`);
   const seen = new Set<string>();
@@ -235,7 +256,10 @@ export function parseTable(text: string, file: string, delimiter: Delimiter = de
   for (let i = 1; i < records.length; i++) {
     const r = records[i];
     if (r.fields.length !== width) {
-      const what = r.fields.length === 1 && r.fields[0] === '' ? 'row is empty' : `row has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}`;
+      const what =
+        r.fields.length === 1 && r.fields[0] === ''
+          ? 'row is empty'
+          : `row has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}`;
       throw new InputError(file, `${what}, expected ${width} (the header has ${width} columns)`, `line ${r.line}`);
     }
     for (let j = 0; j < width; j++) columns[j][i - 1] = r.fields[j];

@@ -30,7 +30,11 @@ export interface NamedArrays {
 function rowsAgree(file: string, arrays: NamedArrays['arrays']): void {
   const first = arrays[0];
   for (const a of arrays) {
-    if (a.x.n !== first.x.n) throw new InputError(file, `"${a.key}" has ${a.x.n} rows but "${first.key}" has ${first.x.n}; every array of one archive must have one row per item`);
+    if (a.x.n !== first.x.n)
+      throw new InputError(
+        file,
+        `"${a.key}" has ${a.x.n} rows but "${first.key}" has ${first.x.n}; every array of one archive must have one row per item`,
+      );
   }
 }
 
@@ -45,8 +49,13 @@ export function parseNpz(bytes: Uint8Array, file: string): NamedArrays {
       filter: (f) => {
         if (!/\.npy$/i.test(f.name)) return false;
         declared += f.originalSize;
-        if (declared > MAX_UNPACKED) throw new InputError(file, `its members declare ${declared} bytes unpacked, more than the ${MAX_UNPACKED}-byte limit`);
-        if (f.compression !== 0 && f.compression !== 8) throw new InputError(file, `member ${JSON.stringify(f.name)} uses zip compression method ${f.compression}; numpy writes stored (0) or deflated (8)`);
+        if (declared > MAX_UNPACKED)
+          throw new InputError(file, `its members declare ${declared} bytes unpacked, more than the ${MAX_UNPACKED}-byte limit`);
+        if (f.compression !== 0 && f.compression !== 8)
+          throw new InputError(
+            file,
+            `member ${JSON.stringify(f.name)} uses zip compression method ${f.compression}; numpy writes stored (0) or deflated (8)`,
+          );
         return true;
       },
     });
@@ -91,7 +100,11 @@ export function parseSafetensors(bytes: Uint8Array, file: string): NamedArrays {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenBig = view.getBigUint64(0, true);
   if (lenBig > BigInt(MAX_SAFETENSORS_HEADER) || Number(lenBig) > bytes.length - 8) {
-    throw new InputError(file, `header length field says ${lenBig} bytes but the file has ${bytes.length - 8} after it${lenBig > BigInt(MAX_SAFETENSORS_HEADER) ? ` (the format's limit is ${MAX_SAFETENSORS_HEADER})` : ''}: not a .safetensors file, or truncated`, 'byte 0');
+    throw new InputError(
+      file,
+      `header length field says ${lenBig} bytes but the file has ${bytes.length - 8} after it${lenBig > BigInt(MAX_SAFETENSORS_HEADER) ? ` (the format's limit is ${MAX_SAFETENSORS_HEADER})` : ''}: not a .safetensors file, or truncated`,
+      'byte 0',
+    );
   }
   const headerLen = Number(lenBig);
   const dataStart = 8 + headerLen;
@@ -101,7 +114,8 @@ export function parseSafetensors(bytes: Uint8Array, file: string): NamedArrays {
   } catch (e) {
     throw new InputError(file, `the header is not valid UTF-8 JSON: ${(e as Error).message}`, 'byte 8');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new InputError(file, 'the header is not a JSON object of tensors', 'byte 8');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new InputError(file, 'the header is not a JSON object of tensors', 'byte 8');
   const dataLen = bytes.length - dataStart;
   const arrays: NamedArrays['arrays'] = [];
   const skipped: string[] = [];
@@ -115,21 +129,33 @@ export function parseSafetensors(bytes: Uint8Array, file: string): NamedArrays {
     }
     const shape = t.shape as unknown[];
     const offs = t.data_offsets as unknown[];
-    if (!shape.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) throw new InputError(file, `"shape" is ${JSON.stringify(shape)}, expected non-negative integers`, where);
-    if (offs.length !== 2 || !offs.every((v) => Number.isSafeInteger(v) && (v as number) >= 0) || (offs[0] as number) > (offs[1] as number)) {
+    if (!shape.every((v) => Number.isSafeInteger(v) && (v as number) >= 0))
+      throw new InputError(file, `"shape" is ${JSON.stringify(shape)}, expected non-negative integers`, where);
+    if (
+      offs.length !== 2 ||
+      !offs.every((v) => Number.isSafeInteger(v) && (v as number) >= 0) ||
+      (offs[0] as number) > (offs[1] as number)
+    ) {
       throw new InputError(file, `"data_offsets" is ${JSON.stringify(offs)}, expected [begin, end] with 0 ≤ begin ≤ end`, where);
     }
     const [begin, end] = offs as [number, number];
-    if (end > dataLen) throw new InputError(file, `data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes): truncated?`, where);
+    if (end > dataLen)
+      throw new InputError(file, `data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes): truncated?`, where);
     spans.push([begin, end, key]);
     const type = ST_TYPES[t.dtype];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     const size = type?.size ?? 0;
     if (type && end - begin !== count * size) {
-      throw new InputError(file, `shape [${shape.join(', ')}] of ${t.dtype} needs ${count * size} bytes but data_offsets span ${end - begin}`, where);
+      throw new InputError(
+        file,
+        `shape [${shape.join(', ')}] of ${t.dtype} needs ${count * size} bytes but data_offsets span ${end - begin}`,
+        where,
+      );
     }
     if (!type || shape.length !== 2) {
-      skipped.push(`${key} (${t.dtype} [${shape.join(', ')}]${!type ? ': not a float type read here (F16, BF16, F32, F64)' : ': not 2-D'})`);
+      skipped.push(
+        `${key} (${t.dtype} [${shape.join(', ')}]${!type ? ': not a float type read here (F16, BF16, F32, F64)' : ': not 2-D'})`,
+      );
       continue;
     }
     const [n, dim] = shape as [number, number];
@@ -142,7 +168,12 @@ export function parseSafetensors(bytes: Uint8Array, file: string): NamedArrays {
       for (let i = 0; i < count; i++) {
         const d = v.getFloat64(i * 8, true);
         const f = Math.fround(d);
-        if (!Number.isFinite(f) && Number.isFinite(d)) throw new InputError(file, `value ${d} at column ${(i % dim) + 1} of ${where} does not fit in float32`, `row ${Math.floor(i / dim) + 1} of ${n}`);
+        if (!Number.isFinite(f) && Number.isFinite(d))
+          throw new InputError(
+            file,
+            `value ${d} at column ${(i % dim) + 1} of ${where} does not fit in float32`,
+            `row ${Math.floor(i / dim) + 1} of ${n}`,
+          );
         data[i] = f;
       }
     }
@@ -152,7 +183,12 @@ export function parseSafetensors(bytes: Uint8Array, file: string): NamedArrays {
   }
   spans.sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < spans.length; i++) {
-    if (spans[i][0] < spans[i - 1][1]) throw new InputError(file, `tensors ${JSON.stringify(spans[i - 1][2])} and ${JSON.stringify(spans[i][2])} overlap in the data`, 'byte 8');
+    if (spans[i][0] < spans[i - 1][1])
+      throw new InputError(
+        file,
+        `tensors ${JSON.stringify(spans[i - 1][2])} and ${JSON.stringify(spans[i][2])} overlap in the data`,
+        'byte 8',
+      );
   }
   if (arrays.length === 0) throw new InputError(file, `no 2-D float tensor in the file${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
   rowsAgree(file, arrays);

@@ -38,8 +38,15 @@ export function parseNumber(s: string, file: string, where: string, column: stri
   const t = s.trim();
   if (!NUMBER.test(t)) {
     if (NONFINITE.test(t)) throw new InputError(file, `${t} at column ${column}; every value must be a finite number`, where);
-    const hint = t === '...' ? ' (numpy shortened a long array when it was written as text: write lists, or call np.set_printoptions(threshold=sys.maxsize) first)' : '';
-    throw new InputError(file, `${t === '' ? 'empty value' : JSON.stringify(t.length > 40 ? `${t.slice(0, 37)}...` : t)} at column ${column} is not a number${hint}`, where);
+    const hint =
+      t === '...'
+        ? ' (numpy shortened a long array when it was written as text: write lists, or call np.set_printoptions(threshold=sys.maxsize) first)'
+        : '';
+    throw new InputError(
+      file,
+      `${t === '' ? 'empty value' : JSON.stringify(t.length > 40 ? `${t.slice(0, 37)}...` : t)} at column ${column} is not a number${hint}`,
+      where,
+    );
   }
   const f = Math.fround(Number(t));
   if (!Number.isFinite(f)) throw new InputError(file, `${t} at column ${column} does not fit in float32`, where);
@@ -71,7 +78,10 @@ export function vectorsTableShape(t: Table): TableShape | undefined {
   const others = t.names.map((_, j) => j).filter((j) => j !== idColumn);
   if (others.length >= 2 && others.every((j) => isNumberText(t.columns[j][0]))) return { kind: 'numeric', idColumn, columns: others };
   // Vector columns: "[…]" (even empty or broken, so the problem is named) or ≥ 2 numbers.
-  const vectorLike = (j: number) => VECTOR_NAMES.test(t.names[j].trim()) || t.columns[j][0].trim().startsWith('[') || (vectorTokens(t.columns[j][0])?.some(isNumberText) === true && !isNumberText(t.columns[j][0]));
+  const vectorLike = (j: number) =>
+    VECTOR_NAMES.test(t.names[j].trim()) ||
+    t.columns[j][0].trim().startsWith('[') ||
+    (vectorTokens(t.columns[j][0])?.some(isNumberText) === true && !isNumberText(t.columns[j][0]));
   if (others.every(vectorLike)) return { kind: 'vector', idColumn, columns: others };
   return undefined;
 }
@@ -100,7 +110,8 @@ export function vectorsFromTable(t: Table, shape: TableShape, file: string, allo
     for (let i = 0; i < n; i++) {
       const tokens = vectorTokens(t.columns[j][i]) ?? (isNumberText(t.columns[j][i]) ? [t.columns[j][i]] : undefined);
       if (!tokens) throw new InputError(file, `column "${name}" is not a vector ("[0.1, 0.2, …]" or space-separated numbers)`, where(i));
-      if (tokens.length !== dim) throw new InputError(file, `column "${name}" has ${tokens.length} values, expected ${dim} (as in row 1)`, where(i));
+      if (tokens.length !== dim)
+        throw new InputError(file, `column "${name}" has ${tokens.length} values, expected ${dim} (as in row 1)`, where(i));
       for (let c = 0; c < dim; c++) data[i * dim + c] = parseNumber(tokens[c], file, where(i), `"${name}"[${c}]`);
     }
     return { column: name, x: { n, dim, data } };
@@ -120,7 +131,9 @@ export function firstLineNumeric(text: string, delimiter: Delimiter): boolean {
 
 /** A headerless file of numbers (one row per item) → embeddings. */
 export function parseHeaderlessVectors(text: string, delimiter: Delimiter, file: string, allocate: Allocate = defaultAllocate): Embeddings {
-  const records = splitRecords(text, delimiter, file).filter((r, i, all) => !(i === all.length - 1 && r.fields.length === 1 && r.fields[0].trim() === ''));
+  const records = splitRecords(text, delimiter, file).filter(
+    (r, i, all) => !(i === all.length - 1 && r.fields.length === 1 && r.fields[0].trim() === ''),
+  );
   const n = records.length;
   if (n === 0) throw new InputError(file, 'the file is empty (no vectors)');
   const dim = records[0].fields.length;

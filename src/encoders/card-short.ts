@@ -32,16 +32,19 @@ export interface ShortCardContext {
 }
 
 export function cardFromShort(json: unknown, file: string, ctx: ShortCardContext): ImageModelCard {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(file, 'a short card must be a JSON object {"input": {...}, "output": {...}}');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new InputError(file, 'a short card must be a JSON object {"input": {...}, "output": {...}}');
   const j = json as Record<string, unknown>;
   const input = (j.input ?? {}) as Record<string, unknown>;
   const output = (j.output ?? {}) as Record<string, unknown>;
-  if (typeof input !== 'object' || Array.isArray(input)) throw new InputError(file, 'field "input" must be an object like {"size": 64, "mean": [...], "std": [...]}');
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw new InputError(file, 'field "input" must be an object like {"size": 64, "mean": [...], "std": [...]}');
   if (typeof output !== 'object' || Array.isArray(output)) throw new InputError(file, 'field "output" must be an object like {"dim": 128}');
   if (input.size === undefined) throw new InputError(file, 'field "input.size" is missing (the square input side in pixels)');
   const inputName = input.name ?? ctx.inputName;
   const outputName = output.name ?? ctx.outputName;
-  if (inputName === undefined) throw new InputError(file, 'field "input.name" is missing and the model has no single input to take it from');
+  if (inputName === undefined)
+    throw new InputError(file, 'field "input.name" is missing and the model has no single input to take it from');
   if (outputName === undefined) throw new InputError(file, 'field "output.name" is missing and the model has no output to take it from');
   const dim = output.dim ?? ctx.outputDim;
   if (dim === undefined) throw new InputError(file, 'field "output.dim" is missing and the model\'s output has no fixed dimension');

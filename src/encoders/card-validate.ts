@@ -99,7 +99,10 @@ export function parseCard(json: unknown, file: string): ModelCard {
       fail('input.kind', `must be "hashed-ngrams", the only tokeniser of this version of Recall Lens (got ${describe(input.kind)})`);
     }
     if (input.version !== 'hashed-ngrams-v1') {
-      fail('input.version', `must be "hashed-ngrams-v1", the tokeniser this version of Recall Lens implements (got ${describe(input.version)})`);
+      fail(
+        'input.version',
+        `must be "hashed-ngrams-v1", the tokeniser this version of Recall Lens implements (got ${describe(input.version)})`,
+      );
     }
     const buckets = int(input, 'buckets', 'input.buckets', 1, 1 << 24);
     const maxTokens = int(input, 'maxTokens', 'input.maxTokens', 1, 4096);

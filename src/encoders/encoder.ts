@@ -48,9 +48,7 @@ export async function encodeAll(
   const bytesPerImage = srcSize * srcSize * 3;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`encodeAll: bad count ${count}`);
   if (rgb.length < count * bytesPerImage) {
-    throw new RangeError(
-      `encodeAll: ${count} images of ${srcSize}×${srcSize}×3 need ${count * bytesPerImage} bytes, got ${rgb.length}`,
-    );
+    throw new RangeError(`encodeAll: ${count} images of ${srcSize}×${srcSize}×3 need ${count * bytesPerImage} bytes, got ${rgb.length}`);
   }
   return encodeBatches(enc, count, opts, (start, n) =>
     preprocess(rgb.subarray(start * bytesPerImage, (start + n) * bytesPerImage), n, srcSize, card),

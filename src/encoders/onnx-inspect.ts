@@ -244,8 +244,7 @@ function valueInfo(r: Reader): OnnxValue {
                 if (f4 === 1) {
                   d = dr.sub(s5, e5).int64();
                   if (d < 0) throw new NotOnnx(s5, `${v.name ? `"${v.name}" has ` : ''}a negative dimension (${d})`);
-                }
-                else if (f4 === 2) d = dr.string(s5, e5) || null;
+                } else if (f4 === 2) d = dr.string(s5, e5) || null;
               });
               shape.push(d);
             });

@@ -36,7 +36,10 @@ export function checkSessionAgainstCard(session: SessionLike, card: ModelCard, f
     throw new InputError(file, `the model has ${ins.length} inputs (${list(ins)}); an ${card.modality} encoder must have exactly one`);
   }
   if (!outs.includes(card.output.name)) {
-    throw new InputError(file, `the model has no output "${card.output.name}" (its outputs: ${list(outs)}); the card disagrees with the model`);
+    throw new InputError(
+      file,
+      `the model has no output "${card.output.name}" (its outputs: ${list(outs)}); the card disagrees with the model`,
+    );
   }
   if (card.modality === 'text') {
     const L = card.input.maxTokens;
@@ -66,8 +69,7 @@ function checkMeta(
   const shape = meta.shape;
   if (!shape || shape.length === 0) return; // shape not recorded in the model
   const bad =
-    shape.length !== expected.length ||
-    shape.some((d, i) => typeof d === 'number' && d > 0 && expected[i] !== null && d !== expected[i]);
+    shape.length !== expected.length || shape.some((d, i) => typeof d === 'number' && d > 0 && expected[i] !== null && d !== expected[i]);
   if (bad) {
     throw new InputError(
       file,
@@ -183,5 +185,10 @@ export async function checkModelHash(bytes: Uint8Array, card: ModelCard, file: s
 export function ortMessage(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
-  return line.replace(/^\[[^\]]*\]\s*/, '').replace(/^.*?\bfailed:\s*/i, '').trim() || 'unknown error';
+  return (
+    line
+      .replace(/^\[[^\]]*\]\s*/, '')
+      .replace(/^.*?\bfailed:\s*/i, '')
+      .trim() || 'unknown error'
+  );
 }

@@ -55,4 +55,3 @@ export function toSquareRgb(img: Rgba, size: number): Uint8Array {
   }
   return out;
 }
-

@@ -129,7 +129,8 @@ export class AnalysisPipeline extends VariantSpace {
       if (this.embeddings.has(card.id)) continue;
       this.setEncoder(card.id, { state: 'queued', done: 0, error: undefined });
       const dependents = this.dependents(card.id);
-      for (const row of this.rows.values()) if (dependents.has(row.encoderId)) this.setRow(row.variant, { status: 'pending', error: undefined });
+      for (const row of this.rows.values())
+        if (dependents.has(row.encoderId)) this.setRow(row.variant, { status: 'pending', error: undefined });
     }
     await this.encodeMissing();
   }
@@ -309,5 +310,4 @@ export class AnalysisPipeline extends VariantSpace {
     if (source.precomputed) return `imported:${this.corpus.hash}:${source.id}`;
     return this.deps.cache.embeddingsKey(source.card!.sha256, this.corpus.hash);
   }
-
 }

@@ -72,4 +72,3 @@ export const defaultSettings: Settings = {
   whitenK: 32,
   backend: 'auto',
 };
-

@@ -146,7 +146,6 @@ export class VariantSpace {
   compute<T>(job: ComputeJob<T>): Promise<T> {
     return this.deps.compute.run(job);
   }
-
 }
 
 /** Index of `v` in the ascending array `a`, or -1. */

@@ -181,7 +181,10 @@ export function cancelProbes(): void {
   probePool?.restart();
   useCompare.setState((s) => ({
     probes: Object.fromEntries(
-      Object.entries(s.probes).map(([v, p]) => [v, p.status === 'done' || p.status === 'error' ? p : { ...p, status: 'cancelled' as const }]),
+      Object.entries(s.probes).map(([v, p]) => [
+        v,
+        p.status === 'done' || p.status === 'error' ? p : { ...p, status: 'cancelled' as const },
+      ]),
     ),
   }));
 }

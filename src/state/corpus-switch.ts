@@ -9,6 +9,15 @@ import { useStore } from './store.ts';
 
 export function clearCorpusState(): void {
   useStore.setState({ rows: {}, order: [], encoders: {}, hidden: [] });
-  useSelection.setState({ seed: null, hovered: null, lasso: null, facet: null, probe: null, colorBy: undefined, brush: null, alignTo: null });
+  useSelection.setState({
+    seed: null,
+    hovered: null,
+    lasso: null,
+    facet: null,
+    probe: null,
+    colorBy: undefined,
+    brush: null,
+    alignTo: null,
+  });
   useQueries.setState({ items: [], active: null });
 }

@@ -17,14 +17,25 @@ export interface EmbeddingSource {
   precomputed?: Embeddings;
 }
 
-export function embeddingSources(cards: ModelCard[], imported: { id: string; name: string; embeddings: Embeddings }[] = []): EmbeddingSource[] {
+export function embeddingSources(
+  cards: ModelCard[],
+  imported: { id: string; name: string; embeddings: Embeddings }[] = [],
+): EmbeddingSource[] {
   const out: EmbeddingSource[] = imported.map((v) => ({ id: v.id, name: v.name, dim: v.embeddings.dim, precomputed: v.embeddings }));
   out.push(...cards.map((card) => ({ id: card.id, name: card.name, dim: card.output.dim, card })));
   for (const a of cards) {
     const b = a.modality === 'image' && a.pairs ? cards.find((c) => c.id === a.pairs && c.modality === 'text') : undefined;
     if (!b) continue;
-    const at = Math.max(out.findIndex((s) => s.id === a.id), out.findIndex((s) => s.id === b.id));
-    out.splice(at + 1, 0, { id: fusedId(a.id, b.id), name: `${a.name} + ${b.name} (fused)`, dim: a.output.dim + b.output.dim, fuse: [a.id, b.id] });
+    const at = Math.max(
+      out.findIndex((s) => s.id === a.id),
+      out.findIndex((s) => s.id === b.id),
+    );
+    out.splice(at + 1, 0, {
+      id: fusedId(a.id, b.id),
+      name: `${a.name} + ${b.name} (fused)`,
+      dim: a.output.dim + b.output.dim,
+      fuse: [a.id, b.id],
+    });
   }
   return out;
 }

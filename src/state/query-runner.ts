@@ -63,7 +63,12 @@ type Modality = ModelCard['modality'];
  * searches the title space and vice versa); a fused source fuses the query's two routes.
  * Sources with no route (e.g. raw pixels for a text query) are listed as unsupported.
  */
-export async function searchEveryVariant(session: AnalysisSession, id: number, modality: Modality, embed: (card: ModelCard) => Promise<Embeddings>): Promise<void> {
+export async function searchEveryVariant(
+  session: AnalysisSession,
+  id: number,
+  modality: Modality,
+  embed: (card: ModelCard) => Promise<Embeddings>,
+): Promise<void> {
   const embedded = new Map<string, Promise<Embeddings>>();
   const byCard = (card: ModelCard) => {
     let e = embedded.get(card.id);

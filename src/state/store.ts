@@ -38,10 +38,8 @@ export const useStore = create<AppState>()((set) => ({
     set((s) => ({
       encoders: { ...s.encoders, [id]: { ...(s.encoders[id] ?? { id, name: id, state: 'queued', done: 0, total: 0 }), ...patch } },
     })),
-  setRow: (variant, patch) =>
-    set((s) => (s.rows[variant] ? { rows: { ...s.rows, [variant]: { ...s.rows[variant], ...patch } } } : s)),
-  resetRows: (rows) =>
-    set({ rows: Object.fromEntries(rows.map((r) => [r.variant, r])), order: rows.map((r) => r.variant) }),
+  setRow: (variant, patch) => set((s) => (s.rows[variant] ? { rows: { ...s.rows, [variant]: { ...s.rows[variant], ...patch } } } : s)),
+  resetRows: (rows) => set({ rows: Object.fromEntries(rows.map((r) => [r.variant, r])), order: rows.map((r) => r.variant) }),
   addError: (message) => set((s) => (s.errors.includes(message) ? s : { errors: [...s.errors, message] })),
   dismissError: (index) => set((s) => ({ errors: s.errors.filter((_, i) => i !== index) })),
 }));

@@ -125,7 +125,11 @@ async function restore(): Promise<void> {
     useWorkspace.setState({ workspace: out.workspace, report: out.workspace.report, state: 'done', restored: true });
   } else {
     // The stored files are kept: the analyst can go back to the demo (which forgets them) or re-import.
-    useWorkspace.setState({ state: 'error', errors: [`The saved workspace "${record.name}" could not be restored:`, ...out.errors], restored: true });
+    useWorkspace.setState({
+      state: 'error',
+      errors: [`The saved workspace "${record.name}" could not be restored:`, ...out.errors],
+      restored: true,
+    });
   }
 }
 

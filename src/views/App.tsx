@@ -77,7 +77,11 @@ export function App({ options }: { options: UrlOptions }) {
       {session && (
         <>
           <MetricsTable session={session} />
-          <UmapPanels session={session} colorBy={colorBy === undefined ? (session.facetNames[0] ?? null) : colorBy} onColorByChange={setColorBy} />
+          <UmapPanels
+            session={session}
+            colorBy={colorBy === undefined ? (session.facetNames[0] ?? null) : colorBy}
+            onColorByChange={setColorBy}
+          />
           <Gallery session={session} />
           <BadCaseQueue session={session} />
           <ComparePanel session={session} />

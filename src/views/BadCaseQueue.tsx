@@ -37,7 +37,11 @@ export function BadCaseQueue({ session }: { session: AnalysisSession }) {
     const sa = seedScores(knnA, facet, kk);
     if (mode === 'lowest') return lowestFirst(sa).map((e) => ({ row: e.row, score: e.score, other: undefined as number | undefined }));
     if (!knnB) return null;
-    return aRightBWrong(sa, seedScores(knnB, facet, Math.min(kk, knnB.k))).map((d) => ({ row: d.row, score: d.a, other: d.b as number | undefined }));
+    return aRightBWrong(sa, seedScores(knnB, facet, Math.min(kk, knnB.k))).map((d) => ({
+      row: d.row,
+      score: d.a,
+      other: d.b as number | undefined,
+    }));
   }, [knnA, knnB, facet, kk, mode]);
   const entries = useMemo(() => {
     if (!unfiltered || !brush) return unfiltered;
@@ -98,12 +102,20 @@ export function BadCaseQueue({ session }: { session: AnalysisSession }) {
           )}
           <p className="muted">
             {entries.length.toLocaleString()} seeds
-            {mode === 'lowest' ? `, lowest ${facet.name} consistency@${kk} first` : ` where ≥ half of A's ${kk} neighbours share the ${facet.name} and < half of B's do`}
+            {mode === 'lowest'
+              ? `, lowest ${facet.name} consistency@${kk} first`
+              : ` where ≥ half of A's ${kk} neighbours share the ${facet.name} and < half of B's do`}
           </p>
           <ol className="queue">
             {entries.slice(0, SHOWN).map((e) => (
               <li key={e.row}>
-                <button className="plain queue-entry" data-testid="badcase-entry" data-row={e.row} data-score={e.score} onClick={() => openSeed(e.row, list)}>
+                <button
+                  className="plain queue-entry"
+                  data-testid="badcase-entry"
+                  data-row={e.row}
+                  data-score={e.score}
+                  onClick={() => openSeed(e.row, list)}
+                >
                   <Thumb rgb={itemRgb(corpus.images, corpus.imageSize, e.row)} size={corpus.imageSize} px={32} />
                   <span className="title">{title[e.row].slice(0, 50)}</span>
                   <span className="num">

@@ -9,7 +9,9 @@ const WHITEN_K = [8, 16, 32, 64, 128];
 export function autoSeedsLabel(items: number | undefined): string {
   if (items === undefined) return 'auto';
   const r = resolveSeeds('auto', items);
-  return r === 'all' || r >= items ? `auto: all ${items.toLocaleString('en-US')}` : `auto: ${r.toLocaleString('en-US')} of ${items.toLocaleString('en-US')}`;
+  return r === 'all' || r >= items
+    ? `auto: all ${items.toLocaleString('en-US')}`
+    : `auto: ${r.toLocaleString('en-US')} of ${items.toLocaleString('en-US')}`;
 }
 
 function seedLabel(s: Settings['seeds'], items: number | undefined): string {
@@ -39,7 +41,11 @@ export function Controls({ onChange, items }: { onChange: () => void; items?: nu
       </label>
       <label>
         distance
-        <select data-testid="metric-select" value={settings.metric} onChange={(e) => change({ metric: e.target.value as Settings['metric'] })}>
+        <select
+          data-testid="metric-select"
+          value={settings.metric}
+          onChange={(e) => change({ metric: e.target.value as Settings['metric'] })}
+        >
           <option value="euclidean">Euclidean</option>
           <option value="cosine">cosine</option>
         </select>
@@ -74,7 +80,11 @@ export function Controls({ onChange, items }: { onChange: () => void; items?: nu
       </label>
       <label title="Which onnxruntime-web backend encodes: auto skips software WebGPU adapters and calibrates real ones (URL: backend=auto|webgpu|wasm); applies to encoders that run from now on">
         encoder backend
-        <select data-testid="backend-select" value={settings.backend} onChange={(e) => setSettings({ backend: e.target.value as Settings['backend'] })}>
+        <select
+          data-testid="backend-select"
+          value={settings.backend}
+          onChange={(e) => setSettings({ backend: e.target.value as Settings['backend'] })}
+        >
           <option value="auto">auto</option>
           <option value="webgpu">WebGPU</option>
           <option value="wasm">WASM</option>

@@ -21,7 +21,12 @@ export function EncoderPanel({ onCancel, onResume }: { onCancel: () => void; onR
       </div>
       <ul className="encoders">
         {list.map((e) => (
-          <li key={e.id} data-testid="encoder-status" data-encoder={e.id} data-state={e.state} data-backend={e.backend ?? ''}
+          <li
+            key={e.id}
+            data-testid="encoder-status"
+            data-encoder={e.id}
+            data-state={e.state}
+            data-backend={e.backend ?? ''}
             data-backend-reason={e.backendReason ?? ''}
             data-items-per-second={e.itemsPerSecond ?? ''}
           >

@@ -53,7 +53,8 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
 
   const run = (what: string, job: () => Promise<void>) => runTimed(what, job, setStatus);
 
-  const vectors = async (): Promise<ExportVariant[]> => Promise.all(chosen.map(async (v) => ({ name: v, x: await session.variantEmbeddings(v) })));
+  const vectors = async (): Promise<ExportVariant[]> =>
+    Promise.all(chosen.map(async (v) => ({ name: v, x: await session.variantEmbeddings(v) })));
 
   const projector = () =>
     run('TF Projector bundle', async () => {
@@ -81,25 +82,41 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
         whitened.map(async (v) => {
           const row = rows[v];
           const w = await session.whitening(row.encoderId);
-          return { whitening: w, info: { variant: v, source: row.encoderId, keep: row.whiten === 'full' ? w.dim : (row.whiten as number), n: corpus.n } };
+          return {
+            whitening: w,
+            info: { variant: v, source: row.encoderId, keep: row.whiten === 'full' ? w.dim : (row.whiten as number), n: corpus.n },
+          };
         }),
       );
       download(zipBlob(await inWorker((api) => api.whiteningZip(jobs))), `${corpus.name}-whitening.zip`);
     });
 
   const metricRows = (): VariantRow[] => chosen.map((v) => rows[v]).filter((r) => r.metrics);
-  const seedCount = (r: VariantRow) => r.knn?.seeds.length ?? (resolveSeeds(settings.seeds, corpus.n) === 'all' ? corpus.n : Number(resolveSeeds(settings.seeds, corpus.n)));
+  const seedCount = (r: VariantRow) =>
+    r.knn?.seeds.length ?? (resolveSeeds(settings.seeds, corpus.n) === 'all' ? corpus.n : Number(resolveSeeds(settings.seeds, corpus.n)));
 
   const metricsJson = () =>
     run('metrics (JSON)', async () => {
-      const list: MetricsExportRow[] = metricRows().map((r) => ({ variant: r.variant, source: r.encoderId, whiten: r.whiten, seeds: seedCount(r), metrics: withCompare(r.variant, r.metrics!) }));
+      const list: MetricsExportRow[] = metricRows().map((r) => ({
+        variant: r.variant,
+        source: r.encoderId,
+        whiten: r.whiten,
+        seeds: seedCount(r),
+        metrics: withCompare(r.variant, r.metrics!),
+      }));
       const { pairs, ckaSample } = useCompare.getState();
       const names = new Set(list.map((r) => r.variant));
       const compared = pairs.filter((p) => names.has(p.a) && names.has(p.b));
       const text = metricsToJson(list, {
         ...(compared.length > 0 ? { pairs: compared, ckaSample } : {}),
         corpus: { name: corpus.name, n: corpus.n },
-        settings: { k: settings.k, metric: settings.metric, seeds: settings.seeds, sampleSeed: settings.sampleSeed, whitenK: settings.whitenK },
+        settings: {
+          k: settings.k,
+          metric: settings.metric,
+          seeds: settings.seeds,
+          sampleSeed: settings.sampleSeed,
+          whitenK: settings.whitenK,
+        },
       });
       download(new Blob([text], { type: 'application/json' }), `${corpus.name}-metrics.json`);
     });
@@ -108,7 +125,11 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
     run('metrics (CSV)', async () => {
       const list = metricRows();
       const recall = session.identity ? ['1', '5', '10', '20'] : [];
-      const text = metricsToCsv(list.map((r) => ({ variant: r.variant, metrics: withCompare(r.variant, r.metrics!) })), session.facetNames, recall);
+      const text = metricsToCsv(
+        list.map((r) => ({ variant: r.variant, metrics: withCompare(r.variant, r.metrics!) })),
+        session.facetNames,
+        recall,
+      );
       download(new Blob([text], { type: 'text/csv' }), `${corpus.name}-metrics.csv`);
     });
 
@@ -124,8 +145,7 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
         </span>
       </div>
       <p className="muted" style={{ margin: '0 0 6px' }}>
-        Variants (raw, or whitened as the variant searched them):{' '}
-        {ready.length === 0 && 'none ready yet'}
+        Variants (raw, or whitened as the variant searched them): {ready.length === 0 && 'none ready yet'}
         {ready.map((v) => (
           <label key={v} className="variant" style={{ marginRight: 12 }} data-testid="export-variant" data-variant={v}>
             <input type="checkbox" checked={!unticked.includes(v)} onChange={() => toggle(v)} disabled={busy} /> {v}
@@ -133,13 +153,23 @@ export function ExportPanel({ session }: { session: AnalysisSession }) {
         ))}
       </p>
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
-        <button data-testid="export-projector" disabled={none} onClick={() => void projector()} title="projector_config.json (+ .pbtxt for TensorBoard), tensors, metadata.tsv, sprite.png">
+        <button
+          data-testid="export-projector"
+          disabled={none}
+          onClick={() => void projector()}
+          title="projector_config.json (+ .pbtxt for TensorBoard), tensors, metadata.tsv, sprite.png"
+        >
           TF Projector bundle
         </button>
         <button data-testid="export-npy" disabled={none} onClick={() => void npy()} title="one float32 .npy per variant">
           .npy per variant
         </button>
-        <button data-testid="export-whitening" disabled={busy || whitened.length === 0} onClick={() => void whitening()} title="μ, W, eigenvalues as .npy + whitening.json, per whitened variant">
+        <button
+          data-testid="export-whitening"
+          disabled={busy || whitened.length === 0}
+          onClick={() => void whitening()}
+          title="μ, W, eigenvalues as .npy + whitening.json, per whitened variant"
+        >
           Whitening (μ, W)
         </button>
         <button data-testid="export-metrics-json" disabled={none} onClick={() => void metricsJson()}>

@@ -26,7 +26,7 @@ export function Gallery({ session }: { session: AnalysisSession }) {
   const order = useStore(useShallow(visibleVariants));
   const rows = useStore((s) => s.rows);
   const k = useStore((s) => s.settings.k);
-  const query = useQueries((s) => (s.active === null ? null : s.items.find((q) => q.id === s.active) ?? null));
+  const query = useQueries((s) => (s.active === null ? null : (s.items.find((q) => q.id === s.active) ?? null)));
   const [marks, setMarks] = useState(true);
   const [focus, setFocus] = useState(0);
   const { corpus } = session;
@@ -50,7 +50,9 @@ export function Gallery({ session }: { session: AnalysisSession }) {
   }, [corpus.n, order.length]);
 
   useEffect(() => {
-    document.querySelector(`[data-testid="gallery-column"][data-variant="${CSS.escape(order[focus] ?? '')}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    document
+      .querySelector(`[data-testid="gallery-column"][data-variant="${CSS.escape(order[focus] ?? '')}"]`)
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [focus, order]);
 
   const title = corpus.columns.title ?? corpus.columns.id;
@@ -65,7 +67,9 @@ export function Gallery({ session }: { session: AnalysisSession }) {
         </label>
         <GalleryExport session={session} seed={query ? null : seed} query={query} k={k} />
       </div>
-      {showing === 'none' && <p className="muted">Pick a seed: click a point, a queue entry, or search by title. Keys: j/k seeds, h/l variants, m marks.</p>}
+      {showing === 'none' && (
+        <p className="muted">Pick a seed: click a point, a queue entry, or search by title. Keys: j/k seeds, h/l variants, m marks.</p>
+      )}
       {showing === 'seed' && seed !== null && (
         <div className="seed-head" data-testid="gallery-seed">
           <Thumb rgb={itemRgb(corpus.images, corpus.imageSize, seed)} size={corpus.imageSize} px={72} />

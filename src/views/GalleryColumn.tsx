@@ -40,22 +40,25 @@ export function GalleryColumn({ session, variant, k, seed, query, ready, unsuppo
   const list = seed === null ? query : found;
   const { corpus, facets } = session;
   const title = corpus.columns.title ?? corpus.columns.id;
-  const same = (facet: number, row: number) => seed !== null && facets[facet].codes[row] >= 0 && facets[facet].codes[row] === facets[facet].codes[seed];
-  const hits = list && seed !== null ? facets.map((_, f) => Array.from(list.indices.subarray(0, k)).filter((r) => same(f, r)).length) : null;
+  const same = (facet: number, row: number) =>
+    seed !== null && facets[facet].codes[row] >= 0 && facets[facet].codes[row] === facets[facet].codes[seed];
+  const hits =
+    list && seed !== null ? facets.map((_, f) => Array.from(list.indices.subarray(0, k)).filter((r) => same(f, r)).length) : null;
 
   return (
     <div className={`gallery-column${focused ? ' focused' : ''}`} data-testid="gallery-column" data-variant={variant}>
       <h3>
         {variant}
         {hits && (
-          <span className="muted">
-            {' '}
-            {facets.map((f, i) => `${f.name} ${hits[i]}/${Math.min(k, list!.indices.length)}`).join(' · ')}
-          </span>
+          <span className="muted"> {facets.map((f, i) => `${f.name} ${hits[i]}/${Math.min(k, list!.indices.length)}`).join(' · ')}</span>
         )}
       </h3>
       {error && <p className="error">{error}</p>}
-      {unsupported && <p className="muted" data-testid="unsupported">not reachable by this kind of query</p>}
+      {unsupported && (
+        <p className="muted" data-testid="unsupported">
+          not reachable by this kind of query
+        </p>
+      )}
       {!list && !error && !unsupported && <p className="muted">{ready ? 'searching…' : 'waiting for this variant…'}</p>}
       <ol className="neighbours">
         {list &&

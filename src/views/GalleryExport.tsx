@@ -34,7 +34,12 @@ export function GalleryExport({ session, seed, query, k }: Props) {
   const name = query ? query.name : seed !== null ? (session.corpus.columns.id?.[seed] ?? String(seed)) : '';
 
   const csv = async () => {
-    const text = neighboursToCsv(await lists(session, seed, query, k), session.corpus.columns, { row: query ? null : seed, name }, session.facetNames);
+    const text = neighboursToCsv(
+      await lists(session, seed, query, k),
+      session.corpus.columns,
+      { row: query ? null : seed, name },
+      session.facetNames,
+    );
     download(new Blob([text], { type: 'text/csv' }), `neighbours-${safe(name)}.csv`);
   };
 
@@ -63,7 +68,13 @@ function safe(s: string): string {
 const CELL = 64;
 const LABEL = 170;
 
-function drawSheet(session: AnalysisSession, ls: NeighbourList[], seed: number | null, query: QueryItem | null, k: number): HTMLCanvasElement {
+function drawSheet(
+  session: AnalysisSession,
+  ls: NeighbourList[],
+  seed: number | null,
+  query: QueryItem | null,
+  k: number,
+): HTMLCanvasElement {
   const { corpus } = session;
   const facet = session.facets.find((f) => f.name === useSelection.getState().facet) ?? session.facets[0];
   const canvas = document.createElement('canvas');

@@ -38,8 +38,8 @@ export function ImportPanel() {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <strong>Your data:</strong> drop a folder or files here (images + manifest CSV/TSV/JSON, embeddings .npy / .npz /
-        .safetensors / Parquet (or a folder of parts) / Arrow / CSV / JSONL, a TF Projector bundle, ONNX encoders), or{' '}
+        <strong>Your data:</strong> drop a folder or files here (images + manifest CSV/TSV/JSON, embeddings .npy / .npz / .safetensors /
+        Parquet (or a folder of parts) / Arrow / CSV / JSONL, a TF Projector bundle, ONNX encoders), or{' '}
         <button disabled={busy} onClick={() => files.current?.click()}>
           pick files…
         </button>{' '}
@@ -55,7 +55,15 @@ export function ImportPanel() {
           </>
         )}
         <input ref={files} type="file" multiple hidden data-testid="import-files" onChange={(e) => pick(e.currentTarget, start)} />
-        <input ref={folder} type="file" multiple hidden data-testid="import-folder" {...{ webkitdirectory: '' }} onChange={(e) => pick(e.currentTarget, start)} />
+        <input
+          ref={folder}
+          type="file"
+          multiple
+          hidden
+          data-testid="import-folder"
+          {...{ webkitdirectory: '' }}
+          onChange={(e) => pick(e.currentTarget, start)}
+        />
       </div>
       <p className="muted" data-testid="import-status" data-state={state}>
         {statusText(state, progress, workspace?.corpus.name, errors.length)}
@@ -80,7 +88,12 @@ function DatasetPicker({ report, busy }: { report: NonNullable<ReturnType<typeof
     <p className="import-dataset">
       <label>
         Dataset{' '}
-        <select data-testid="import-dataset" disabled={busy} value={report.dataset} onChange={(e) => void switchDataset(e.currentTarget.value)}>
+        <select
+          data-testid="import-dataset"
+          disabled={busy}
+          value={report.dataset}
+          onChange={(e) => void switchDataset(e.currentTarget.value)}
+        >
           {report.datasets!.map((d) => (
             <option key={d.name} value={d.name}>
               {d.name} ({d.rows !== undefined ? `${d.rows.toLocaleString()} items, ` : ''}
@@ -98,12 +111,19 @@ function pick(input: HTMLInputElement, start: (s: ImportSource[]) => void) {
   input.value = '';
 }
 
-function statusText(state: string, progress: { done: number; total: number; label: string } | null, name: string | undefined, problems: number): string {
+function statusText(
+  state: string,
+  progress: { done: number; total: number; label: string } | null,
+  name: string | undefined,
+  problems: number,
+): string {
   switch (state) {
     case 'restoring':
       return 'Restoring your last imported workspace…';
     case 'reading':
-      return progress ? `Importing: ${progress.label} (${progress.done.toLocaleString()} / ${progress.total.toLocaleString()})` : 'Importing…';
+      return progress
+        ? `Importing: ${progress.label} (${progress.done.toLocaleString()} / ${progress.total.toLocaleString()})`
+        : 'Importing…';
     case 'error':
       return `Import refused: ${problems === 1 ? '1 problem' : `${problems} problems`}. Nothing was imported; the current data is unchanged.`;
     case 'done':

@@ -68,7 +68,9 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
   );
 
   const exportCsv = () => {
-    const done = sorted.filter((r) => r.metrics).map((r) => ({ variant: r.variant, metrics: withCompare(r.variant, r.metrics!, { probes, hubness }) }));
+    const done = sorted
+      .filter((r) => r.metrics)
+      .map((r) => ({ variant: r.variant, metrics: withCompare(r.variant, r.metrics!, { probes, hubness }) }));
     download(new Blob([metricsToCsv(done, facets, recall)], { type: 'text/csv' }), 'recall-lens-metrics.csv');
   };
 
@@ -91,7 +93,9 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
                 {f} probe top-1/5
               </th>
             ))}
-            {hasHub && <th title="Skewness of the K-occurrence distribution / share of items in no one's top K">hubness skew / anti-hubs</th>}
+            {hasHub && (
+              <th title="Skewness of the K-occurrence distribution / share of items in no one's top K">hubness skew / anti-hubs</th>
+            )}
             <th>time</th>
           </tr>
           <tr className="chance">
@@ -136,7 +140,11 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
                   {facets.map((f) => {
                     const s = row.metrics!.facets[f];
                     return (
-                      <td key={f} data-facet={f} title={s ? `95% CI ${s.ci95[0].toFixed(4)}–${s.ci95[1].toFixed(4)}, ${s.seeds} seeds` : ''}>
+                      <td
+                        key={f}
+                        data-facet={f}
+                        title={s ? `95% CI ${s.ci95[0].toFixed(4)}–${s.ci95[1].toFixed(4)}, ${s.seeds} seeds` : ''}
+                      >
                         {s ? (
                           <>
                             <span className="num">{s.consistency.toFixed(5)}</span>
@@ -159,8 +167,19 @@ export function MetricsTable({ session }: { session: AnalysisSession }) {
                     const p = probes[row.variant];
                     const sc = p?.scores?.[f];
                     return (
-                      <td key={`probe-${f}`} className="num" data-testid="probe-cell" data-facet={f} data-top1={sc?.top1 ?? ''} data-top5={sc?.top5 ?? ''}>
-                        {sc ? `${sc.top1.toFixed(3)} / ${sc.top5.toFixed(3)}` : p?.status === 'running' ? `${(100 * p.progress).toFixed(0)}%` : '–'}
+                      <td
+                        key={`probe-${f}`}
+                        className="num"
+                        data-testid="probe-cell"
+                        data-facet={f}
+                        data-top1={sc?.top1 ?? ''}
+                        data-top5={sc?.top5 ?? ''}
+                      >
+                        {sc
+                          ? `${sc.top1.toFixed(3)} / ${sc.top5.toFixed(3)}`
+                          : p?.status === 'running'
+                            ? `${(100 * p.progress).toFixed(0)}%`
+                            : '–'}
                       </td>
                     );
                   })}

@@ -27,10 +27,7 @@ export function callback<F extends (...args: never[]) => unknown>(fn: F): F {
 }
 
 /** Calls `fn` at most every `ms` milliseconds, plus always on the last step. */
-export function throttled(
-  fn: (done: number, total: number) => void,
-  ms = 100,
-): (done: number, total: number) => void {
+export function throttled(fn: (done: number, total: number) => void, ms = 100): (done: number, total: number) => void {
   let last = 0;
   return (done, total) => {
     const now = performance.now();

@@ -58,7 +58,10 @@ describe.skipIf(!ready)(`embed with the image-title model${ready ? '' : ' (skipp
   it('--fuse writes concat(L2(a), L2(b))/√2 of an image and a text card; eval scores it', { timeout: 170_000 }, async () => {
     const args = ['--demo', '--sample', '300', '--seed', '1'];
     const [img, txt, fused] = ['img', 'txt', 'fused'].map((n) => path.join(dir, n));
-    for (const [card, out] of [[IMAGE, img], [TEXT, txt]]) {
+    for (const [card, out] of [
+      [IMAGE, img],
+      [TEXT, txt],
+    ]) {
       const e = await cli(['embed', '--model', card, ...args, '--out', out]);
       expect(e.code, e.stderr).toBe(0);
     }
@@ -68,7 +71,10 @@ describe.skipIf(!ready)(`embed with the image-title model${ready ? '' : ' (skipp
     const [a, b, f] = [img, txt, fused].map((p) => parseNpy(new Uint8Array(readFileSync(`${p}.npy`)), p));
     expect(f.dim).toBe(a.dim + b.dim);
     for (let i = 0; i < f.n; i++) {
-      const parts: [typeof a, number][] = [[a, 0], [b, a.dim]];
+      const parts: [typeof a, number][] = [
+        [a, 0],
+        [b, a.dim],
+      ];
       for (const [src, off] of parts) {
         const v = Array.from(src.data.subarray(i * src.dim, (i + 1) * src.dim));
         const norm = Math.hypot(...v);

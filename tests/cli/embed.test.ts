@@ -51,7 +51,14 @@ describe.skipIf(!ready)(`embed --demo → eval${ready ? '' : ` (skipped: ${reaso
 
     const r = await cli(['eval', `${prefix}.npy`, '--metadata', `${prefix}.tsv`, '--seeds', '500', '--whiten', 'none,full', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const { variants } = JSON.parse(r.stdout) as { variants: { name: string; n: number; facets: Record<string, { consistency: number; chance: number }>; recall: Record<string, number> }[] };
+    const { variants } = JSON.parse(r.stdout) as {
+      variants: {
+        name: string;
+        n: number;
+        facets: Record<string, { consistency: number; chance: number }>;
+        recall: Record<string, number>;
+      }[];
+    };
     expect(variants.map((v) => v.name)).toEqual(['pixels', 'pixels+w']);
     for (const v of variants) {
       expect(v.n).toBe(manifest.n);

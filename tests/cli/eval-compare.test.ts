@@ -29,7 +29,8 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-const n = 200, dim = 8;
+const n = 200,
+  dim = 8;
 const rand = mulberry32(4);
 const data = new Float32Array(n * dim);
 const cls: string[] = [];
@@ -55,7 +56,13 @@ describe('recall-lens eval --compare --probe', () => {
 
     const w = fitWhitening(x);
     const vecs = [x, applyWhitening(x, w), applyWhitening(x, w, 3)];
-    const facets = [encodeLabels('class', cls), encodeLabels('group', cls.map((_, i) => `g${i % 3}`))];
+    const facets = [
+      encodeLabels('class', cls),
+      encodeLabels(
+        'group',
+        cls.map((_, i) => `g${i % 3}`),
+      ),
+    ];
     const seeds = Int32Array.from({ length: n }, (_, i) => i);
     const ev = vecs.map((v) => evaluateVariantWithKnn(v, { k: 5, metric: 'euclidean', seeds, facets, probe: true, hubness: true }));
     ev.forEach((e, i) => {
@@ -65,7 +72,11 @@ describe('recall-lens eval --compare --probe', () => {
       expect(out.variants[i].hubness.antihubs).toBeCloseTo(e.metrics.hubness!.antihubs, 12);
     });
     const at = (a: number, b: number) => out.pairs.find((p: { a: string; b: string }) => p.a === names[a] && p.b === names[b]);
-    for (const [a, b] of [[0, 1], [0, 2], [1, 2]]) {
+    for (const [a, b] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]) {
       expect(at(a, b).overlap).toBeCloseTo(meanOverlap(ev[a].knn, ev[b].knn, 5), 12);
       expect(at(a, b).cka).toBeCloseTo(linearCka(vecs[a], vecs[b]), 5);
     }

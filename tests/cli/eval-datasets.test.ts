@@ -20,7 +20,10 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-type Out = { datasets?: { name: string; variants: { name: string; n: number; dim: number; facets: Record<string, unknown> }[] }[]; variants?: { name: string; n: number }[] };
+type Out = {
+  datasets?: { name: string; variants: { name: string; n: number; dim: number; facets: Record<string, unknown> }[] }[];
+  variants?: { name: string; n: number }[];
+};
 
 describe('eval over several datasets', () => {
   it.each([['projector/projector_config.json'], ['projector']])('%s: one object per dataset', async (input) => {
@@ -29,7 +32,10 @@ describe('eval over several datasets', () => {
     const out = JSON.parse(r.stdout) as Out;
     expect(out.variants).toBeUndefined();
     expect(out.datasets!.map((d) => d.name)).toEqual(['words', 'iris']);
-    expect(out.datasets![0].variants.map((v) => [v.n, v.dim])).toEqual([[6, 4], [6, 4]]);
+    expect(out.datasets![0].variants.map((v) => [v.n, v.dim])).toEqual([
+      [6, 4],
+      [6, 4],
+    ]);
     expect(out.datasets![1].variants.map((v) => [v.n, v.dim])).toEqual([[5, 3]]);
     expect(Object.keys(out.datasets![1].variants[0].facets)).toEqual(['species']);
     expect(r.stderr).toMatch(/: 1 blank line skipped \(as TensorBoard does\)/);

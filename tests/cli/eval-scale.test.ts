@@ -80,10 +80,26 @@ describe('recall-lens eval: whitened variants over the raw buffer', () => {
     const { x, npy, meta, cls, ident } = dataset(400, 3);
     const r = await cli(['eval', npy, '--metadata', meta, '--k', '4', '--whiten', '3,none,full', '--seed', '5', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const got = JSON.parse(r.stdout).variants as { name: string; whiten: unknown; facets: Record<string, unknown>; recall: Record<string, number> }[];
-    expect(got.map((v) => [v.name, v.whiten])).toEqual([['x400+w3', 3], ['x400', 'none'], ['x400+w', 'full']]);
+    const got = JSON.parse(r.stdout).variants as {
+      name: string;
+      whiten: unknown;
+      facets: Record<string, unknown>;
+      recall: Record<string, number>;
+    }[];
+    expect(got.map((v) => [v.name, v.whiten])).toEqual([
+      ['x400+w3', 3],
+      ['x400', 'none'],
+      ['x400+w', 'full'],
+    ]);
     const w = fitWhitening(x);
-    const opts = { k: 4, metric: 'euclidean' as const, seeds: sampleSeeds(400, 'all', 5), facets: [encodeLabels('class', cls)], identity: encodeLabels('identity', ident), bootstrapSeed: 5 };
+    const opts = {
+      k: 4,
+      metric: 'euclidean' as const,
+      seeds: sampleSeeds(400, 'all', 5),
+      facets: [encodeLabels('class', cls)],
+      identity: encodeLabels('identity', ident),
+      bootstrapSeed: 5,
+    };
     const want = [applyWhitening(x, w, 3), x, applyWhitening(x, w)].map((xv) => evaluateVariant(xv, opts));
     got.forEach((v, i) => {
       const f = want[i].facets.class;
@@ -98,7 +114,10 @@ describe('recall-lens eval: whitened variants over the raw buffer', () => {
     const { npy, meta } = dataset(50, 4);
     const r = await cli(['eval', npy, '--metadata', meta, '--k', '2', '--whiten', 'none,full', '--timings']);
     expect(r.code, r.stderr).toBe(0);
-    const names = r.stderr.trimEnd().split('\n').map((l) => l.replace(/ [\d.]+ s.*$/, ''));
+    const names = r.stderr
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.replace(/ [\d.]+ s.*$/, ''));
     expect(names).toEqual([
       'timing: x50: read metadata',
       'timing: x50: read embeddings',
@@ -141,7 +160,9 @@ describe('recall-lens eval: files too large for memory are refused up front', ()
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      new RegExp(`^recall-lens: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: too large for memory: ${n} × ${dim} float32 = [\\d.]+ GB, and evaluating needs up to 2× that \\([\\d.]+ GB\\), but only [\\d.]+ [GM]B of this machine's [\\d.]+ GB memory is available`),
+      new RegExp(
+        `^recall-lens: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: too large for memory: ${n} × ${dim} float32 = [\\d.]+ GB, and evaluating needs up to 2× that \\([\\d.]+ GB\\), but only [\\d.]+ [GM]B of this machine's [\\d.]+ GB memory is available`,
+      ),
     );
   });
 

@@ -102,10 +102,15 @@ describe('recall-lens eval --json on the hand-computable six-item example', () =
     copyFileSync(SIX, path.join(dir, 'pos.tsv'));
     // Second tensor: reversed order of distances (negated squares) as raw float32 .bytes.
     w('sq.bytes', new Uint8Array(Float32Array.from(POS.map((p) => -p * p)).buffer));
-    const cfg = w('projector_config.json', JSON.stringify({ embeddings: [
-      { tensorName: 'pos', tensorShape: [6, 1], tensorPath: 'pos.tsv', metadataPath: 'meta.tsv' },
-      { tensorName: 'squares', tensorShape: [6, 1], tensorPath: 'sq.bytes', metadataPath: 'meta.tsv' },
-    ] }));
+    const cfg = w(
+      'projector_config.json',
+      JSON.stringify({
+        embeddings: [
+          { tensorName: 'pos', tensorShape: [6, 1], tensorPath: 'pos.tsv', metadataPath: 'meta.tsv' },
+          { tensorName: 'squares', tensorShape: [6, 1], tensorPath: 'sq.bytes', metadataPath: 'meta.tsv' },
+        ],
+      }),
+    );
     const r = await cli(['eval', cfg, '--k', '2', '--json', '--seeds', '4', '--seed', '3']);
     expect(r.code, r.stderr).toBe(0);
     const vs = JSON.parse(r.stdout).variants;
@@ -165,13 +170,17 @@ describe('recall-lens eval: bad input exits 1 with one line naming the file', ()
 
   it('row count mismatch names both files and counts', async () => {
     const m = w('five.tsv', readFileSync(META, 'utf8').split('\n').slice(0, 6).join('\n') + '\n');
-    expect(await fails(['eval', SIX, '--metadata', m], 1)).toBe(`recall-lens: ${m}: has 5 data rows but ${SIX} has 6 vectors; they must match row for row`);
+    expect(await fails(['eval', SIX, '--metadata', m], 1)).toBe(
+      `recall-lens: ${m}: has 5 data rows but ${SIX} has 6 vectors; they must match row for row`,
+    );
   });
 
   it('truncated .npy, bad magic, wrong dtype, NaN row', async () => {
     const good = writeNpy({ n: 6, dim: 1, data: Float32Array.from(POS) });
     const t = w('trunc.npy', good.subarray(0, good.length - 3));
-    expect(await fails(['eval', t, '--metadata', META], 1)).toMatch(/^recall-lens: .*trunc\.npy \(byte \d+\): truncated data: shape \(6, 1\) of <f4 needs 24 bytes/);
+    expect(await fails(['eval', t, '--metadata', META], 1)).toMatch(
+      /^recall-lens: .*trunc\.npy \(byte \d+\): truncated data: shape \(6, 1\) of <f4 needs 24 bytes/,
+    );
     const bad = good.slice();
     bad[1] = 0;
     expect(await fails(['eval', w('magic.npy', bad), '--metadata', META], 1)).toMatch(/magic\.npy \(byte 1\): not a \.npy file: bad magic/);
@@ -184,30 +193,51 @@ describe('recall-lens eval: bad input exits 1 with one line naming the file', ()
   });
 
   it('mixed row lengths in TSV vectors and metadata, bad UTF-8', async () => {
-    expect(await fails(['eval', w('mixed.tsv', '0\n1\n3\t4\n7\n12\n20\n'), '--metadata', META], 1)).toMatch(/mixed\.tsv \(line 3\): row has 2 values, expected 1/);
-    expect(await fails(['eval', SIX, '--metadata', w('mm.tsv', 'a\tb\n1\t2\n3\n')], 1)).toMatch(/mm\.tsv \(line 3\): row has 1 field, expected 2/);
+    expect(await fails(['eval', w('mixed.tsv', '0\n1\n3\t4\n7\n12\n20\n'), '--metadata', META], 1)).toMatch(
+      /mixed\.tsv \(line 3\): row has 2 values, expected 1/,
+    );
+    expect(await fails(['eval', SIX, '--metadata', w('mm.tsv', 'a\tb\n1\t2\n3\n')], 1)).toMatch(
+      /mm\.tsv \(line 3\): row has 1 field, expected 2/,
+    );
     const utf = new Uint8Array([...Buffer.from('style\tx\na\t'), 0xe9, ...Buffer.from('\n')]);
     expect(await fails(['eval', SIX, '--metadata', w('latin1.tsv', utf)], 1)).toMatch(/latin1\.tsv \(byte 10, line 2\): not valid UTF-8/);
   });
 
   it('.bytes: needs --dim, size must be a multiple', async () => {
     const b = w('v.bytes', new Uint8Array(Float32Array.from(POS).buffer));
-    expect(await fails(['eval', b, '--metadata', META], 1)).toMatch(/v\.bytes: raw float32 \.bytes has no shape: give the dimension with --dim D/);
-    expect(await fails(['eval', b, '--metadata', META, '--dim', '4'], 1)).toMatch(/v\.bytes \(byte 16\): size 24 bytes is not a multiple of 16/);
+    expect(await fails(['eval', b, '--metadata', META], 1)).toMatch(
+      /v\.bytes: raw float32 \.bytes has no shape: give the dimension with --dim D/,
+    );
+    expect(await fails(['eval', b, '--metadata', META, '--dim', '4'], 1)).toMatch(
+      /v\.bytes \(byte 16\): size 24 bytes is not a multiple of 16/,
+    );
   });
 
   it('projector config pointing to a missing file', async () => {
-    const cfg = w('broken_config.json', JSON.stringify({ embeddings: [{ tensorName: 'gone', tensorPath: 'gone.tsv', metadataPath: 'meta.tsv' }] }));
+    const cfg = w(
+      'broken_config.json',
+      JSON.stringify({ embeddings: [{ tensorName: 'gone', tensorPath: 'gone.tsv', metadataPath: 'meta.tsv' }] }),
+    );
     copyFileSync(META, path.join(dir, 'meta.tsv'));
-    expect(await fails(['eval', cfg], 1)).toBe(`recall-lens: ${path.join(dir, 'gone.tsv')}: tensor file not found (tensorPath of "gone" in ${cfg})`);
+    expect(await fails(['eval', cfg], 1)).toBe(
+      `recall-lens: ${path.join(dir, 'gone.tsv')}: tensor file not found (tensorPath of "gone" in ${cfg})`,
+    );
     const nometa = w('nometa_config.json', JSON.stringify({ embeddings: [{ tensorName: 'pos', tensorPath: 'pos.tsv' }] }));
-    expect(await fails(['eval', nometa], 1)).toMatch(/nometa_config\.json: entry "pos" has no metadataPath; give one in the config or pass --metadata <file>/);
+    expect(await fails(['eval', nometa], 1)).toMatch(
+      /nometa_config\.json: entry "pos" has no metadataPath; give one in the config or pass --metadata <file>/,
+    );
   });
 
   it('K too large, whitening beyond dim, nothing to evaluate', async () => {
-    expect(await fails(['eval', SIX, '--metadata', META, '--k', '6'], 1)).toBe(`recall-lens: ${SIX}: has 6 items; --k 6 needs at least 7 (the seed itself is excluded)`);
-    expect(await fails(['eval', SIX, '--metadata', META, '--k', '2', '--whiten', '2'], 1)).toMatch(/has 1 dimensions; --whiten 2 cannot keep more directions/);
+    expect(await fails(['eval', SIX, '--metadata', META, '--k', '6'], 1)).toBe(
+      `recall-lens: ${SIX}: has 6 items; --k 6 needs at least 7 (the seed itself is excluded)`,
+    );
+    expect(await fails(['eval', SIX, '--metadata', META, '--k', '2', '--whiten', '2'], 1)).toMatch(
+      /has 1 dimensions; --whiten 2 cannot keep more directions/,
+    );
     const u = w('unique.tsv', 'a\nb\nc\nd\ne\nf\n');
-    expect(await fails(['eval', SIX, '--metadata', u, '--k', '2'], 1)).toMatch(/unique\.tsv: nothing to evaluate: no column has repeated values and there is no "identity" column \(label: no value repeats\)/);
+    expect(await fails(['eval', SIX, '--metadata', u, '--k', '2'], 1)).toMatch(
+      /unique\.tsv: nothing to evaluate: no column has repeated values and there is no "identity" column \(label: no value repeats\)/,
+    );
   });
 });

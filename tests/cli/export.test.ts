@@ -35,11 +35,14 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 async function fails(args: string[], code: number): Promise<string> {
   let stderr = '';
   let stdout = '';
-  const rc = await main(args.map((a) => (a.endsWith('.png') && !path.isAbsolute(a) ? path.join(dir, a) : a)), {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    stderrIsTTY: false,
-  });
+  const rc = await main(
+    args.map((a) => (a.endsWith('.png') && !path.isAbsolute(a) ? path.join(dir, a) : a)),
+    {
+      stdout: (s) => void (stdout += s),
+      stderr: (s) => void (stderr += s),
+      stderrIsTTY: false,
+    },
+  );
   expect(rc, stderr).toBe(code);
   expect(stdout).toBe('');
   const lines = stderr.trimEnd().split('\n');
@@ -58,7 +61,14 @@ const A = path.join(dir, 'alpha.npy');
 const B = path.join(dir, 'beta.tsv');
 const META = path.join(dir, 'meta.tsv');
 writeFileSync(A, writeNpy(a));
-writeFileSync(B, Array.from({ length: N }, (_, i) => Array.from(b.data.subarray(i * 3, i * 3 + 3)).map(String).join('\t')).join('\n') + '\n');
+writeFileSync(
+  B,
+  Array.from({ length: N }, (_, i) =>
+    Array.from(b.data.subarray(i * 3, i * 3 + 3))
+      .map(String)
+      .join('\t'),
+  ).join('\n') + '\n',
+);
 const styles = Array.from({ length: N }, (_, i) => ['noto', 'twemoji', 'openmoji'][i % 3]);
 writeFileSync(META, `id\tstyle\ttitle\n${styles.map((s, i) => `i${i}\t${s}\tthing ${i}`).join('\n')}\n`);
 
@@ -69,7 +79,7 @@ sheet.data.fill(0);
 for (let i = 0; i < N; i++)
   for (let y = 0; y < TILE; y++)
     for (let x = 0; x < TILE; x++) {
-      const o = (((Math.floor(i / 4) * TILE + y) * 4 * TILE) + (i % 4) * TILE + x) * 4;
+      const o = ((Math.floor(i / 4) * TILE + y) * 4 * TILE + (i % 4) * TILE + x) * 4;
       sheet.data.set([i * 20, 255 - i * 20, 7, 255], o);
     }
 const SPRITE = path.join(dir, 'sheet.png');
@@ -81,7 +91,9 @@ describe('recall-lens export', () => {
   it('writes the bundle, npy/ and whitening/ that read back to the same vectors, metadata and thumbnails', async () => {
     const res = await cli(['export', A, B, '--metadata', META, '--out', out, '--whiten', 'none,full,2', '--sprite', SPRITE]);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toMatch(/^wrote .*out: TF Projector bundle of 6 variants \[alpha \(12 × 5\), alpha\+w \(12 × 5\), alpha\+w2 \(12 × 2\), beta \(12 × 3\)/);
+    expect(res.stdout).toMatch(
+      /^wrote .*out: TF Projector bundle of 6 variants \[alpha \(12 × 5\), alpha\+w \(12 × 5\), alpha\+w2 \(12 × 2\), beta \(12 × 3\)/,
+    );
 
     const wa = fitWhitening(a);
     const wb = fitWhitening(b);
@@ -147,15 +159,21 @@ describe('recall-lens export', () => {
     expect(await fails(['export', A, '--metadata', META], 2)).toMatch(/--out <dir> is required/);
     expect(await fails(['export', '--metadata', META, '--out', 'x'], 2)).toMatch(/missing <embeddings>/);
     expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--whiten', 'half'], 2)).toMatch(/--whiten/);
-    expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--whiten', '9'], 1)).toMatch(/alpha\.npy.*5 dimensions.*--whiten 9/);
+    expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--whiten', '9'], 1)).toMatch(
+      /alpha\.npy.*5 dimensions.*--whiten 9/,
+    );
     const short = path.join(dir, 'short.tsv');
     writeFileSync(short, 'id\tstyle\na\tb\n');
     expect(await fails(['export', A, '--metadata', short, '--out', 'x'], 1)).toMatch(/short\.tsv.*1 data row.*12 vectors/);
     const odd = path.join(dir, 'odd.png');
     writeFileSync(odd, PNG.sync.write(new PNG({ width: 21, height: 21 })));
     expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--sprite', odd], 1)).toMatch(/odd\.png.*21 px wide.*--sprite-dim/);
-    expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--sprite', odd, '--sprite-dim', '7'], 1)).toMatch(/odd\.png.*9 tiles of 7 px, fewer than the 12 items/);
+    expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--sprite', odd, '--sprite-dim', '7'], 1)).toMatch(
+      /odd\.png.*9 tiles of 7 px, fewer than the 12 items/,
+    );
     writeFileSync(path.join(dir, 'junk.png'), 'not a png');
-    expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--sprite', 'junk.png'], 1)).toMatch(/junk\.png.*not a readable PNG/);
+    expect(await fails(['export', A, '--metadata', META, '--out', 'x', '--sprite', 'junk.png'], 1)).toMatch(
+      /junk\.png.*not a readable PNG/,
+    );
   });
 });

@@ -59,7 +59,14 @@ function row(samples: number[], depth: number): Buffer {
 }
 
 /** A PNG from rows of samples (channels interleaved); `pre` chunks go before IDAT. */
-function handPng(w: number, h: number, colorType: number, depth: number, rows: number[][], opts: { pre?: Buffer[]; interlace?: boolean } = {}): Buffer {
+function handPng(
+  w: number,
+  h: number,
+  colorType: number,
+  depth: number,
+  rows: number[][],
+  opts: { pre?: Buffer[]; interlace?: boolean } = {},
+): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -71,7 +78,15 @@ function handPng(w: number, h: number, colorType: number, depth: number, rows: n
   if (!opts.interlace) {
     raw = Buffer.concat(rows.map((r) => row(r, depth)));
   } else {
-    const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+    const passes = [
+      [0, 0, 8, 8],
+      [4, 0, 8, 8],
+      [0, 4, 4, 8],
+      [2, 0, 4, 4],
+      [0, 2, 2, 4],
+      [1, 0, 2, 2],
+      [0, 1, 1, 2],
+    ];
     const parts: Buffer[] = [];
     for (const [x0, y0, dx, dy] of passes) {
       if (x0 >= w || y0 >= h) continue;
@@ -113,9 +128,15 @@ function rgba(w: number, h: number, f: (x: number, y: number) => [number, number
 
 describe('toSquareRgb', () => {
   it('composites on white', () => {
-    const out = toSquareRgb(rgba(2, 2, () => [0, 0, 0, 0]), 2);
+    const out = toSquareRgb(
+      rgba(2, 2, () => [0, 0, 0, 0]),
+      2,
+    );
     expect(Array.from(out)).toEqual(new Array(12).fill(255));
-    const half = toSquareRgb(rgba(1, 1, () => [0, 0, 0, 128]), 1);
+    const half = toSquareRgb(
+      rgba(1, 1, () => [0, 0, 0, 128]),
+      1,
+    );
     expect(Array.from(half)).toEqual([127, 127, 127]);
   });
 
@@ -154,7 +175,6 @@ describe('image folders', () => {
   });
 });
 
-
 describe('decodeImage: PNG (exact pixels)', () => {
   const W = 5;
   const H = 3;
@@ -190,8 +210,17 @@ describe('decodeImage: PNG (exact pixels)', () => {
   it('palette 8-bit and 2-bit, with tRNS alpha', () => {
     const plte = chunk('PLTE', [255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30]);
     const trns = chunk('tRNS', [255, 0, 128]); // entry 3 has no entry → opaque
-    const idx = [[0, 1, 2, 3, 0], [3, 2, 1, 0, 3], [1, 1, 2, 2, 0]];
-    const pal = [[255, 0, 0, 255], [0, 255, 0, 0], [0, 0, 255, 128], [10, 20, 30, 255]];
+    const idx = [
+      [0, 1, 2, 3, 0],
+      [3, 2, 1, 0, 3],
+      [1, 1, 2, 2, 0],
+    ];
+    const pal = [
+      [255, 0, 0, 255],
+      [0, 255, 0, 0],
+      [0, 0, 255, 128],
+      [10, 20, 30, 255],
+    ];
     for (const depth of [8, 2]) {
       const img = decodeImage(handPng(W, H, 3, depth, idx, { pre: [plte, trns] }), `p${depth}.png`);
       expect(pixels(img)).toEqual(idx.flat().map((i) => pal[i]));
@@ -199,14 +228,30 @@ describe('decodeImage: PNG (exact pixels)', () => {
   });
 
   it('grey 1-bit, 4-bit with tRNS, 16-bit with tRNS', () => {
-    const one = [[0, 1, 1, 0, 1], [1, 0, 0, 1, 0], [0, 0, 0, 1, 1]];
-    expect(pixels(decodeImage(handPng(W, H, 0, 1, one), 'g1.png'))).toEqual(one.flat().map((v) => (v ? [255, 255, 255, 255] : [0, 0, 0, 255])));
-    const four = [[0, 5, 15, 7, 5], [1, 2, 3, 4, 5], [15, 14, 13, 12, 11]];
+    const one = [
+      [0, 1, 1, 0, 1],
+      [1, 0, 0, 1, 0],
+      [0, 0, 0, 1, 1],
+    ];
+    expect(pixels(decodeImage(handPng(W, H, 0, 1, one), 'g1.png'))).toEqual(
+      one.flat().map((v) => (v ? [255, 255, 255, 255] : [0, 0, 0, 255])),
+    );
+    const four = [
+      [0, 5, 15, 7, 5],
+      [1, 2, 3, 4, 5],
+      [15, 14, 13, 12, 11],
+    ];
     const g4 = decodeImage(handPng(W, H, 0, 4, four, { pre: [chunk('tRNS', [0, 5])] }), 'g4.png');
     expect(pixels(g4)).toEqual(four.flat().map((v) => (v === 5 ? [0, 0, 0, 0] : [v * 17, v * 17, v * 17, 255])));
-    const sixteen = [[0, 65535, 257, 1000, 1000], [128, 32768, 65280, 1, 2], [3, 4, 5, 6, 7]];
+    const sixteen = [
+      [0, 65535, 257, 1000, 1000],
+      [128, 32768, 65280, 1, 2],
+      [3, 4, 5, 6, 7],
+    ];
     const g16 = decodeImage(handPng(W, H, 0, 16, sixteen, { pre: [chunk('tRNS', [1000 >> 8, 1000 & 255])] }), 'g16.png');
-    expect(pixels(g16)).toEqual(sixteen.flat().map((v) => (v === 1000 ? [0, 0, 0, 0] : [0, 1, 2].map(() => Math.round((v * 255) / 65535)).concat(255))));
+    expect(pixels(g16)).toEqual(
+      sixteen.flat().map((v) => (v === 1000 ? [0, 0, 0, 0] : [0, 1, 2].map(() => Math.round((v * 255) / 65535)).concat(255))),
+    );
   });
 
   it('Adam7 interlaced RGBA, and bytes after IEND are ignored', () => {
@@ -259,12 +304,20 @@ describe('decodeImage: JPEG', () => {
     big.writeUInt16BE(20000, sof + 7); // width: 400 MP
     const e = thrown(() => decodeImage(big, 'big.jpg'));
     expect(e).toBeInstanceOf(InputError);
-    expect(e.message).toMatch(/^big\.jpg: (JPEG image is larger than the \d+-megapixel limit|decoding the JPEG image would need more than)/);
+    expect(e.message).toMatch(
+      /^big\.jpg: (JPEG image is larger than the \d+-megapixel limit|decoding the JPEG image would need more than)/,
+    );
   });
 });
 
 describe('decodeImage: damaged PNG and other files', () => {
-  const good = handPng(4, 4, 2, 8, Array.from({ length: 4 }, () => new Array(12).fill(90)));
+  const good = handPng(
+    4,
+    4,
+    2,
+    8,
+    Array.from({ length: 4 }, () => new Array(12).fill(90)),
+  );
 
   it('truncated anywhere → "truncated PNG" with the byte offset', () => {
     for (const cut of [8, 12, 30, 40, good.length - 13, good.length - 1]) {
@@ -277,16 +330,22 @@ describe('decodeImage: damaged PNG and other files', () => {
   it('CRC, header and data damage', () => {
     const flipped = Buffer.from(good);
     flipped[good.length - 20] ^= 0x40; // inside IDAT
-    expect(thrown(() => decodeImage(flipped, 'crc.png')).message).toMatch(/^crc\.png \(byte 33\): corrupt PNG: chunk IDAT fails its CRC check$/);
+    expect(thrown(() => decodeImage(flipped, 'crc.png')).message).toMatch(
+      /^crc\.png \(byte 33\): corrupt PNG: chunk IDAT fails its CRC check$/,
+    );
 
     const badDepth = handPng(2, 2, 2, 4, [[0], [0]]);
-    expect(thrown(() => decodeImage(badDepth, 'd.png')).message).toBe('d.png (byte 8): corrupt PNG: invalid colour type 2 with bit depth 4');
+    expect(thrown(() => decodeImage(badDepth, 'd.png')).message).toBe(
+      'd.png (byte 8): corrupt PNG: invalid colour type 2 with bit depth 4',
+    );
 
     const noPalette = handPng(2, 1, 3, 8, [[0, 1]]);
     expect(thrown(() => decodeImage(noPalette, 'np.png')).message).toMatch(/^np\.png: cannot decode the PNG image: .*palette/i);
 
     const outOfPalette = handPng(2, 1, 3, 8, [[0, 5]], { pre: [chunk('PLTE', [1, 2, 3])] });
-    expect(thrown(() => decodeImage(outOfPalette, 'op.png')).message).toMatch(/^op\.png: cannot decode the PNG image: index 5 not in palette/);
+    expect(thrown(() => decodeImage(outOfPalette, 'op.png')).message).toMatch(
+      /^op\.png: cannot decode the PNG image: index 5 not in palette/,
+    );
 
     const shortData = Buffer.concat([good.subarray(0, 33), chunk('IDAT', deflateSync(Buffer.alloc(10))), chunk('IEND', [])]);
     expect(thrown(() => decodeImage(shortData, 's.png'))).toBeInstanceOf(InputError);
@@ -307,7 +366,12 @@ describe('decodeImage: damaged PNG and other files', () => {
     ihdr1.writeUInt32BE(1, 0);
     ihdr1.writeUInt32BE(1, 4);
     ihdr1[12] = 1; // interlaced
-    const bomb = Buffer.concat([good.subarray(0, 8), chunk('IHDR', ihdr1), chunk('IDAT', deflateSync(Buffer.alloc(8 << 20))), chunk('IEND', [])]);
+    const bomb = Buffer.concat([
+      good.subarray(0, 8),
+      chunk('IHDR', ihdr1),
+      chunk('IDAT', deflateSync(Buffer.alloc(8 << 20))),
+      chunk('IEND', []),
+    ]);
     expect(thrown(() => decodeImage(bomb, 'bomb.png')).message).toBe(
       'bomb.png: corrupt PNG: the compressed image data expands beyond the 5 bytes a 1×1 image needs',
     );
@@ -317,8 +381,14 @@ describe('decodeImage: damaged PNG and other files', () => {
     const cases: [Uint8Array, string][] = [
       [new Uint8Array(0), 'e.png: empty file (0 bytes), not a PNG or JPEG image'],
       [new TextEncoder().encode('hello, world\n'), 'e.png (byte 0): not a PNG or JPEG image (unrecognised file signature)'],
-      [new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'e.png (byte 0): not a PNG or JPEG image (looks like SVG/XML/HTML text)'],
-      [new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50]), 'e.png (byte 0): not a PNG or JPEG image (looks like a WebP image)'],
+      [
+        new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+        'e.png (byte 0): not a PNG or JPEG image (looks like SVG/XML/HTML text)',
+      ],
+      [
+        new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50]),
+        'e.png (byte 0): not a PNG or JPEG image (looks like a WebP image)',
+      ],
     ];
     for (const [bytes, msg] of cases) expect(thrown(() => decodeImage(bytes, 'e.png')).message).toBe(msg);
   });
@@ -327,7 +397,14 @@ describe('decodeImage: damaged PNG and other files', () => {
 describe('loadImageFolder: all or nothing', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'rl-imgf-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const solid = (v: number) => handPng(3, 3, 2, 8, Array.from({ length: 3 }, () => new Array(9).fill(v)));
+  const solid = (v: number) =>
+    handPng(
+      3,
+      3,
+      2,
+      8,
+      Array.from({ length: 3 }, () => new Array(9).fill(v)),
+    );
 
   it('decodes every image (PNG and JPEG) to size×size RGB; other files are not listed', async () => {
     const ok = path.join(dir, 'ok');
@@ -350,7 +427,9 @@ describe('loadImageFolder: all or nothing', () => {
     writeFileSync(path.join(one, 'b.png'), solid(2).subarray(0, 50));
     const e = await rejected(loadImageFolder(one, 2));
     expect(e).toBeInstanceOf(InputError);
-    expect(e.message).toMatch(/^(.*)\/b\.png \(byte 33\): truncated PNG: chunk IDAT needs \d+ bytes, the file has 17 left; nothing was written \(fix or remove the file\)$/);
+    expect(e.message).toMatch(
+      /^(.*)\/b\.png \(byte 33\): truncated PNG: chunk IDAT needs \d+ bytes, the file has 17 left; nothing was written \(fix or remove the file\)$/,
+    );
     expect(e.message.startsWith(path.join(one, 'b.png'))).toBe(true);
   });
 

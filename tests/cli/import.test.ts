@@ -128,6 +128,8 @@ describe('recall-lens eval on a folder / several paths', () => {
     writeFileSync(path.join(dir, 'five.npy'), writeNpy({ n: 5, dim: 1, data: new Float32Array(5) }));
     const bad = await cli(['eval', 'six/items.tsv', 'five.npy', '--k', '2']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('recall-lens: five.npy: has 5 rows but six/items.tsv has 6 items; a file without ids must have one row per item, in the same order\n');
+    expect(bad.stderr).toBe(
+      'recall-lens: five.npy: has 5 rows but six/items.tsv has 6 items; a file without ids must have one row per item, in the same order\n',
+    );
   });
 });

@@ -41,15 +41,24 @@ describe('bad cases', () => {
     expect(Array.from(m.counts)).toEqual([2, 2, 0, 1, 2, 1, 2, 0, 0]);
     const top = topConfusions(m);
     expect(top[0]).toEqual({ seedLabel: 0, recalledLabel: 1, count: 2, share: 0.5 });
-    expect(top.map((p) => [p.seedLabel, p.recalledLabel])).toEqual([[0, 1], [2, 0], [1, 0], [1, 2]]);
+    expect(top.map((p) => [p.seedLabel, p.recalledLabel])).toEqual([
+      [0, 1],
+      [2, 0],
+      [1, 0],
+      [1, 2],
+    ]);
     expect(seedsWithConfusion(knnA, labels, 2, 0, 1)).toEqual([0, 1]);
   });
 
   it('agrees with a real KNN: the mean of the queue equals facetConsistency', () => {
-    const n = 200, dim = 5;
+    const n = 200,
+      dim = 5;
     const data = new Float32Array(n * dim);
-    for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 12.9898) * 43758.5453 % 1;
-    const lab = encodeLabels('g', Array.from({ length: n }, (_, i) => (i % 7 === 0 ? '' : String(i % 3))));
+    for (let i = 0; i < data.length; i++) data[i] = (Math.sin(i * 12.9898) * 43758.5453) % 1;
+    const lab = encodeLabels(
+      'g',
+      Array.from({ length: n }, (_, i) => (i % 7 === 0 ? '' : String(i % 3))),
+    );
     const res = knn({ n, dim, data }, { k: 10, metric: 'euclidean' });
     const s = seedScores(res, lab, 10);
     const mean = s.scores.reduce((a, b) => a + b, 0) / s.scores.length;

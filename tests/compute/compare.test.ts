@@ -32,7 +32,11 @@ const S = setup();
 
 describe('neighbour overlap against the numpy reference', () => {
   it('per item and mean overlap@10 for each pair of digits variants', () => {
-    for (const [a, b] of [['A', 'B'], ['A', 'C'], ['B', 'C']]) {
+    for (const [a, b] of [
+      ['A', 'B'],
+      ['A', 'C'],
+      ['B', 'C'],
+    ]) {
       const per = overlapPerItem(S.lists[a], S.lists[b], S.k);
       const ref = S.fx.i32(`overlap_${a}${b}`);
       expect(Array.from(per, (v) => Math.round(v * S.k))).toEqual(Array.from(ref));
@@ -75,7 +79,11 @@ describe('neighbour overlap against the numpy reference', () => {
 
 describe('linear CKA against the numpy reference', () => {
   it('every pair, and a seeded sample of rows', () => {
-    for (const [a, b] of [['A', 'B'], ['A', 'C'], ['B', 'C']]) {
+    for (const [a, b] of [
+      ['A', 'B'],
+      ['A', 'C'],
+      ['B', 'C'],
+    ]) {
       expect(Math.abs(linearCka(S.variants[a], S.variants[b]) - S.pairs[a + b].cka)).toBeLessThan(1e-6);
     }
     const rows = S.fx.i32('sample_500_seed7');
@@ -92,9 +100,11 @@ describe('linear CKA against the numpy reference', () => {
     expect(Math.abs(selfFrobenius2(a) / crossFrobenius2(a, a) - 1)).toBeLessThan(1e-12);
     // Rotate C in the plane of its first two columns by 0.3 rad and scale by 3.
     const R = { ...S.variants.C, data: Float32Array.from(S.variants.C.data) };
-    const c = Math.cos(0.3), s = Math.sin(0.3);
+    const c = Math.cos(0.3),
+      s = Math.sin(0.3);
     for (let i = 0; i < R.n; i++) {
-      const x = R.data[i * 32], y = R.data[i * 32 + 1];
+      const x = R.data[i * 32],
+        y = R.data[i * 32 + 1];
       R.data[i * 32] = c * x - s * y;
       R.data[i * 32 + 1] = s * x + c * y;
       for (let j = 0; j < 32; j++) R.data[i * 32 + j] *= 3;

@@ -55,7 +55,10 @@ describe('knn against numpy/scikit-learn', () => {
     const fx = loadFixture('ties');
     const x = fx.embeddings('x');
     for (const backend of backends) {
-      for (const [metric, key] of [['euclidean', 'euclid_k15'], ['cosine', 'cosine_k15']] as [Metric, string][]) {
+      for (const [metric, key] of [
+        ['euclidean', 'euclid_k15'],
+        ['cosine', 'cosine_k15'],
+      ] as [Metric, string][]) {
         const res = knn(x, { k: 15, metric, backend });
         expectMatches(res, fx.i32(`${key}_idx`), fx.f64(`${key}_dist`), 15, `ties ${metric} ${backend}`);
       }
@@ -100,7 +103,10 @@ describe('knn against numpy/scikit-learn', () => {
     const x = fx.embeddings('x');
     const q = fx.embeddings('queries');
     for (const backend of backends) {
-      for (const [metric, key] of [['euclidean', 'query_euclid_k12'], ['cosine', 'query_cosine_k12']] as [Metric, string][]) {
+      for (const [metric, key] of [
+        ['euclidean', 'query_euclid_k12'],
+        ['cosine', 'query_cosine_k12'],
+      ] as [Metric, string][]) {
         const res = knnQuery(x, q, { k: 12, metric, backend });
         expect(Array.from(res.seeds)).toEqual(new Array(q.n).fill(-1));
         expectMatches(res, fx.i32(`${key}_idx`), fx.f64(`${key}_dist`), 12, `query ${metric} ${backend}`);
@@ -158,7 +164,13 @@ describe('knn exactness machinery', () => {
       const scaled = { ...x, data: x.data.map((v) => v * 2 ** e) };
       const b = knn(scaled, { k: 10, metric: 'euclidean', seeds });
       expect(firstMismatch(a.indices, b.indices), `scale 2^${e}`).toBe(-1);
-      expect(maxAbsDiff(b.distances.map((d) => d * 2 ** -e), a.distances), `scale 2^${e}`).toBeLessThanOrEqual(1e-9);
+      expect(
+        maxAbsDiff(
+          b.distances.map((d) => d * 2 ** -e),
+          a.distances,
+        ),
+        `scale 2^${e}`,
+      ).toBeLessThanOrEqual(1e-9);
     }
   });
 

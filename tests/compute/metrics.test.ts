@@ -78,7 +78,14 @@ describe('metric definitions', () => {
 
   it('consistency: empty seed labels skipped, empty neighbour labels count as different', () => {
     const labels = encodeLabels('f', ['a', 'a', 'b', '', 'a']);
-    const res = knnOf([0, 2, 3], [[1, 3], [0, 4], [0, 1]]);
+    const res = knnOf(
+      [0, 2, 3],
+      [
+        [1, 3],
+        [0, 4],
+        [0, 1],
+      ],
+    );
     const s = facetConsistency(res, labels, { bootstrap: 0 });
     // seed 0 (a): neighbours a, '' → 0.5; seed 2 (b): a, a → 0; seed 3 has no label.
     expect(s.consistency).toBe(0.25);
@@ -112,7 +119,15 @@ describe('metric definitions', () => {
   it('identity recall: a hit at rank r counts for every N > r; needs enough neighbours', () => {
     const id = encodeLabels('identity', ['x', 'y', 'x', 'z', 'y', '']);
     // n = 6; seeds 0 (x, pair at 2), 1 (y, pair at 4), 3 (z, singleton → skipped), 5 (empty → skipped)
-    const res = knnOf([0, 1, 3, 5], [[3, 2, 4], [0, 2, 3], [0, 1, 2], [0, 1, 2]]);
+    const res = knnOf(
+      [0, 1, 3, 5],
+      [
+        [3, 2, 4],
+        [0, 2, 3],
+        [0, 1, 2],
+        [0, 1, 2],
+      ],
+    );
     expect(identityRecall(res, id, [1, 2, 3])).toEqual({ '1': 0, '2': 0.5, '3': 0.5 });
     expect(() => identityRecall(res, id, [5])).toThrow(/Recall@5 needs at least 5 neighbours/);
   });

@@ -25,7 +25,10 @@ const C: Embeddings = { n, dim: 32, data: new Float32Array(n * 32) };
 for (let i = 0; i < n; i++) C.data.set(px.subarray(i * dim, i * dim + 32), i * 32);
 const codes = (a: Int32Array, name: string): LabelColumn => encodeLabels(name, Array.from(a, String));
 const digit = codes(digits.i32('target'), 'digit');
-const coarse = encodeLabels('coarse', (fx.meta.coarse_values as string[]).map((v) => (v === '-1' ? '' : v)));
+const coarse = encodeLabels(
+  'coarse',
+  (fx.meta.coarse_values as string[]).map((v) => (v === '-1' ? '' : v)),
+);
 
 function check(got: ReturnType<typeof trainProbe>, ref: Ref): void {
   expect(got.train).toBe(ref.train);
@@ -58,12 +61,18 @@ describe('logistic-regression probe against scikit-learn LogisticRegression(C=1,
   });
 
   it('one class in training predicts it; no test rows gives NaN', () => {
-    const one = encodeLabels('one', Array.from({ length: 10 }, (_, i) => (i === 9 ? 'b' : 'a')));
+    const one = encodeLabels(
+      'one',
+      Array.from({ length: 10 }, (_, i) => (i === 9 ? 'b' : 'a')),
+    );
     const x: Embeddings = { n: 10, dim: 2, data: Float32Array.from({ length: 20 }, (_, i) => i) };
     const r = trainProbe(x, one);
     expect(r.classes).toBe(1);
     expect(r.top1).toBe(0.5); // row 4 ('a') right, row 9 ('b', never trained on) wrong
-    const none = encodeLabels('none', Array.from({ length: 10 }, (_, i) => (i % 5 === 4 ? '' : 'a')));
+    const none = encodeLabels(
+      'none',
+      Array.from({ length: 10 }, (_, i) => (i % 5 === 4 ? '' : 'a')),
+    );
     expect(trainProbe(x, none).top1).toBeNaN();
   });
 });

@@ -63,8 +63,22 @@ describe('evaluateWhitenings', () => {
     expect(got.map((r) => r.whiten)).toEqual(whitens);
     got.forEach((r, i) => expect(r.metrics).toEqual(want[i]));
     // Raw first, then widest to narrowest.
-    expect(seen).toEqual([['none', 64], ['full', 64], [40, 40], [16, 16]]);
-    expect(phases).toEqual(['evaluate none', 'fit whitening', 'whiten full', 'evaluate full', 'whiten 40', 'evaluate 40', 'whiten 16', 'evaluate 16']);
+    expect(seen).toEqual([
+      ['none', 64],
+      ['full', 64],
+      [40, 40],
+      [16, 16],
+    ]);
+    expect(phases).toEqual([
+      'evaluate none',
+      'fit whitening',
+      'whiten full',
+      'evaluate full',
+      'whiten 40',
+      'evaluate 40',
+      'whiten 16',
+      'evaluate 16',
+    ]);
     // The raw vectors were overwritten: the buffer now starts with the top-16 whitened rows.
     expect(bits(x.data.subarray(0, n * 16))).toEqual(bits(applyWhitening(raw(), w, 16).data));
   });

@@ -92,7 +92,8 @@ describe('whitening properties', () => {
     const full = applyWhitening(x, w);
     const three = applyWhitening(x, w, 3);
     let worst = 0;
-    for (let i = 0; i < x.n; i++) for (let j = 0; j < 3; j++) worst = Math.max(worst, Math.abs(three.data[i * 3 + j] - full.data[i * x.dim + j]));
+    for (let i = 0; i < x.n; i++)
+      for (let j = 0; j < 3; j++) worst = Math.max(worst, Math.abs(three.data[i * 3 + j] - full.data[i * x.dim + j]));
     expect(worst).toBe(0);
   });
 

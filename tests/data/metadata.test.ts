@@ -40,7 +40,9 @@ describe('buildMetadata', () => {
 describe('checkRowCount', () => {
   it('names both files and counts', () => {
     expect(() => checkRowCount(5, 'meta.tsv', 6, 'emb.npy')).toThrow(InputError);
-    expect(() => checkRowCount(5, 'meta.tsv', 6, 'emb.npy')).toThrow('meta.tsv: has 5 data rows but emb.npy has 6 vectors; they must match row for row');
+    expect(() => checkRowCount(5, 'meta.tsv', 6, 'emb.npy')).toThrow(
+      'meta.tsv: has 5 data rows but emb.npy has 6 vectors; they must match row for row',
+    );
     expect(() => checkRowCount(6, 'meta.tsv', 6, 'emb.npy')).not.toThrow();
   });
 });

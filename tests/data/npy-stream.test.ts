@@ -80,7 +80,9 @@ describe('readNpyFile: bit-identical to parseNpy', () => {
     const bytes = npy(hdr('<f8', '(3, 4)'), floats(vals, 8, true));
     const file = write(bytes);
     expect(bits((await loadEmbeddingsFile(file)).data)).toEqual(bits(parseNpy(bytes, file).data));
-    expect((await aerr(() => loadEmbeddingsFile(file, { dim: 5 }))).message).toBe(`${file}: vectors have 4 dimensions but --dim 5 was given`);
+    expect((await aerr(() => loadEmbeddingsFile(file, { dim: 5 }))).message).toBe(
+      `${file}: vectors have 4 dimensions but --dim 5 was given`,
+    );
     const raw = floats(vals, 4, true);
     const bfile = write(raw, '.bytes');
     expect(bits((await loadEmbeddingsFile(bfile, { dim: 4 })).data)).toEqual(bits(parseVectorsBytes(raw, 4, bfile).data));
@@ -165,7 +167,7 @@ describe('files too large for memory are refused up front', () => {
     const e = await aerr(() => readNpyFile(file, { memory }));
     expect(e.file).toBe(file);
     expect(e.problem).toBe(
-      'too large for memory: 1000 × 128 float32 = 512 KB, and evaluating needs up to 2× that (1.02 MB), but only 900 KB of this machine\'s 8.00 MB memory is available; free memory, use a machine with more, or evaluate a subset of the rows',
+      "too large for memory: 1000 × 128 float32 = 512 KB, and evaluating needs up to 2× that (1.02 MB), but only 900 KB of this machine's 8.00 MB memory is available; free memory, use a machine with more, or evaluate a subset of the rows",
     );
     // Just enough memory: read.
     expect((await readNpyFile(file, { memory: { available: 1_024_000, total: 8_000_000 } })).n).toBe(1000);

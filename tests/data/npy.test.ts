@@ -45,7 +45,9 @@ describe('parseNpy', () => {
   });
 
   it('rejects a file shorter than the preamble', () => {
-    expect(err(() => parseNpy(new Uint8Array([0x93, 0x4e]), 's.npy')).message).toMatch(/^s\.npy \(byte 0\): not a \.npy file: only 2 bytes/);
+    expect(err(() => parseNpy(new Uint8Array([0x93, 0x4e]), 's.npy')).message).toMatch(
+      /^s\.npy \(byte 0\): not a \.npy file: only 2 bytes/,
+    );
   });
 
   it('rejects an unknown version', () => {
@@ -56,7 +58,9 @@ describe('parseNpy', () => {
 
   it('rejects a header length past the end of the file', () => {
     const b = npy(hdr('<f4', '(2, 3)'), new Uint8Array(0));
-    expect(err(() => parseNpy(b.subarray(0, 40), 'h.npy')).message).toMatch(/^h\.npy \(byte 8\): truncated \.npy header: header length field says 118 bytes but the file ends at byte 40/);
+    expect(err(() => parseNpy(b.subarray(0, 40), 'h.npy')).message).toMatch(
+      /^h\.npy \(byte 8\): truncated \.npy header: header length field says 118 bytes but the file ends at byte 40/,
+    );
   });
 
   it('rejects a malformed header dict with the offset', () => {
@@ -70,13 +74,15 @@ describe('parseNpy', () => {
     );
   });
 
-  it.each(['<i4', '|u1', '<c8', "|O"])('rejects dtype %s', (descr) => {
+  it.each(['<i4', '|u1', '<c8', '|O'])('rejects dtype %s', (descr) => {
     const e = err(() => parseNpy(npy(hdr(descr, '(2, 3)'), new Uint8Array(24)), 'd.npy'));
     expect(e.message).toContain(`unsupported dtype '${descr}' (need float16 '<f2', float32 '<f4'/'>f4' or float64 '<f8'/'>f8')`);
   });
 
   it('rejects structured dtypes', () => {
-    const e = err(() => parseNpy(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2, 3), }", new Uint8Array(24)), 'st.npy'));
+    const e = err(() =>
+      parseNpy(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2, 3), }", new Uint8Array(24)), 'st.npy'),
+    );
     expect(e.message).toContain('structured arrays are not supported');
   });
 

@@ -26,20 +26,30 @@ describe('vectors .tsv', () => {
   });
 
   it('names the line of mixed row lengths', () => {
-    expect(err(() => parseVectorsTsv('1\t2\n3\t4\n5\n', 'mixed.tsv')).message).toBe('mixed.tsv (line 3): row has 1 values, expected 2 (as on line 1)');
+    expect(err(() => parseVectorsTsv('1\t2\n3\t4\n5\n', 'mixed.tsv')).message).toBe(
+      'mixed.tsv (line 3): row has 1 values, expected 2 (as on line 1)',
+    );
   });
 
   it('rejects non-numbers, empty values, a header row and blank lines', () => {
-    expect(err(() => parseVectorsTsv('1\tx\n', 'a.tsv')).message).toBe('a.tsv (line 1): "x" at column 2 is not a number (a vectors .tsv has no header row)');
+    expect(err(() => parseVectorsTsv('1\tx\n', 'a.tsv')).message).toBe(
+      'a.tsv (line 1): "x" at column 2 is not a number (a vectors .tsv has no header row)',
+    );
     expect(err(() => parseVectorsTsv('1\t2\n3\t\n', 'b.tsv')).message).toBe('b.tsv (line 2): empty value at column 2 is not a number');
     expect(err(() => parseVectorsTsv('1\t2\n\n3\t4\n', 'c.tsv')).message).toBe('c.tsv (line 2): empty line in a vectors file');
     expect(err(() => parseVectorsTsv('', 'd.tsv')).message).toBe('d.tsv: the file is empty (no vectors)');
   });
 
   it('names the row of NaN/Inf', () => {
-    expect(err(() => parseVectorsTsv('1\t2\n3\tNaN\n', 'n.tsv')).message).toBe('n.tsv (row 2 of 2): NaN at column 2; every value must be a finite number');
-    expect(err(() => parseVectorsTsv('1\t-Infinity\n', 'i.tsv')).message).toBe('i.tsv (row 1 of 1): -Infinity at column 2; every value must be a finite number');
-    expect(err(() => parseVectorsTsv('1e39\t0\n', 'o.tsv')).message).toBe('o.tsv (row 1 of 1): 1e39 (does not fit in float32) at column 1; every value must be a finite number');
+    expect(err(() => parseVectorsTsv('1\t2\n3\tNaN\n', 'n.tsv')).message).toBe(
+      'n.tsv (row 2 of 2): NaN at column 2; every value must be a finite number',
+    );
+    expect(err(() => parseVectorsTsv('1\t-Infinity\n', 'i.tsv')).message).toBe(
+      'i.tsv (row 1 of 1): -Infinity at column 2; every value must be a finite number',
+    );
+    expect(err(() => parseVectorsTsv('1e39\t0\n', 'o.tsv')).message).toBe(
+      'o.tsv (row 1 of 1): 1e39 (does not fit in float32) at column 1; every value must be a finite number',
+    );
   });
 });
 
@@ -57,11 +67,15 @@ describe('raw float32 .bytes', () => {
   });
 
   it('names the row of a NaN', () => {
-    expect(err(() => parseVectorsBytes(f32([1, 2, NaN, 4]), 2, 'n.bytes')).message).toBe('n.bytes (row 2 of 2): NaN at column 1; every value must be a finite number');
+    expect(err(() => parseVectorsBytes(f32([1, 2, NaN, 4]), 2, 'n.bytes')).message).toBe(
+      'n.bytes (row 2 of 2): NaN at column 1; every value must be a finite number',
+    );
   });
 
   it('needs --dim through parseEmbeddings', () => {
-    expect(err(() => parseEmbeddings(f32([1, 2]), 'v.bytes')).message).toBe('v.bytes: raw float32 .bytes has no shape: give the dimension with --dim D');
+    expect(err(() => parseEmbeddings(f32([1, 2]), 'v.bytes')).message).toBe(
+      'v.bytes: raw float32 .bytes has no shape: give the dimension with --dim D',
+    );
   });
 });
 
@@ -77,13 +91,28 @@ describe('parseEmbeddings dispatch', () => {
 
 describe('projector_config.json', () => {
   it('validates entries', () => {
-    const e = parseProjectorConfig({ embeddings: [{ tensorName: 'a', tensorShape: [2, 3], tensorPath: 'a.bytes', metadataPath: 'm.tsv' }, { tensorPath: 'sub/b.tsv' }, { tensorName: 'a', tensorPath: 'c.npy' }] }, 'p.json');
+    const e = parseProjectorConfig(
+      {
+        embeddings: [
+          { tensorName: 'a', tensorShape: [2, 3], tensorPath: 'a.bytes', metadataPath: 'm.tsv' },
+          { tensorPath: 'sub/b.tsv' },
+          { tensorName: 'a', tensorPath: 'c.npy' },
+        ],
+      },
+      'p.json',
+    );
     expect(e.map((x) => x.tensorName)).toEqual(['a', 'b', 'a (2)']);
     expect(e[0].tensorShape).toEqual([2, 3]);
-    expect(err(() => parseProjectorConfig([], 'p.json')).message).toBe('p.json: projector config must be a JSON object with an "embeddings" array');
+    expect(err(() => parseProjectorConfig([], 'p.json')).message).toBe(
+      'p.json: projector config must be a JSON object with an "embeddings" array',
+    );
     expect(err(() => parseProjectorConfig({}, 'p.json')).message).toBe('p.json: projector config has no "embeddings" array');
-    expect(err(() => parseProjectorConfig({ embeddings: [{ tensorName: 'x' }] }, 'p.json')).message).toMatch(/^p\.json \(embeddings\[0\]\): entry has no "tensorPath"/);
-    expect(err(() => parseProjectorConfig({ embeddings: [{ tensorPath: 'a.tsv', tensorShape: [2] }] }, 'p.json')).message).toMatch(/"tensorShape" is \[2\], expected \[rows, dims\]/);
+    expect(err(() => parseProjectorConfig({ embeddings: [{ tensorName: 'x' }] }, 'p.json')).message).toMatch(
+      /^p\.json \(embeddings\[0\]\): entry has no "tensorPath"/,
+    );
+    expect(err(() => parseProjectorConfig({ embeddings: [{ tensorPath: 'a.tsv', tensorShape: [2] }] }, 'p.json')).message).toMatch(
+      /"tensorShape" is \[2\], expected \[rows, dims\]/,
+    );
     expect(err(() => parseProjectorConfig({ embeddings: [{ tensorPath: 'https://x/a.tsv' }] }, 'p.json')).message).toMatch(/is a URL/);
   });
 
@@ -105,10 +134,15 @@ describe('Node loaders', () => {
     writeFileSync(path.join(dir, 'b.tsv'), '1\t2\n3\t4\n5\t6\n');
     writeFileSync(path.join(dir, 'm.tsv'), 'x\ny\nx\n');
     const cfg = path.join(dir, 'projector_config.json');
-    writeFileSync(cfg, JSON.stringify({ embeddings: [
-      { tensorName: 'A', tensorShape: [3, 2], tensorPath: 'a.bytes', metadataPath: 'm.tsv' },
-      { tensorName: 'B', tensorShape: [3, 2], tensorPath: 'b.tsv' },
-    ] }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        embeddings: [
+          { tensorName: 'A', tensorShape: [3, 2], tensorPath: 'a.bytes', metadataPath: 'm.tsv' },
+          { tensorName: 'B', tensorShape: [3, 2], tensorPath: 'b.tsv' },
+        ],
+      }),
+    );
     const vs = await loadProjectorConfig(cfg);
     expect(vs.map((v) => v.entry.tensorName)).toEqual(['A', 'B']);
     expect(vs[0].metadataFile).toBe(path.join(dir, 'm.tsv'));
@@ -127,10 +161,15 @@ describe('Node loaders', () => {
 
   it('checks tensorShape and .bytes needing a shape', async () => {
     const cfg = path.join(dir, 'shape.json');
-    writeFileSync(cfg, JSON.stringify({ embeddings: [
-      { tensorName: 'S', tensorShape: [4, 2], tensorPath: 'b.tsv' },
-      { tensorName: 'R', tensorPath: 'a.bytes' },
-    ] }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        embeddings: [
+          { tensorName: 'S', tensorShape: [4, 2], tensorPath: 'b.tsv' },
+          { tensorName: 'R', tensorPath: 'a.bytes' },
+        ],
+      }),
+    );
     const [s, r] = await loadProjectorConfig(cfg);
     expect((await aerr(s.load())).message).toBe(`${path.join(dir, 'b.tsv')}: has shape [3, 2] but ${cfg} says tensorShape [4, 2] for "S"`);
     expect((await aerr(r.load())).message).toBe(`${cfg}: "R": a .bytes tensorPath needs "tensorShape": [rows, dims]`);
@@ -140,7 +179,9 @@ describe('Node loaders', () => {
     const cfg = path.join(dir, 'bad.json');
     writeFileSync(cfg, '{"embeddings": [');
     expect((await aerr(loadProjectorConfig(cfg))).message).toMatch(/bad\.json: not valid JSON: /);
-    expect((await aerr(loadEmbeddingsFile(path.join(dir, 'none.npy')))).message).toBe(`${path.join(dir, 'none.npy')}: embeddings file not found`);
+    expect((await aerr(loadEmbeddingsFile(path.join(dir, 'none.npy')))).message).toBe(
+      `${path.join(dir, 'none.npy')}: embeddings file not found`,
+    );
     expect((await aerr(readInputFile(dir))).message).toBe(`${dir}: is a directory, expected a file`);
   });
 });

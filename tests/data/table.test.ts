@@ -7,7 +7,15 @@ const enc = (s: string) => new TextEncoder().encode(s);
 describe('parseTable (TSV)', () => {
   it('reads a header and columns; CRLF and BOM', () => {
     const t = parseTableBytes(enc('\uFEFFid\tstyle\r\na\tx\r\nb\ty\r\n'), 'm.tsv');
-    expect(t).toEqual({ names: ['id', 'style'], columns: [['a', 'b'], ['x', 'y']], n: 2, hasHeader: true });
+    expect(t).toEqual({
+      names: ['id', 'style'],
+      columns: [
+        ['a', 'b'],
+        ['x', 'y'],
+      ],
+      n: 2,
+      hasHeader: true,
+    });
   });
 
   it('a single column has no header and is named label (TF Projector)', () => {
@@ -17,7 +25,10 @@ describe('parseTable (TSV)', () => {
 
   it('keeps empty cells and a last line without newline', () => {
     const t = parseTable('a\tb\n1\t\n\t2', 'e.tsv');
-    expect(t.columns).toEqual([['1', ''], ['', '2']]);
+    expect(t.columns).toEqual([
+      ['1', ''],
+      ['', '2'],
+    ]);
   });
 
   it('quotes are literal in TSV', () => {
@@ -57,11 +68,16 @@ describe('parseTable (CSV, RFC 4180)', () => {
   });
 
   it('empty trailing field and empty quoted field', () => {
-    expect(parseTable('a,b\n1,\n"",2', 'e.csv').columns).toEqual([['1', ''], ['', '2']]);
+    expect(parseTable('a,b\n1,\n"",2', 'e.csv').columns).toEqual([
+      ['1', ''],
+      ['', '2'],
+    ]);
   });
 
   it('row numbers count physical lines across quoted line breaks', () => {
-    expect(err(() => parseTable('a,b\n"x\ny",1\n2\n', 'l.csv')).message).toBe('l.csv (line 4): row has 1 field, expected 2 (the header has 2 columns)');
+    expect(err(() => parseTable('a,b\n"x\ny",1\n2\n', 'l.csv')).message).toBe(
+      'l.csv (line 4): row has 1 field, expected 2 (the header has 2 columns)',
+    );
   });
 
   it('rejects an unterminated quote and junk after a closing quote', () => {
@@ -101,11 +117,28 @@ describe('UTF-8', () => {
 
 describe('formatTsv', () => {
   it('writes a header and replaces tabs and newlines in values', () => {
-    expect(formatTsv(['id', 'title'], [['1', '2'], ['a\tb', 'c\nd']])).toBe('id\ttitle\n1\ta b\n2\tc d\n');
+    expect(
+      formatTsv(
+        ['id', 'title'],
+        [
+          ['1', '2'],
+          ['a\tb', 'c\nd'],
+        ],
+      ),
+    ).toBe('id\ttitle\n1\ta b\n2\tc d\n');
   });
 
   it('round-trips through parseTable', () => {
-    const s = formatTsv(['id', 'style'], [['a', 'b'], ['x', 'x']]);
-    expect(parseTable(s, 'r.tsv').columns).toEqual([['a', 'b'], ['x', 'x']]);
+    const s = formatTsv(
+      ['id', 'style'],
+      [
+        ['a', 'b'],
+        ['x', 'x'],
+      ],
+    );
+    expect(parseTable(s, 'r.tsv').columns).toEqual([
+      ['a', 'b'],
+      ['x', 'x'],
+    ]);
   });
 });

@@ -69,10 +69,15 @@ describe('pickBackend', () => {
   };
 
   it('recognises software and fallback adapters from their own info', () => {
-    expect(summariseAdapter({ info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' } }).software).toBe(true);
+    expect(
+      summariseAdapter({ info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' } }).software,
+    ).toBe(true);
     expect(summariseAdapter({ info: { vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } }).software).toBe(true);
     expect(summariseAdapter({ isFallbackAdapter: true, info: { vendor: 'x' } }).software).toBe(true);
-    expect(summariseAdapter({ info: { vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: false } })).toEqual({ software: false, label: 'nvidia hopper' });
+    expect(summariseAdapter({ info: { vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: false } })).toEqual({
+      software: false,
+      label: 'nvidia hopper',
+    });
   });
 
   it('auto takes WASM without an adapter or with a software one, never calibrating it', async () => {

@@ -109,7 +109,15 @@ function textCard(): Record<string, unknown> {
     id: 'title-text',
     modality: 'text',
     file: 'title-text.onnx',
-    input: { name: 'tokens', kind: 'hashed-ngrams', version: 'hashed-ngrams-v1', buckets: 16384, maxTokens: 128, ngram: 3, column: 'title' },
+    input: {
+      name: 'tokens',
+      kind: 'hashed-ngrams',
+      version: 'hashed-ngrams-v1',
+      buckets: 16384,
+      maxTokens: 128,
+      ngram: 3,
+      column: 'title',
+    },
     pairs: 'title-image',
   };
 }
@@ -129,7 +137,15 @@ describe('parseCard (text cards)', () => {
     const card = parseCard(textCard(), FILE);
     expect(card.modality).toBe('text');
     if (card.modality !== 'text') throw new Error('unreachable');
-    expect(card.input).toEqual({ name: 'tokens', kind: 'hashed-ngrams', version: 'hashed-ngrams-v1', buckets: 16384, maxTokens: 128, ngram: 3, column: 'title' });
+    expect(card.input).toEqual({
+      name: 'tokens',
+      kind: 'hashed-ngrams',
+      version: 'hashed-ngrams-v1',
+      buckets: 16384,
+      maxTokens: 128,
+      ngram: 3,
+      column: 'title',
+    });
     expect(card.pairs).toBe('title-image');
     expect(card.output).toEqual({ name: 'embedding', dim: 128 });
   });

@@ -48,7 +48,12 @@ describe('encodeAll', () => {
     const progress: [number, number][] = [];
     const x = await encodeAll(enc, images(10), 10, SIZE, { batchSize: 4, onProgress: (d, t) => progress.push([d, t]) });
     expect(enc.batches).toEqual([4, 4, 2]);
-    expect(progress).toEqual([[0, 10], [4, 10], [8, 10], [10, 10]]);
+    expect(progress).toEqual([
+      [0, 10],
+      [4, 10],
+      [8, 10],
+      [10, 10],
+    ]);
     expect(x.n).toBe(10);
     expect(x.dim).toBe(DIM);
     for (let i = 0; i < 10; i++) expect(Array.from(x.data.subarray(i * DIM, (i + 1) * DIM))).toEqual([i, 2 * i, 3 * i]);
@@ -62,7 +67,9 @@ describe('encodeAll', () => {
   it('stops between batches when the signal aborts', async () => {
     const controller = new AbortController();
     const enc = fakeEncoder({ onRun: () => controller.abort() });
-    await expect(encodeAll(enc, images(10), 10, SIZE, { batchSize: 4, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(encodeAll(enc, images(10), 10, SIZE, { batchSize: 4, signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(enc.batches).toEqual([4]);
   });
 
@@ -123,7 +130,12 @@ describe('encodeTexts', () => {
     const x = await encodeTexts(enc, titles, { batchSize: 2, onProgress: (d, t) => progress.push([d, t]) });
     expect([x.n, x.dim]).toEqual([5, DIM]);
     expect(enc.batches).toEqual([2, 2, 1]);
-    expect(progress).toEqual([[0, 5], [2, 5], [4, 5], [5, 5]]);
+    expect(progress).toEqual([
+      [0, 5],
+      [2, 5],
+      [4, 5],
+      [5, 5],
+    ]);
     titles.forEach((t, i) => {
       const ids = titleIds(t, TEXT_INPUT);
       expect(Array.from(x.data.subarray(i * DIM, (i + 1) * DIM))).toEqual([ids.length, ids[0] ?? 0, ids[ids.length - 1] ?? 0]);
@@ -157,6 +169,8 @@ describe('encodeItems', () => {
     await expect(encodeItems(fakeTextEncoder(), { ...items, columns: { id: ['x', 'y', 'z'] } })).rejects.toThrow(
       /fake\.onnx: is a text encoder of the "title" column, which the items do not have/,
     );
-    await expect(encodeItems(fakeTextEncoder(), { ...items, columns: { title: ['a'] } })).rejects.toThrow(/column "title" has 1 values for 3 items/);
+    await expect(encodeItems(fakeTextEncoder(), { ...items, columns: { title: ['a'] } })).rejects.toThrow(
+      /column "title" has 1 values for 3 items/,
+    );
   });
 });

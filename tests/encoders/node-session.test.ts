@@ -82,7 +82,9 @@ describe('loadNodeEncoder errors', () => {
 
   it('a model changed without updating its card (sha256)', async () => {
     const p = setup('stale', { sha256: 'a'.repeat(64) }, good);
-    expect((await failure(loadNodeEncoder(p))).message).toMatch(/stale\.onnx: sha256 [0-9a-f]{12}… does not match the card's aaaaaaaaaaaa…/);
+    expect((await failure(loadNodeEncoder(p))).message).toMatch(
+      /stale\.onnx: sha256 [0-9a-f]{12}… does not match the card's aaaaaaaaaaaa…/,
+    );
   });
 
   it('card and model disagree on the output dim', async () => {
@@ -103,13 +105,17 @@ describe('loadNodeEncoder errors', () => {
     const p1 = setup('inname', { input: { ...(base.input as object), name: 'pixels' } }, good);
     expect((await failure(loadNodeEncoder(p1))).message).toMatch(/inname\.onnx: the model has no input "pixels" \(its inputs: "images"\)/);
     const p2 = setup('outname', { output: { name: 'features', dim: 128 } }, good);
-    expect((await failure(loadNodeEncoder(p2))).message).toMatch(/outname\.onnx: the model has no output "features" \(its outputs: "embedding"\)/);
+    expect((await failure(loadNodeEncoder(p2))).message).toMatch(
+      /outname\.onnx: the model has no output "features" \(its outputs: "embedding"\)/,
+    );
   });
 
   it('a text card on an image model: the input type and shape disagree', async () => {
     const textInput = { name: 'images', kind: 'hashed-ngrams', version: 'hashed-ngrams-v1', buckets: 16, maxTokens: 8, ngram: 3 };
     const p = setup('textcard', { modality: 'text', input: textInput }, good);
-    expect((await failure(loadNodeEncoder(p))).message).toBe(`${path.join(dir, 'textcard.onnx')}: input "images" is float32, expected int64`);
+    expect((await failure(loadNodeEncoder(p))).message).toBe(
+      `${path.join(dir, 'textcard.onnx')}: input "images" is float32, expected int64`,
+    );
   });
 
   it('the wrong input array type for the modality is a RangeError', async () => {

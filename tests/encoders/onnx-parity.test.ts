@@ -13,7 +13,16 @@ import { encodeAll, encodeTexts, type Encoder } from '../../src/encoders/encoder
 import { tokenizeTitles } from '../../src/encoders/tokenize.ts';
 import { loadNodeEncoder } from '../../src/encoders/node-session.ts';
 import { loadWebEncoder } from '../../src/encoders/web-session.ts';
-import { FIXTURES_DIR, MODELS_DIR, base64Bytes, maxAbsDiff, modelFixture, readJson, webOptions, type TextModelFixture } from './fixtures.ts';
+import {
+  FIXTURES_DIR,
+  MODELS_DIR,
+  base64Bytes,
+  maxAbsDiff,
+  modelFixture,
+  readJson,
+  webOptions,
+  type TextModelFixture,
+} from './fixtures.ts';
 
 const MODELS = ['pixels', 'random-cnn', 'moco-v2', 'swav', 'image-title-image'];
 const TEXT_MODELS = ['image-title-text'];
@@ -84,6 +93,8 @@ describe.each(TEXT_MODELS)('%s (text)', (id) => {
     open.push(enc);
     expect(enc.backend).toBe('wasm');
     await checkText(enc, id);
-    await expect(enc.run(new Float32Array(card.modality === 'text' ? card.input.maxTokens : 1), 1)).rejects.toThrow(/takes int64 token ids/);
+    await expect(enc.run(new Float32Array(card.modality === 'text' ? card.input.maxTokens : 1), 1)).rejects.toThrow(
+      /takes int64 token ids/,
+    );
   });
 });

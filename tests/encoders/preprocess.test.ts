@@ -49,8 +49,7 @@ describe('preprocess', () => {
     const rgb = image(3, 2, (n, _y, _x, c) => n * 10 + c);
     const out = preprocess(rgb, 3, 2, card(2));
     for (let n = 0; n < 3; n++)
-      for (let c = 0; c < 3; c++)
-        for (let p = 0; p < 4; p++) expect(out[n * 12 + c * 4 + p]).toBeCloseTo((n * 10 + c) / 255, 7);
+      for (let c = 0; c < 3; c++) for (let p = 0; p < 4; p++) expect(out[n * 12 + c * 4 + p]).toBeCloseTo((n * 10 + c) / 255, 7);
   });
 
   it('downscales by an integer factor with area averaging (hand-computed)', () => {
@@ -59,7 +58,12 @@ describe('preprocess', () => {
     const rgb = image(1, 4, (_n, y, x, c) => (c === 0 ? vals[y * 4 + x] : c === 1 ? 255 : 0));
     const out = preprocess(rgb, 1, 4, card(2));
     const r = [(0 + 10 + 40 + 50) / 4, (20 + 30 + 60 + 70) / 4, (80 + 90 + 120 + 130) / 4, (100 + 110 + 140 + 250) / 4];
-    expect(maxAbsDiff(out.subarray(0, 4), r.map((v) => v / 255))).toBeLessThan(1e-7);
+    expect(
+      maxAbsDiff(
+        out.subarray(0, 4),
+        r.map((v) => v / 255),
+      ),
+    ).toBeLessThan(1e-7);
     expect(maxAbsDiff(out.subarray(4, 8), [1, 1, 1, 1])).toBe(0);
     expect(maxAbsDiff(out.subarray(8, 12), [0, 0, 0, 0])).toBe(0);
   });

@@ -22,13 +22,27 @@ export interface BatchOptions {
   maxOldSpaceMb?: number;
 }
 
-function runChild(importer: Importer, from: number, count: number, o: BatchOptions): Promise<{ results: CaseResult[]; died?: { index: number; outcome: 'hang' | 'crash'; detail: string } }> {
+function runChild(
+  importer: Importer,
+  from: number,
+  count: number,
+  o: BatchOptions,
+): Promise<{ results: CaseResult[]; died?: { index: number; outcome: 'hang' | 'crash'; detail: string } }> {
   return new Promise((resolve) => {
     // node itself with tsx as a loader (the tsx CLI would be a wrapper whose child survives a kill),
     // in its own process group so that the kill takes everything with it.
     const child = spawn(
       process.execPath,
-      [`--max-old-space-size=${o.maxOldSpaceMb ?? 1024}`, '--import', TSX_LOADER, join(ROOT, 'tests', 'fuzz', 'run-batch.ts'), importer, String(from), String(count), String(o.master)],
+      [
+        `--max-old-space-size=${o.maxOldSpaceMb ?? 1024}`,
+        '--import',
+        TSX_LOADER,
+        join(ROOT, 'tests', 'fuzz', 'run-batch.ts'),
+        importer,
+        String(from),
+        String(count),
+        String(o.master),
+      ],
       { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const killAll = () => {
@@ -83,7 +97,11 @@ function runChild(importer: Importer, from: number, count: number, o: BatchOptio
         results,
         died: hung
           ? { index, outcome: 'hang', detail: `no result within ${o.caseTimeoutMs / 1000} s (killed)` }
-          : { index, outcome: 'crash', detail: `the process died (${why}): ${errTail.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}` },
+          : {
+              index,
+              outcome: 'crash',
+              detail: `the process died (${why}): ${errTail.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}`,
+            },
       });
     });
   });

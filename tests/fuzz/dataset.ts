@@ -54,9 +54,10 @@ export interface NpyBuilt {
 export function npyBytes(p: NpyParts): NpyBuilt {
   const major = p.major ?? 1;
   const pre = major >= 2 ? 12 : 10;
-  const dict = p.dict ?? `{'descr': '${p.descr ?? '<f4'}', 'fortran_order': ${p.fortran ?? 'False'}, 'shape': ${p.shape ?? `(${N}, ${DIM})`}, }`;
+  const dict =
+    p.dict ?? `{'descr': '${p.descr ?? '<f4'}', 'fortran_order': ${p.fortran ?? 'False'}, 'shape': ${p.shape ?? `(${N}, ${DIM})`}, }`;
   let header = dict;
-  let padLen = 0;
+  let padLen: number;
   if (p.pad ?? true) {
     padLen = (64 - ((pre + dict.length + 1) % 64)) % 64;
     header = dict + ' '.repeat(padLen) + '\n';
@@ -113,7 +114,13 @@ export function manifestText(delim: string, images?: string[]): string {
 }
 
 export function manifestJson(images?: string[], wrap = false): unknown {
-  const items = IDS.map((id, i) => ({ id, ...(images ? { image: images[i] } : {}), title: TITLES[i], style: STYLES[i], identity: IDENTITY[i] }));
+  const items = IDS.map((id, i) => ({
+    id,
+    ...(images ? { image: images[i] } : {}),
+    title: TITLES[i],
+    style: STYLES[i],
+    identity: IDENTITY[i],
+  }));
   return wrap ? { items } : items;
 }
 

@@ -82,7 +82,11 @@ const f16: FmtSpec = {
     () => ({ label: 'big-endian >f2', files: [manifest(), f('emb.npy', f16Npy('>f2'))], expect: 'import' }),
     (r) => {
       const shape = r.pick([`(${N - 1}, ${DIM})`, `(${N}, ${DIM + 1})`, `(${N * DIM},)`, `(${N}, ${DIM}, 1)`]);
-      return { label: `float16 with shape ${shape}`, files: [manifest(), f('emb.npy', f16Npy('<f2', vectors().flat(), shape))], expect: 'reject' };
+      return {
+        label: `float16 with shape ${shape}`,
+        files: [manifest(), f('emb.npy', f16Npy('<f2', vectors().flat(), shape))],
+        expect: 'reject',
+      };
     },
     (r) => {
       const b = f16Npy();
@@ -90,7 +94,20 @@ const f16: FmtSpec = {
     },
     (r) => {
       const v = vectors().flat();
-      return { label: 'float16 subnormals and ±0', files: [manifest(), f('emb.npy', f16Npy('<f2', v.map((x, i) => (i % 3 === 0 ? r.pick([0, -0, 2 ** -20, -(2 ** -24)]) : x))))], expect: 'import' };
+      return {
+        label: 'float16 subnormals and ±0',
+        files: [
+          manifest(),
+          f(
+            'emb.npy',
+            f16Npy(
+              '<f2',
+              v.map((x, i) => (i % 3 === 0 ? r.pick([0, -0, 2 ** -20, -(2 ** -24)]) : x)),
+            ),
+          ),
+        ],
+        expect: 'import',
+      };
     },
   ],
 };
@@ -104,12 +121,42 @@ const npzSpec: FmtSpec = {
   seed: () => ({ files: [manifest(), f('emb.npz', npzSeed())], main: 'emb.npz' }),
   binaryMain: true,
   variants: [
-    () => ({ label: 'savez_compressed (deflated members)', files: [manifest(), f('emb.npz', npz({ 'x.npy': npyOf(vectors()) }, 6))], expect: 'import' }),
-    () => ({ label: 'one member has other rows', files: [manifest(), f('emb.npz', npz({ 'x.npy': npyOf(vectors()), 'y.npy': npyOf(vectors(N - 1)) }))], expect: 'reject' }),
-    () => ({ label: '1-D and 3-D members beside a 2-D one', files: [manifest(), f('emb.npz', npz({ 'x.npy': npyOf(vectors()), 'ids.npy': npyBytes({ descr: '<U3', shape: `(${N},)`, data: new Uint8Array(N * 12) }).bytes, 'c.npy': npyBytes({ shape: `(${N}, 2, 2)`, data: f32(vectors().flat()) }).bytes }))], expect: 'import' }),
-    () => ({ label: 'only a 1-D member', files: [manifest(), f('emb.npz', npz({ 'ids.npy': npyBytes({ shape: `(${N},)`, data: f32(IDS.map((_, i) => i)) }).bytes }))], expect: 'reject' }),
+    () => ({
+      label: 'savez_compressed (deflated members)',
+      files: [manifest(), f('emb.npz', npz({ 'x.npy': npyOf(vectors()) }, 6))],
+      expect: 'import',
+    }),
+    () => ({
+      label: 'one member has other rows',
+      files: [manifest(), f('emb.npz', npz({ 'x.npy': npyOf(vectors()), 'y.npy': npyOf(vectors(N - 1)) }))],
+      expect: 'reject',
+    }),
+    () => ({
+      label: '1-D and 3-D members beside a 2-D one',
+      files: [
+        manifest(),
+        f(
+          'emb.npz',
+          npz({
+            'x.npy': npyOf(vectors()),
+            'ids.npy': npyBytes({ descr: '<U3', shape: `(${N},)`, data: new Uint8Array(N * 12) }).bytes,
+            'c.npy': npyBytes({ shape: `(${N}, 2, 2)`, data: f32(vectors().flat()) }).bytes,
+          }),
+        ),
+      ],
+      expect: 'import',
+    }),
+    () => ({
+      label: 'only a 1-D member',
+      files: [manifest(), f('emb.npz', npz({ 'ids.npy': npyBytes({ shape: `(${N},)`, data: f32(IDS.map((_, i) => i)) }).bytes }))],
+      expect: 'reject',
+    }),
     () => ({ label: 'an empty zip', files: [manifest(), f('emb.npz', npz({}))], expect: 'reject' }),
-    () => ({ label: 'a zip without .npy members', files: [manifest(), f('emb.npz', npz({ 'readme.txt': utf8('hello') }))], expect: 'reject' }),
+    () => ({
+      label: 'a zip without .npy members',
+      files: [manifest(), f('emb.npz', npz({ 'readme.txt': utf8('hello') }))],
+      expect: 'reject',
+    }),
     (r) => {
       const m = blind(npyOf(vectors()), r);
       return { label: `member x.npy ${m.label}`, files: [manifest(), f('emb.npz', npz({ 'x.npy': m.bytes }))], expect: 'any' };
@@ -125,7 +172,10 @@ const npzSpec: FmtSpec = {
 };
 
 // ---- .safetensors ----
-function safetensors(tensors: Record<string, { dtype: string; shape: number[]; data: Uint8Array; offsets?: [number, number] }>, opts: { lenDelta?: number; header?: string } = {}): Uint8Array {
+function safetensors(
+  tensors: Record<string, { dtype: string; shape: number[]; data: Uint8Array; offsets?: [number, number] }>,
+  opts: { lenDelta?: number; header?: string } = {},
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let off = 0;
   const blobs: Uint8Array[] = [];
@@ -152,7 +202,11 @@ const stSpec: FmtSpec = {
   variants: [
     (r) => {
       const d = r.pick([-9, -1, 1, 8, 1e6]);
-      return { label: `header length ${d > 0 ? '+' : ''}${d}`, files: [manifest(), f('emb.safetensors', safetensors(stTensors(), { lenDelta: d }))], expect: 'reject' };
+      return {
+        label: `header length ${d > 0 ? '+' : ''}${d}`,
+        files: [manifest(), f('emb.safetensors', safetensors(stTensors(), { lenDelta: d }))],
+        expect: 'reject',
+      };
     },
     (r) => {
       const t = stTensors();
@@ -167,28 +221,51 @@ const stSpec: FmtSpec = {
     },
     () => {
       const t = stTensors();
-      return { label: 'tensors overlap', files: [manifest(), f('emb.safetensors', safetensors({ ...t, emb16: { ...t.emb16, offsets: [0, t.emb16.data.length] } }))], expect: 'reject' };
+      return {
+        label: 'tensors overlap',
+        files: [manifest(), f('emb.safetensors', safetensors({ ...t, emb16: { ...t.emb16, offsets: [0, t.emb16.data.length] } }))],
+        expect: 'reject',
+      };
     },
     (r) => {
       const dtype = r.pick(['I64', 'U8', 'BOOL', 'F8_E4M3', 'C64']);
-      return { label: `every tensor ${dtype}`, files: [manifest(), f('emb.safetensors', safetensors({ emb: { dtype, shape: [N, DIM], data: f32(vectors().flat()) } }))], expect: 'reject' };
+      return {
+        label: `every tensor ${dtype}`,
+        files: [manifest(), f('emb.safetensors', safetensors({ emb: { dtype, shape: [N, DIM], data: f32(vectors().flat()) } }))],
+        expect: 'reject',
+      };
     },
     (r) => {
       const shape = r.pick([[N - 1, DIM], [N, DIM + 1], [N * DIM], [N, DIM, 1], [0, DIM]]);
-      return { label: `F32 tensor with shape [${shape.join(', ')}]`, files: [manifest(), f('emb.safetensors', safetensors({ emb: { dtype: 'F32', shape, data: f32(vectors().flat()) } }))], expect: 'reject' };
+      return {
+        label: `F32 tensor with shape [${shape.join(', ')}]`,
+        files: [manifest(), f('emb.safetensors', safetensors({ emb: { dtype: 'F32', shape, data: f32(vectors().flat()) } }))],
+        expect: 'reject',
+      };
     },
     (r) => {
       const v = vectors().flat();
       v[r.int(0, v.length - 1)] = r.pick([NaN, Infinity]);
       const dtype = r.pick(['F32', 'F16', 'BF16']);
       const data = dtype === 'F32' ? f32(v) : dtype === 'F16' ? half(v) : bf16(v);
-      return { label: `${dtype} with a non-finite value`, files: [manifest(), f('emb.safetensors', safetensors({ emb: { dtype, shape: [N, DIM], data } }))], expect: 'reject' };
+      return {
+        label: `${dtype} with a non-finite value`,
+        files: [manifest(), f('emb.safetensors', safetensors({ emb: { dtype, shape: [N, DIM], data } }))],
+        expect: 'reject',
+      };
     },
     (r) => {
       const b = safetensors(stTensors());
       return { label: 'data cut', files: [manifest(), f('emb.safetensors', b.slice(0, b.length - r.int(1, 60)))], expect: 'reject' };
     },
-    () => ({ label: 'a 1-D tensor beside the 2-D ones', files: [manifest(), f('emb.safetensors', safetensors({ ...stTensors(), bias: { dtype: 'F32', shape: [DIM], data: f32([0, 0, 0, 0]) } }))], expect: 'import' }),
+    () => ({
+      label: 'a 1-D tensor beside the 2-D ones',
+      files: [
+        manifest(),
+        f('emb.safetensors', safetensors({ ...stTensors(), bias: { dtype: 'F32', shape: [DIM], data: f32([0, 0, 0, 0]) } })),
+      ],
+      expect: 'import',
+    }),
   ],
 };
 
@@ -203,7 +280,11 @@ const jsonlSpec: FmtSpec = {
   variants: [
     (r) => {
       const e = textEdit(jsonl(jsonlRows()), '\u0001', r);
-      return { label: `jsonl ${e.label}`, files: [f('emb.jsonl', e.text)], expect: /CRLF|BOM|no final newline|blank line/.test(e.label) ? 'import' : 'any' };
+      return {
+        label: `jsonl ${e.label}`,
+        files: [f('emb.jsonl', e.text)],
+        expect: /CRLF|BOM|no final newline|blank line/.test(e.label) ? 'import' : 'any',
+      };
     },
     (r) => {
       const rows = jsonlRows();
@@ -226,7 +307,11 @@ const jsonlSpec: FmtSpec = {
       return { label: 'jsonl duplicate id', files: [f('emb.jsonl', jsonl(rows))], expect: 'reject' };
     },
     () => ({ label: 'jsonl a line holding an array', files: [f('emb.jsonl', jsonl([...jsonlRows(), [1, 2, 3]]))], expect: 'reject' }),
-    () => ({ label: 'jsonl nested objects (skipped)', files: [f('emb.jsonl', jsonl(jsonlRows().map((x) => ({ ...x, meta: { a: 1 } }))))], expect: 'import' }),
+    () => ({
+      label: 'jsonl nested objects (skipped)',
+      files: [f('emb.jsonl', jsonl(jsonlRows().map((x) => ({ ...x, meta: { a: 1 } }))))],
+      expect: 'import',
+    }),
   ],
 };
 
@@ -250,7 +335,11 @@ const pandasSpec: FmtSpec = {
       const j = r.int(0, DIM - 1);
       const v = r.pick(['...', 'nan', 'inf', '', 'x', '1e40', '0.5.5']);
       rows[i][j] = v;
-      return { label: `pandas emb row ${i + 1} value ${j + 1} = ${JSON.stringify(v)}`, files: [f('emb.csv', pandasCsv(rows))], expect: 'reject' };
+      return {
+        label: `pandas emb row ${i + 1} value ${j + 1} = ${JSON.stringify(v)}`,
+        files: [f('emb.csv', pandasCsv(rows))],
+        expect: 'reject',
+      };
     },
     (r) => {
       const rows = vectors().map((v) => v.map(String));
@@ -258,7 +347,16 @@ const pandasSpec: FmtSpec = {
       rows[i] = r.chance(0.5) ? rows[i].slice(1) : [...rows[i], '0.5'];
       return { label: `pandas emb row ${i + 1} of another length`, files: [f('emb.csv', pandasCsv(rows))], expect: 'reject' };
     },
-    () => ({ label: 'numpy-style vectors ("[ 0.5 -0.25 …]")', files: [f('emb.csv', pandasCsv().replace(/"\[([^\]]*)\]"/g, (_, s: string) => `[ ${s.split(', ').join('  ')}]`))], expect: 'import' }),
+    () => ({
+      label: 'numpy-style vectors ("[ 0.5 -0.25 …]")',
+      files: [
+        f(
+          'emb.csv',
+          pandasCsv().replace(/"\[([^\]]*)\]"/g, (_, s: string) => `[ ${s.split(', ').join('  ')}]`),
+        ),
+      ],
+      expect: 'import',
+    }),
     () => ({ label: '"Unnamed: 0" index header', files: [f('emb.csv', pandasCsv().replace(/^,/, 'Unnamed: 0,'))], expect: 'import' }),
   ],
 };
@@ -326,22 +424,41 @@ function partsSpec(w: FmtWriters): FmtSpec {
     seed: () => ({ files: seedFiles(), main: 'out/part-00000-0a1b2c3d-c000.snappy.parquet' }),
     binaryMain: true,
     variants: [
-      () => ({ label: 'part 2 names its vector column differently', files: [f('out/_SUCCESS', ''), part(0, partCols(0, 4)), part(1, partCols(4, 6, { vecName: 'emb' }))], expect: 'reject' }),
-      () => ({ label: 'part 2 has other dims', files: [f('out/_SUCCESS', ''), part(0, partCols(0, 4)), part(1, partCols(4, 6, { dim: DIM + 1 }))], expect: 'reject' }),
-      () => ({ label: 'part 2 has no id column', files: [f('out/_SUCCESS', ''), part(0, partCols(0, 4)), part(1, partCols(4, 6, { ids: false }))], expect: 'reject' }),
+      () => ({
+        label: 'part 2 names its vector column differently',
+        files: [f('out/_SUCCESS', ''), part(0, partCols(0, 4)), part(1, partCols(4, 6, { vecName: 'emb' }))],
+        expect: 'reject',
+      }),
+      () => ({
+        label: 'part 2 has other dims',
+        files: [f('out/_SUCCESS', ''), part(0, partCols(0, 4)), part(1, partCols(4, 6, { dim: DIM + 1 }))],
+        expect: 'reject',
+      }),
+      () => ({
+        label: 'part 2 has no id column',
+        files: [f('out/_SUCCESS', ''), part(0, partCols(0, 4)), part(1, partCols(4, 6, { ids: false }))],
+        expect: 'reject',
+      }),
       () => ({ label: 'the same part twice (duplicate ids)', files: [...seedFiles(), part(2, partCols(0, 4))], expect: 'reject' }),
       (r) => {
         const files = seedFiles();
         const m = blind(files[2].bytes, r);
         return { label: `part 2 ${m.label}`, files: replace(files, files[2].path, m.bytes), expect: 'any' };
       },
-      () => ({ label: 'markers and a .crc beside the parts', files: [...seedFiles(), f('out/_committed_123', ''), f('out/part-00000.crc', 'x'), f('out/_metadata', 'PAR1')], expect: 'import' }),
+      () => ({
+        label: 'markers and a .crc beside the parts',
+        files: [...seedFiles(), f('out/_committed_123', ''), f('out/part-00000.crc', 'x'), f('out/_metadata', 'PAR1')],
+        expect: 'import',
+      }),
       (r) => {
         const key = r.pick(['split', 'date', 'a b', 'k%3Dv']);
         const val = r.pick(['train', '2024-01-01', '%ZZ', '', 'x=y']);
         return {
           label: `partition folders ${key}=${val} / ${key}=other`,
-          files: [f(`out/${key}=${val}/part-00000.parquet`, w.parquet(partCols(0, 4))), f(`out/${key}=other/part-00000.parquet`, w.parquet(partCols(4, 6)))],
+          files: [
+            f(`out/${key}=${val}/part-00000.parquet`, w.parquet(partCols(0, 4))),
+            f(`out/${key}=other/part-00000.parquet`, w.parquet(partCols(4, 6))),
+          ],
           expect: 'any',
         };
       },

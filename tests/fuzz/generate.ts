@@ -12,7 +12,19 @@
  */
 import { concat, png, pngChunk, PNG_SIGNATURE, sha256Hex, u32be, utf8, zlibStored } from './bytes.ts';
 import {
-  DIM, IDS, N, floatData, itemPng, itemRgba, manifestJson, manifestText, npyBytes, npyOf, spriteRgba, table, vectors,
+  DIM,
+  IDS,
+  N,
+  floatData,
+  itemPng,
+  itemRgba,
+  manifestJson,
+  manifestText,
+  npyBytes,
+  npyOf,
+  spriteRgba,
+  table,
+  vectors,
 } from './dataset.ts';
 import { badUtf8, blind, CELL_VALUES, jsonEdit, textEdit, truncateIn, utf16, type Region } from './mutate.ts';
 import { FLOAT, FLOAT16, INT64, ld, nestedGraphs, onnxModel, str, varint, vi, type ValueSpec } from './protobuf.ts';
@@ -80,7 +92,8 @@ interface ImporterSpec {
 
 const f = (path: string, bytes: Uint8Array | string): FuzzFile => ({ path, bytes: typeof bytes === 'string' ? utf8(bytes) : bytes });
 const manifest = () => f('manifest.csv', manifestText(','));
-const replace = (files: FuzzFile[], path: string, bytes: Uint8Array): FuzzFile[] => files.map((x) => (x.path === path ? { path, bytes } : x));
+const replace = (files: FuzzFile[], path: string, bytes: Uint8Array): FuzzFile[] =>
+  files.map((x) => (x.path === path ? { path, bytes } : x));
 const num = (v: number) => String(v);
 
 /** Rows as strings, with one cell possibly replaced. */
@@ -174,8 +187,7 @@ function npyData(descr: (typeof DESCRS)[number], rows = vectors()): Uint8Array {
 
 /** With a manifest of 6 rows, a well-formed .npy of other row count must be refused. */
 function npyVariants(): Variant[] {
-  const withManifest = (npy: Uint8Array, r: Rng, alone = r.chance(0.2)) =>
-    alone ? [f('emb.npy', npy)] : [manifest(), f('emb.npy', npy)];
+  const withManifest = (npy: Uint8Array, r: Rng, alone = r.chance(0.2)) => (alone ? [f('emb.npy', npy)] : [manifest(), f('emb.npy', npy)]);
   const seedNpy = () => npyBytes({ data: npyData(DESCRS[0]) });
   return [
     (r, k) => {
@@ -186,7 +198,11 @@ function npyVariants(): Variant[] {
     (r) => {
       const d = r.pick(DESCRS);
       const b = npyBytes({ descr: d.d, data: npyData(d) });
-      return { label: `npy descr '${d.d}'`, files: withManifest(b.bytes, r), expect: d.ok === true ? 'import' : d.ok === false ? 'reject' : 'any' };
+      return {
+        label: `npy descr '${d.d}'`,
+        files: withManifest(b.bytes, r),
+        expect: d.ok === true ? 'import' : d.ok === false ? 'reject' : 'any',
+      };
     },
     (r) => {
       const s = r.pick(SHAPES);
@@ -202,9 +218,21 @@ function npyVariants(): Variant[] {
       return { label: `npy fortran_order ${v}`, files: withManifest(b.bytes, r), expect: 'reject' };
     },
     (r) => {
-      const [major, minor, ok] = r.pick([[1, 0, true], [2, 0, true], [3, 0, true], [0, 0, false], [4, 0, false], [255, 255, false], [1, 7, null]] as const);
+      const [major, minor, ok] = r.pick([
+        [1, 0, true],
+        [2, 0, true],
+        [3, 0, true],
+        [0, 0, false],
+        [4, 0, false],
+        [255, 255, false],
+        [1, 7, null],
+      ] as const);
       const b = npyBytes({ major, minor, data: npyData(DESCRS[0]) });
-      return { label: `npy version ${major}.${minor}`, files: withManifest(b.bytes, r), expect: ok === true ? 'import' : ok === false ? 'reject' : 'any' };
+      return {
+        label: `npy version ${major}.${minor}`,
+        files: withManifest(b.bytes, r),
+        expect: ok === true ? 'import' : ok === false ? 'reject' : 'any',
+      };
     },
     (r) => {
       // Version byte says 2.0 but the layout is 1.0 (2-byte header length), or the reverse.
@@ -247,7 +275,11 @@ function npyVariants(): Variant[] {
       const [dict, ok] = r.pick(dicts);
       const major = dict.length > 65000 ? 2 : 1;
       const b = npyBytes({ dict, major, data: npyData(DESCRS[0]) });
-      return { label: `npy header dict ${JSON.stringify(dict.slice(0, 60))}${dict.length > 60 ? '…' : ''}`, files: withManifest(b.bytes, r), expect: ok === true ? 'import' : ok === false ? 'reject' : 'any' };
+      return {
+        label: `npy header dict ${JSON.stringify(dict.slice(0, 60))}${dict.length > 60 ? '…' : ''}`,
+        files: withManifest(b.bytes, r),
+        expect: ok === true ? 'import' : ok === false ? 'reject' : 'any',
+      };
     },
     (r) => {
       const bad = withNonFinite(vectors(), r);
@@ -268,7 +300,11 @@ function npyVariants(): Variant[] {
       return { label: `npy ${extra} extra bytes after the data`, files: withManifest(b.bytes, r), expect: 'reject' };
     },
     (r) => {
-      const b = npyBytes({ major: 3, dict: `{'descr': '<f4', 'fortran_order': False, 'shape': (${N}, ${DIM}), 'x': '\u00ff'}`, data: npyData(DESCRS[0]) });
+      const b = npyBytes({
+        major: 3,
+        dict: `{'descr': '<f4', 'fortran_order': False, 'shape': (${N}, ${DIM}), 'x': '\u00ff'}`,
+        data: npyData(DESCRS[0]),
+      });
       return { label: 'npy v3 header that is not UTF-8 (a Latin-1 ÿ)', files: withManifest(b.bytes, r), expect: 'reject' };
     },
     (r) => {
@@ -290,11 +326,19 @@ function npyVariants(): Variant[] {
     (r) => {
       // Two variants of different row counts.
       const other = npyOf(vectors(N - r.int(1, 3)));
-      return { label: 'npy second variant with fewer rows', files: [manifest(), f('emb.npy', seedNpy().bytes), f('emb2.npy', other)], expect: 'reject' };
+      return {
+        label: 'npy second variant with fewer rows',
+        files: [manifest(), f('emb.npy', seedNpy().bytes), f('emb2.npy', other)],
+        expect: 'reject',
+      };
     },
     (r) => {
       const d = r.int(1, 3);
-      return { label: `npy second variant of ${DIM + d} dims`, files: [manifest(), f('emb.npy', seedNpy().bytes), f('emb2.npy', npyOf(vectors(N, DIM + d)))], expect: 'import' };
+      return {
+        label: `npy second variant of ${DIM + d} dims`,
+        files: [manifest(), f('emb.npy', seedNpy().bytes), f('emb2.npy', npyOf(vectors(N, DIM + d)))],
+        expect: 'import',
+      };
     },
   ];
 }
@@ -390,14 +434,22 @@ function parquetVariants(w: Writers): Variant[] {
       if (op === 2) cols.push({ name: 'vec2', kind: 'list-double', data: vectors(N, DIM + 2) });
       if (op === 3) cols.push({ name: 'title', kind: 'string', data: IDS.map((x) => `title ${x}`) });
       const what = ['int32 ids', 'no id column', 'a second vector column', 'an extra title column'][op];
-      return { label: `parquet ${what}`, files: bundle(write(cols), r, op === 1 ? r.chance(0.5) : undefined), expect: op >= 2 ? 'import' : 'any' };
+      return {
+        label: `parquet ${what}`,
+        files: bundle(write(cols), r, op === 1 ? r.chance(0.5) : undefined),
+        expect: op >= 2 ? 'import' : 'any',
+      };
     },
     (r) => {
       // Joined with a manifest: ids that match none / only some of the items.
       const cols = base();
       const none = r.chance(0.5);
       cols[0].data = none ? IDS.map((x) => `zz-${x}`) : IDS.map((x, i) => (i < 2 ? `zz-${x}` : x));
-      return { label: `parquet with manifest, ${none ? 'no' : 'two'} ids unmatched`, files: bundle(write(cols), r, true), expect: none ? 'reject' : 'import' };
+      return {
+        label: `parquet with manifest, ${none ? 'no' : 'two'} ids unmatched`,
+        files: bundle(write(cols), r, true),
+        expect: none ? 'reject' : 'import',
+      };
     },
     (r) => {
       const b = write(base());
@@ -411,7 +463,11 @@ function parquetVariants(w: Writers): Variant[] {
       const tail = r.chance(0.5);
       const at = tail ? b.length - r.int(1, 4) : r.int(0, 3);
       b[at] ^= 0x20;
-      return { label: `parquet ${tail ? 'trailing' : 'leading'} magic damaged at byte ${at}`, files: bundle(b, r), expect: tail ? 'reject' : 'any' };
+      return {
+        label: `parquet ${tail ? 'trailing' : 'leading'} magic damaged at byte ${at}`,
+        files: bundle(b, r),
+        expect: tail ? 'reject' : 'any',
+      };
     },
     (r) => {
       const b = write(base());
@@ -431,7 +487,12 @@ function arrowVariants(w: Writers): Variant[] {
     { name: 'id', kind: 'utf8', data: IDS.slice() },
     { name: 'vec', kind: 'fsl-float32', data: vectors(), listSize: DIM },
   ];
-  const fmt = (r: Rng) => r.pick([['emb.arrow', 'file'], ['emb.feather', 'file'], ['emb.arrows', 'stream']] as const);
+  const fmt = (r: Rng) =>
+    r.pick([
+      ['emb.arrow', 'file'],
+      ['emb.feather', 'file'],
+      ['emb.arrows', 'stream'],
+    ] as const);
   const one = (cols: ArrowCol[], r: Rng) => {
     const [path, format] = fmt(r);
     return { path, format, bytes: w.arrow(cols, format) };
@@ -443,14 +504,25 @@ function arrowVariants(w: Writers): Variant[] {
       const n = a.bytes.length;
       const regions: Region[] =
         a.format === 'file'
-          ? [{ name: 'magic', start: 0, end: 8 }, { name: 'messages', start: 8, end: n - 10 }, { name: 'footer', start: n - 10, end: n }]
-          : [{ name: 'schema message', start: 0, end: Math.min(n, 200) }, { name: 'record batch', start: Math.min(n, 200), end: n }];
+          ? [
+              { name: 'magic', start: 0, end: 8 },
+              { name: 'messages', start: 8, end: n - 10 },
+              { name: 'footer', start: n - 10, end: n },
+            ]
+          : [
+              { name: 'schema message', start: 0, end: Math.min(n, 200) },
+              { name: 'record batch', start: Math.min(n, 200), end: n },
+            ];
       const m = truncateIn(a.bytes, regions, r, k);
       return { label: `arrow ${a.path} ${m.label}`, files: bundle(f(a.path, m.bytes), r), expect: 'any' };
     },
     (r) => {
       const cols = base();
-      const [what, kind] = r.pick([['FixedSizeList<Float64>', 'fsl-float64'], ['List<Float32>', 'list-float32'], ['List<Float64>', 'list-float64']] as const);
+      const [what, kind] = r.pick([
+        ['FixedSizeList<Float64>', 'fsl-float64'],
+        ['List<Float32>', 'list-float32'],
+        ['List<Float64>', 'list-float64'],
+      ] as const);
       cols[1].kind = kind;
       const a = one(cols, r);
       return { label: `arrow ${a.path} valid: ${what}`, files: bundle(f(a.path, a.bytes), r), expect: 'import' };
@@ -497,7 +569,9 @@ function arrowVariants(w: Writers): Variant[] {
       if (op === 3) cols.shift();
       if (op === 4) cols.push({ name: 'vec2', kind: 'fsl-float64', data: vectors(N, DIM + 1), listSize: DIM + 1 });
       if (op === 5) cols[1] = { name: 'vec', kind: 'float32', data: IDS.map((_, i) => i / 4) };
-      const what = ['zero rows', 'a boolean vector column', 'int32 ids', 'no id column', 'a second vector column', 'a scalar float column'][op];
+      const what = ['zero rows', 'a boolean vector column', 'int32 ids', 'no id column', 'a second vector column', 'a scalar float column'][
+        op
+      ];
       const expect: Expect = op <= 1 ? 'reject' : op === 4 ? 'import' : 'any';
       const a = one(cols, r);
       return { label: `arrow ${a.path} ${what}`, files: bundle(f(a.path, a.bytes), r), expect };
@@ -507,10 +581,18 @@ function arrowVariants(w: Writers): Variant[] {
       const out = a.bytes.slice();
       // Metadata length after a continuation marker (0xFFFFFFFF): a huge or negative message size.
       let at = -1;
-      for (let i = 0; i + 8 <= out.length; i++) if (out[i] === 0xff && out[i + 1] === 0xff && out[i + 2] === 0xff && out[i + 3] === 0xff) { at = i + 4; if (r.chance(0.5)) break; }
+      for (let i = 0; i + 8 <= out.length; i++)
+        if (out[i] === 0xff && out[i + 1] === 0xff && out[i + 2] === 0xff && out[i + 3] === 0xff) {
+          at = i + 4;
+          if (r.chance(0.5)) break;
+        }
       const v = r.pick([0x7fffffff, 0xffffffff, 0x80000000, 0xfffffff0, 0]);
       if (at >= 0) new DataView(out.buffer).setUint32(at, v, true);
-      return { label: `arrow ${a.path} message length at byte ${at} set to 0x${v.toString(16)}`, files: bundle(f(a.path, out), r), expect: 'any' };
+      return {
+        label: `arrow ${a.path} message length at byte ${at} set to 0x${v.toString(16)}`,
+        files: bundle(f(a.path, out), r),
+        expect: 'any',
+      };
     },
     (r) => {
       const a = one(base(), r);
@@ -532,10 +614,32 @@ function csvEmbeddings(layout: CsvLayout, rows: string[][], ids: (string | null)
     const delim = layout === 'wide-csv' ? ',' : '\t';
     const width = Math.max(...rows.map((r) => r.length));
     const names = ['id', ...Array.from({ length: width }, (_, j) => `d${j}`)];
-    return f(layout === 'wide-csv' ? 'emb.csv' : 'emb.tsv', table(names, rows.map((r, i) => [idOf(i), ...r]), delim));
+    return f(
+      layout === 'wide-csv' ? 'emb.csv' : 'emb.tsv',
+      table(
+        names,
+        rows.map((r, i) => [idOf(i), ...r]),
+        delim,
+      ),
+    );
   }
-  if (layout === 'bracket-csv') return f('emb.csv', table(['id', 'vector'], rows.map((r, i) => [idOf(i), `[${r.join(', ')}]`]), ','));
-  return f('emb.tsv', table(['id', 'vector'], rows.map((r, i) => [idOf(i), r.join(' ')]), '\t'));
+  if (layout === 'bracket-csv')
+    return f(
+      'emb.csv',
+      table(
+        ['id', 'vector'],
+        rows.map((r, i) => [idOf(i), `[${r.join(', ')}]`]),
+        ',',
+      ),
+    );
+  return f(
+    'emb.tsv',
+    table(
+      ['id', 'vector'],
+      rows.map((r, i) => [idOf(i), r.join(' ')]),
+      '\t',
+    ),
+  );
 }
 
 const LAYOUTS: CsvLayout[] = ['wide-csv', 'wide-tsv', 'bracket-csv', 'space-tsv'];
@@ -552,15 +656,25 @@ function csvVariants(): Variant[] {
       rows[i][j] = c.v;
       // A wide file whose cell is not a number may be read as a manifest (labels); a vector column may not.
       const vectorColumn = layout === 'bracket-csv' || layout === 'space-tsv';
-      const splits = /[\s,\[\]"]/.test(c.v) || c.v === '';
+      const splits = /[\s,[\]"]/.test(c.v) || c.v === '';
       const expect: Expect = c.badNumber && vectorColumn && !splits ? 'reject' : c.badNumber ? 'any' : 'any';
-      return { label: `csv ${layout} cell row ${i + 1} column ${j + 1} = ${JSON.stringify(c.v.slice(0, 12))}`, files: bundle(csvEmbeddings(layout, rows), r), expect };
+      return {
+        label: `csv ${layout} cell row ${i + 1} column ${j + 1} = ${JSON.stringify(c.v.slice(0, 12))}`,
+        files: bundle(csvEmbeddings(layout, rows), r),
+        expect,
+      };
     },
     (r) => {
       const layout = r.pick(LAYOUTS);
       const bad = withNonFinite(vectors(), r);
-      const rows = bad.rows.map((x) => x.map((v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v))));
-      return { label: `csv ${layout} ${bad.what}`, files: bundle(csvEmbeddings(layout, rows), r), expect: layout.startsWith('wide') ? 'any' : 'reject' };
+      const rows = bad.rows.map((x) =>
+        x.map((v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v))),
+      );
+      return {
+        label: `csv ${layout} ${bad.what}`,
+        files: bundle(csvEmbeddings(layout, rows), r),
+        expect: layout.startsWith('wide') ? 'any' : 'reject',
+      };
     },
     (r) => {
       const layout = r.pick(LAYOUTS);
@@ -576,7 +690,11 @@ function csvVariants(): Variant[] {
       const layout = r.pick(LAYOUTS);
       const file = csvEmbeddings(layout, rowsText(vectors()));
       const e = textEdit(new TextDecoder().decode(file.bytes), layout.endsWith('csv') ? ',' : '\t', r);
-      return { label: `csv ${layout} ${e.label}`, files: bundle(f(file.path, e.text), r), expect: e.label === 'header line only' ? 'reject' : 'any' };
+      return {
+        label: `csv ${layout} ${e.label}`,
+        files: bundle(f(file.path, e.text), r),
+        expect: e.label === 'header line only' ? 'reject' : 'any',
+      };
     },
     (r) => {
       const layout = r.pick(LAYOUTS);
@@ -592,7 +710,11 @@ function csvVariants(): Variant[] {
         ['long vectors (300 dims)', vectors(N, 300), 'import'],
       ] as const);
       if (rows === null) {
-        const text = table(['id', 'vector'], vectors().map((v, i) => [IDS[i], `[${v.join(', ')}${i === 2 ? '' : ']'}`]), ',');
+        const text = table(
+          ['id', 'vector'],
+          vectors().map((v, i) => [IDS[i], `[${v.join(', ')}${i === 2 ? '' : ']'}`]),
+          ',',
+        );
         return { label: `csv bracket-csv ${what}`, files: bundle(f('emb.csv', text), r), expect };
       }
       return { label: `csv ${layout} ${what}`, files: bundle(csvEmbeddings(layout, rowsText(rows as number[][])), r), expect };
@@ -604,13 +726,21 @@ function csvVariants(): Variant[] {
       const v = vectors()[i][r.int(0, DIM - 1)];
       const spellings = [v.toExponential(), `+${Math.abs(v)}`, v.toFixed(6), ` ${v}`, `${v} `];
       rows[i][r.int(0, DIM - 1)] = r.pick(spellings);
-      return { label: `csv ${layout} other number spellings at row ${i + 1}`, files: bundle(csvEmbeddings(layout, rows), r), expect: 'any' };
+      return {
+        label: `csv ${layout} other number spellings at row ${i + 1}`,
+        files: bundle(csvEmbeddings(layout, rows), r),
+        expect: 'any',
+      };
     },
     (r) => {
       const layout = r.pick(LAYOUTS);
       const text = new TextDecoder().decode(csvEmbeddings(layout, rowsText(vectors())).bytes);
       const bad = r.pick(['', '\n', '\n\n\n', 'id\n', ',,,\n', '\t\t\n', '\u0000\u0000']);
-      return { label: `csv ${layout} near-empty file ${JSON.stringify(bad)}`, files: bundle(f(layout.endsWith('csv') ? 'emb.csv' : 'emb.tsv', text.length < 0 ? text : bad), r), expect: 'reject' };
+      return {
+        label: `csv ${layout} near-empty file ${JSON.stringify(bad)}`,
+        files: bundle(f(layout.endsWith('csv') ? 'emb.csv' : 'emb.tsv', text.length < 0 ? text : bad), r),
+        expect: 'reject',
+      };
     },
   ];
 }
@@ -646,8 +776,21 @@ function spritePng(n = N, tile = 8, cols = 3, rows = 3): Uint8Array {
 
 function projectorFiles(o: ProjectorOpts, useBytes = false): FuzzFile[] {
   const dir = 'proj/';
-  const tsv = o.vectorsTsv ?? vectors().map((v) => v.join('\t')).join('\n') + '\n';
-  const meta = o.metadata === undefined ? utf8(table(['title', 'style'], IDS.map((_, i) => [`item ${IDS[i]}`, ['a', 'b', 'a', 'c', 'b', 'c'][i]]), '\t')) : o.metadata;
+  const tsv =
+    o.vectorsTsv ??
+    vectors()
+      .map((v) => v.join('\t'))
+      .join('\n') + '\n';
+  const meta =
+    o.metadata === undefined
+      ? utf8(
+          table(
+            ['title', 'style'],
+            IDS.map((_, i) => [`item ${IDS[i]}`, ['a', 'b', 'a', 'c', 'b', 'c'][i]]),
+            '\t',
+          ),
+        )
+      : o.metadata;
   const out = [f(`${dir}projector_config.json`, JSON.stringify(o.config ?? projectorConfig(useBytes)))];
   if (useBytes) out.push(f(`${dir}vectors.bytes`, o.vectorsBytes ?? floatData(vectors().flat(), 4)));
   else out.push(f(`${dir}vectors.tsv`, tsv));
@@ -663,7 +806,11 @@ function projectorVariants(): Variant[] {
     (r) => {
       const useBytes = r.chance(0.3);
       const e = jsonEdit(projectorConfig(useBytes), r);
-      return { label: `projector config ${e.label}`, files: replace(projectorFiles({}, useBytes), 'proj/projector_config.json', utf8(e.text)), expect: 'any' };
+      return {
+        label: `projector config ${e.label}`,
+        files: replace(projectorFiles({}, useBytes), 'proj/projector_config.json', utf8(e.text)),
+        expect: 'any',
+      };
     },
     (r) => {
       const useBytes = r.chance(0.3);
@@ -686,14 +833,32 @@ function projectorVariants(): Variant[] {
       ] as const);
       const e = { ...entry, ...patch };
       const noSprite = what.startsWith('no sprite');
-      return { label: `projector ${what}`, files: projectorFiles({ config: { embeddings: [e] }, ...(noSprite ? { sprite: null } : {}) }, useBytes), expect };
+      return {
+        label: `projector ${what}`,
+        files: projectorFiles({ config: { embeddings: [e] }, ...(noSprite ? { sprite: null } : {}) }, useBytes),
+        expect,
+      };
     },
     (r) => {
       const [dim, expect] = r.pick([
-        [[0, 0], 'reject'], [[-8, 8], 'reject'], [[8.5, 8], 'reject'], ['8', 'reject'], [[8], 'reject'], [[100, 100], 'reject'],
-        [[8, 8, 8], 'reject'], [[1e9, 1e9], 'reject'], [[4, 4], 'any'], [[16, 16], 'reject'], [null, 'any'], [[2 ** 31, 1], 'reject'],
+        [[0, 0], 'reject'],
+        [[-8, 8], 'reject'],
+        [[8.5, 8], 'reject'],
+        ['8', 'reject'],
+        [[8], 'reject'],
+        [[100, 100], 'reject'],
+        [[8, 8, 8], 'reject'],
+        [[1e9, 1e9], 'reject'],
+        [[4, 4], 'any'],
+        [[16, 16], 'reject'],
+        [null, 'any'],
+        [[2 ** 31, 1], 'reject'],
       ] as const);
-      return { label: `projector sprite singleImageDim ${JSON.stringify(dim)}`, files: projectorFiles({ config: projectorConfig(false, dim) }), expect };
+      return {
+        label: `projector sprite singleImageDim ${JSON.stringify(dim)}`,
+        files: projectorFiles({ config: projectorConfig(false, dim) }),
+        expect,
+      };
     },
     (r) => {
       const [what, bytes, expect] = r.pick([
@@ -720,19 +885,31 @@ function projectorVariants(): Variant[] {
       const c = r.pick(CELL_VALUES.filter((x) => !/[\t\n]/.test(x.v)));
       rows[i][j] = c.v;
       const tsv = rows.map((x) => x.join('\t')).join('\n') + '\n';
-      return { label: `projector vectors.tsv row ${i + 1} column ${j + 1} = ${JSON.stringify(c.v.slice(0, 12))}`, files: projectorFiles({ vectorsTsv: tsv }), expect: c.badNumber ? 'reject' : 'any' };
+      return {
+        label: `projector vectors.tsv row ${i + 1} column ${j + 1} = ${JSON.stringify(c.v.slice(0, 12))}`,
+        files: projectorFiles({ vectorsTsv: tsv }),
+        expect: c.badNumber ? 'reject' : 'any',
+      };
     },
     (r) => {
-      const tsv = vectors().map((v) => v.join('\t')).join('\n') + '\n';
+      const tsv =
+        vectors()
+          .map((v) => v.join('\t'))
+          .join('\n') + '\n';
       const e = textEdit(tsv, '\t', r);
-      const expect: Expect = /deleted|duplicated|lost a field|extra field|other delimiter|empty fields inserted$|spaces|unbalanced quote|header line only/.test(e.label) ? 'reject' : 'any';
+      const expect: Expect =
+        /deleted|duplicated|lost a field|extra field|other delimiter|empty fields inserted$|spaces|unbalanced quote|header line only/.test(
+          e.label,
+        )
+          ? 'reject'
+          : 'any';
       return { label: `projector vectors.tsv ${e.label}`, files: projectorFiles({ vectorsTsv: e.text }), expect };
     },
     (r) => {
       const good = floatData(vectors().flat(), 4);
       const op = r.int(0, 3);
-      let bytes = good;
-      let what = '';
+      let bytes: Uint8Array;
+      let what: string;
       if (op === 0) {
         bytes = good.slice(0, r.int(1, good.length - 1));
         what = `truncated to ${bytes.length} bytes`;
@@ -750,11 +927,37 @@ function projectorVariants(): Variant[] {
       return { label: `projector vectors.bytes ${what}`, files: projectorFiles({ vectorsBytes: bytes }, true), expect: 'reject' };
     },
     (r) => {
-      const meta = utf8(table(['title', 'style'], IDS.map((_, i) => [`item ${i}`, 's']), '\t'));
+      const meta = utf8(
+        table(
+          ['title', 'style'],
+          IDS.map((_, i) => [`item ${i}`, 's']),
+          '\t',
+        ),
+      );
       const op = r.int(0, 4);
       const edits: [string, Uint8Array | null, Expect][] = [
-        ['metadata.tsv with 5 rows', utf8(table(['title', 'style'], IDS.slice(1).map((_, i) => [`item ${i}`, 's']), '\t')), 'reject'],
-        ['metadata.tsv with 7 rows', utf8(table(['title', 'style'], [...IDS, 'g07'].map((_, i) => [`item ${i}`, 's']), '\t')), 'reject'],
+        [
+          'metadata.tsv with 5 rows',
+          utf8(
+            table(
+              ['title', 'style'],
+              IDS.slice(1).map((_, i) => [`item ${i}`, 's']),
+              '\t',
+            ),
+          ),
+          'reject',
+        ],
+        [
+          'metadata.tsv with 7 rows',
+          utf8(
+            table(
+              ['title', 'style'],
+              [...IDS, 'g07'].map((_, i) => [`item ${i}`, 's']),
+              '\t',
+            ),
+          ),
+          'reject',
+        ],
         ['metadata.tsv not UTF-8', badUtf8(meta, r).bytes, 'reject'],
         ['metadata.tsv missing', null, 'reject'],
         ['metadata.tsv one column, no header', utf8(IDS.join('\n') + '\n'), 'import'],
@@ -768,8 +971,15 @@ function projectorVariants(): Variant[] {
       const e0 = (cfg.embeddings as Record<string, unknown>[])[0];
       const same = r.chance(0.5);
       cfg.embeddings = [e0, { ...e0, tensorName: 'second', tensorPath: 'v2.tsv', tensorShape: same ? [N, DIM + 1] : [N - 2, DIM] }];
-      const v2 = vectors(same ? N : N - 2, same ? DIM + 1 : DIM).map((v) => v.join('\t')).join('\n') + '\n';
-      return { label: `projector two tensors, ${same ? 'same rows, other dims' : 'fewer rows in the second'}`, files: [...projectorFiles({ config: cfg }), f('proj/v2.tsv', v2)], expect: same ? 'import' : 'reject' };
+      const v2 =
+        vectors(same ? N : N - 2, same ? DIM + 1 : DIM)
+          .map((v) => v.join('\t'))
+          .join('\n') + '\n';
+      return {
+        label: `projector two tensors, ${same ? 'same rows, other dims' : 'fewer rows in the second'}`,
+        files: [...projectorFiles({ config: cfg }), f('proj/v2.tsv', v2)],
+        expect: same ? 'import' : 'reject',
+      };
     },
   ];
 }
@@ -783,7 +993,8 @@ function imagePaths(jpegAt: (i: number) => boolean): string[] {
 function manifestVariants(w: Writers): Variant[] {
   const paths = imagePaths((i) => i % 2 === 1);
   let memo: FuzzFile[] | undefined;
-  const images = (): FuzzFile[] => (memo ??= paths.map((p, i) => f(p, p.endsWith('.jpg') ? w.jpeg(8, 8, itemRgba(i)) : itemPng(i)))).slice();
+  const images = (): FuzzFile[] =>
+    (memo ??= paths.map((p, i) => f(p, p.endsWith('.jpg') ? w.jpeg(8, 8, itemRgba(i)) : itemPng(i)))).slice();
   const withManifest = (r: Rng, imgs = images()): { files: FuzzFile[]; path: string } => {
     const kind = r.int(0, 3);
     const path = ['manifest.csv', 'manifest.tsv', 'manifest.json', 'manifest.json'][kind];
@@ -792,7 +1003,9 @@ function manifestVariants(w: Writers): Variant[] {
   };
   const imageCase = (r: Rng, bytes: Uint8Array | null, what: string, expect: Expect): Draft => {
     const i = r.int(0, N - 1);
-    const imgs = images().filter((x) => bytes !== null || x.path !== paths[i]).map((x) => (x.path === paths[i] && bytes ? f(x.path, bytes) : x));
+    const imgs = images()
+      .filter((x) => bytes !== null || x.path !== paths[i])
+      .map((x) => (x.path === paths[i] && bytes ? f(x.path, bytes) : x));
     return { label: `manifest image ${paths[i]}: ${what}`, files: withManifest(r, imgs).files, expect };
   };
   return [
@@ -805,21 +1018,42 @@ function manifestVariants(w: Writers): Variant[] {
         return { label: `manifest ${m.path} ${e.label}`, files: replace(m.files, m.path, utf8(e.text)), expect: 'any' };
       }
       const e = textEdit(new TextDecoder().decode(file.bytes), delim, r);
-      return { label: `manifest ${m.path} ${e.label}`, files: replace(m.files, m.path, utf8(e.text)), expect: e.label === 'header line only' ? 'reject' : 'any' };
+      return {
+        label: `manifest ${m.path} ${e.label}`,
+        files: replace(m.files, m.path, utf8(e.text)),
+        expect: e.label === 'header line only' ? 'reject' : 'any',
+      };
     },
     (r) => {
       const m = withManifest(r);
       const e = idEdit(r);
       const i = e.ids.findIndex((x, j) => x !== IDS[j]);
       const text = new TextDecoder().decode(m.files[0].bytes).replace(IDS[i], e.ids[i] ?? '');
-      return { label: `manifest ${m.path} ${e.what.replace('missing (null)', 'empty')}`, files: replace(m.files, m.path, utf8(text)), expect: 'reject' };
+      return {
+        label: `manifest ${m.path} ${e.what.replace('missing (null)', 'empty')}`,
+        files: replace(m.files, m.path, utf8(text)),
+        expect: 'reject',
+      };
     },
     (r) => {
       const m = withManifest(r);
-      const target = r.pick(['images/nope.png', '../outside.png', '/etc/passwd', 'https://example.com/a.png', 'images/', '', 'images\\a01.png', 'IMAGES/A01.PNG']);
+      const target = r.pick([
+        'images/nope.png',
+        '../outside.png',
+        '/etc/passwd',
+        'https://example.com/a.png',
+        'images/',
+        '',
+        'images\\a01.png',
+        'IMAGES/A01.PNG',
+      ]);
       const i = r.int(0, N - 1);
       const text = new TextDecoder().decode(m.files[0].bytes).replace(paths[i], target);
-      return { label: `manifest ${m.path} row ${i + 1} image path ${JSON.stringify(target)}`, files: replace(m.files, m.path, utf8(text)), expect: target === '' || target.includes('\\') ? 'any' : 'reject' };
+      return {
+        label: `manifest ${m.path} row ${i + 1} image path ${JSON.stringify(target)}`,
+        files: replace(m.files, m.path, utf8(text)),
+        expect: target === '' || target.includes('\\') ? 'any' : 'reject',
+      };
     },
     (r) => imageCase(r, null, 'file missing', 'reject'),
     (r) => {
@@ -834,14 +1068,30 @@ function manifestVariants(w: Writers): Variant[] {
         ['IHDR 0×8', png({ width: 0, height: 8 }), 'reject'],
         ['IHDR colour type 5', png({ width: 8, height: 8, colorType: 5 }), 'reject'],
         ['IHDR bit depth 7', png({ width: 8, height: 8, depth: 7 }), 'reject'],
-        ['no IDAT', concat(PNG_SIGNATURE, pngChunk('IHDR', concat(u32be(8), u32be(8), new Uint8Array([8, 6, 0, 0, 0]))), pngChunk('IEND', new Uint8Array(0))), 'reject'],
+        [
+          'no IDAT',
+          concat(
+            PNG_SIGNATURE,
+            pngChunk('IHDR', concat(u32be(8), u32be(8), new Uint8Array([8, 6, 0, 0, 0]))),
+            pngChunk('IEND', new Uint8Array(0)),
+          ),
+          'reject',
+        ],
         ['IDAT not zlib', png({ width: 8, height: 8, idat: utf8('garbage garbage') }), 'reject'],
         ['IDAT with 2 of 8 rows', png({ width: 8, height: 8, raw: new Uint8Array(2 * 33) }), 'reject'],
         ['bad filter byte 9', png({ width: 8, height: 8, raw: new Uint8Array(8 * 33).fill(9) }), 'reject'],
         ['JPEG SOI only', new Uint8Array([0xff, 0xd8, 0xff]), 'reject'],
         ['JPEG header + zeros', concat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), new Uint8Array(100)), 'reject'],
         ['PNG signature only', PNG_SIGNATURE, 'reject'],
-        ['PNG with a bad CRC', (() => { const b = p.slice(); b[29] ^= 0xff; return b; })(), 'any'],
+        [
+          'PNG with a bad CRC',
+          (() => {
+            const b = p.slice();
+            b[29] ^= 0xff;
+            return b;
+          })(),
+          'any',
+        ],
         ['PNG without IEND', png({ width: 8, height: 8, rgba: itemRgba(i), omitIend: true }), 'any'],
         ['PNG named .jpg', p, 'any'],
         ['1×1 PNG', png({ width: 1, height: 1 }), 'import'],
@@ -863,8 +1113,15 @@ function manifestVariants(w: Writers): Variant[] {
     },
     (r) => {
       const [what, doc] = r.pick([
-        ['{"items": "x"}', { items: 'x' }], ['[]', []], ['5', 5], ['{"items": []}', { items: [] }], ['[1, 2]', [1, 2]], ['[[]]', [[]]],
-        ['null', null], ['{"items": [null]}', { items: [null] }], ['"manifest"', 'manifest'],
+        ['{"items": "x"}', { items: 'x' }],
+        ['[]', []],
+        ['5', 5],
+        ['{"items": []}', { items: [] }],
+        ['[1, 2]', [1, 2]],
+        ['[[]]', [[]]],
+        ['null', null],
+        ['{"items": [null]}', { items: [null] }],
+        ['"manifest"', 'manifest'],
       ] as const);
       return { label: `manifest.json ${what}`, files: [f('manifest.json', JSON.stringify(doc)), ...images()], expect: 'reject' };
     },
@@ -910,7 +1167,9 @@ const SHORT = () => ({ input: { size: SIZE, mean: [0, 0, 0], std: [1, 1, 1] }, o
 
 function onnxVariants(pixelsOnnx: Uint8Array): Variant[] {
   const withCard = (model: Uint8Array, r: Rng, short = r.chance(0.3)): FuzzFile[] =>
-    short ? [f('model.onnx', model), f('model.json', JSON.stringify(SHORT()))] : [f('model.onnx', model), f('model.card.json', JSON.stringify(card(model)))];
+    short
+      ? [f('model.onnx', model), f('model.json', JSON.stringify(SHORT()))]
+      : [f('model.onnx', model), f('model.card.json', JSON.stringify(card(model)))];
   const graphEnd = 0x14 + 201; // pixels.onnx: the graph field's bytes end here (see the file's protobuf layout)
   return [
     (r, k) => {
@@ -941,11 +1200,18 @@ function onnxVariants(pixelsOnnx: Uint8Array): Variant[] {
         ['negative input dim', [{ ...goodIn(), dims: [-1, 3, -64, SIZE] }], [goodOut()], 'reject'],
         ['input without a shape', [{ ...goodIn(), dims: [] }], [goodOut()], 'any'],
       ] as const);
-      const model = onnxModel({ inputs: ins.map((x) => ({ ...x, dims: [...x.dims] })), outputs: outs.map((x) => ({ ...x, dims: [...x.dims] })) });
+      const model = onnxModel({
+        inputs: ins.map((x) => ({ ...x, dims: [...x.dims] })),
+        outputs: outs.map((x) => ({ ...x, dims: [...x.dims] })),
+      });
       // The short form names nothing: the model's own input and output names are used.
       const short = r.chance(0.3);
       const namesOnly = /named/.test(what);
-      return { label: `onnx ${what}${short ? ' (short form)' : ''}`, files: withCard(model, r, short), expect: short && namesOnly ? 'any' : expect };
+      return {
+        label: `onnx ${what}${short ? ' (short form)' : ''}`,
+        files: withCard(model, r, short),
+        expect: short && namesOnly ? 'any' : expect,
+      };
     },
     (r) => {
       const [what, bytes, expect] = r.pick([
@@ -960,7 +1226,15 @@ function onnxVariants(pixelsOnnx: Uint8Array): Variant[] {
         ['group wire type 3 never closed', concat(vi(1, 8), new Uint8Array([0x3b, 0x08, 0x01])), 'reject'],
         ['field number 0', concat(new Uint8Array([0x02, 0x01, 0x00]), pixelsOnnx), 'any'],
         ['4000 nested subgraphs', onnxModel({ inputs: [goodIn()], outputs: [goodOut()], graphExtra: nestedGraphs(4000) }), 'any'],
-        ['graph of 10000 empty fields', onnxModel({ inputs: [goodIn()], outputs: [goodOut()], graphExtra: concat(...Array.from({ length: 10000 }, () => ld(15, new Uint8Array(0)))) }), 'any'],
+        [
+          'graph of 10000 empty fields',
+          onnxModel({
+            inputs: [goodIn()],
+            outputs: [goodOut()],
+            graphExtra: concat(...Array.from({ length: 10000 }, () => ld(15, new Uint8Array(0)))),
+          }),
+          'any',
+        ],
         ['random bytes', r.bytes(r.int(1, 400)), 'reject'],
       ] as const);
       return { label: `onnx ${what}`, files: withCard(bytes as Uint8Array, r), expect };
@@ -983,7 +1257,11 @@ function onnxVariants(pixelsOnnx: Uint8Array): Variant[] {
         ['modality "text"', { modality: 'text' }, 'reject'],
         ['file "other.onnx"', { file: 'other.onnx' }, 'any'],
       ] as const);
-      return { label: `onnx card ${what}`, files: [f('model.onnx', pixelsOnnx), f('model.card.json', JSON.stringify(card(pixelsOnnx, patch as Record<string, unknown>)))], expect };
+      return {
+        label: `onnx card ${what}`,
+        files: [f('model.onnx', pixelsOnnx), f('model.card.json', JSON.stringify(card(pixelsOnnx, patch as Record<string, unknown>)))],
+        expect,
+      };
     },
     (r) => {
       const e = jsonEdit(SHORT(), r);
@@ -999,13 +1277,23 @@ function onnxVariants(pixelsOnnx: Uint8Array): Variant[] {
         ['size 1e400', null, 'reject'],
         ['no input', { output: { dim: OUT_DIM } }, 'reject'],
       ] as const);
-      const text = doc === null ? '{"input": {"size": 1e400, "mean": [0,0,0], "std": [1,1,1]}, "output": {"dim": 192}}' : JSON.stringify(doc);
+      const text =
+        doc === null ? '{"input": {"size": 1e400, "mean": [0,0,0], "std": [1,1,1]}, "output": {"dim": 192}}' : JSON.stringify(doc);
       return { label: `onnx short form ${what}`, files: [f('model.onnx', pixelsOnnx), f('model.json', text)], expect };
     },
     (r) => {
       const op = r.int(0, 2);
-      const files = op === 0 ? [f('model.card.json', JSON.stringify(card(pixelsOnnx)))] : op === 1 ? [f('model.onnx', pixelsOnnx)] : [f('model.onnx', pixelsOnnx), f('other.card.json', JSON.stringify(card(pixelsOnnx, { id: 'other' })))];
-      return { label: `onnx ${['card without its model', 'model without a card', 'card named for another model'][op]}`, files, expect: op === 0 ? 'reject' : 'any' };
+      const files =
+        op === 0
+          ? [f('model.card.json', JSON.stringify(card(pixelsOnnx)))]
+          : op === 1
+            ? [f('model.onnx', pixelsOnnx)]
+            : [f('model.onnx', pixelsOnnx), f('other.card.json', JSON.stringify(card(pixelsOnnx, { id: 'other' })))];
+      return {
+        label: `onnx ${['card without its model', 'model without a card', 'card named for another model'][op]}`,
+        files,
+        expect: op === 0 ? 'reject' : 'any',
+      };
     },
   ];
 }
@@ -1030,18 +1318,51 @@ function specs(s: SeedInputs): Record<Importer, ImporterSpec> {
   let images: FuzzFile[] | undefined; // jpeg-js sets up its tables on every encode: write the seed images once
   const seedImages = () => (images ??= manifestPaths.map((p, i) => f(p, p.endsWith('.jpg') ? w.jpeg(8, 8, itemRgba(i)) : itemPng(i))));
   return {
-    npy: { seed: () => ({ files: [manifest(), f('emb.npy', npyOf(vectors()))], main: 'emb.npy' }), variants: npyVariants(), binaryMain: true },
+    npy: {
+      seed: () => ({ files: [manifest(), f('emb.npy', npyOf(vectors()))], main: 'emb.npy' }),
+      variants: npyVariants(),
+      binaryMain: true,
+    },
     parquet: {
-      seed: () => ({ files: [f('emb.parquet', w.parquet([{ name: 'id', kind: 'string', data: IDS }, { name: 'vec', kind: 'list-float', data: vectors() }]))], main: 'emb.parquet' }),
+      seed: () => ({
+        files: [
+          f(
+            'emb.parquet',
+            w.parquet([
+              { name: 'id', kind: 'string', data: IDS },
+              { name: 'vec', kind: 'list-float', data: vectors() },
+            ]),
+          ),
+        ],
+        main: 'emb.parquet',
+      }),
       variants: parquetVariants(w),
       binaryMain: true,
     },
     arrow: {
-      seed: () => ({ files: [f('emb.arrow', w.arrow([{ name: 'id', kind: 'utf8', data: IDS }, { name: 'vec', kind: 'fsl-float32', data: vectors(), listSize: DIM }], 'file'))], main: 'emb.arrow' }),
+      seed: () => ({
+        files: [
+          f(
+            'emb.arrow',
+            w.arrow(
+              [
+                { name: 'id', kind: 'utf8', data: IDS },
+                { name: 'vec', kind: 'fsl-float32', data: vectors(), listSize: DIM },
+              ],
+              'file',
+            ),
+          ),
+        ],
+        main: 'emb.arrow',
+      }),
       variants: arrowVariants(w),
       binaryMain: true,
     },
-    csv: { seed: () => ({ files: [csvEmbeddings('wide-csv', rowsText(vectors()))], main: 'emb.csv' }), variants: csvVariants(), binaryMain: false },
+    csv: {
+      seed: () => ({ files: [csvEmbeddings('wide-csv', rowsText(vectors()))], main: 'emb.csv' }),
+      variants: csvVariants(),
+      binaryMain: false,
+    },
     projector: { seed: () => ({ files: projectorFiles({}), main: 'proj/vectors.tsv' }), variants: projectorVariants(), binaryMain: false },
     manifest: {
       seed: () => ({
@@ -1052,7 +1373,10 @@ function specs(s: SeedInputs): Record<Importer, ImporterSpec> {
       binaryMain: false,
     },
     onnx: {
-      seed: () => ({ files: [f('model.onnx', s.pixelsOnnx), f('model.card.json', JSON.stringify(card(s.pixelsOnnx)))], main: 'model.onnx' }),
+      seed: () => ({
+        files: [f('model.onnx', s.pixelsOnnx), f('model.card.json', JSON.stringify(card(s.pixelsOnnx)))],
+        main: 'model.onnx',
+      }),
       variants: onnxVariants(s.pixelsOnnx),
       binaryMain: true,
     },
@@ -1095,13 +1419,26 @@ function commonVariants(spec: ImporterSpec): Variant[] {
       const { files, main } = spec.seed(r);
       const op = r.int(0, 4);
       if (op === 0) return { label: `${main} given twice`, files: [...files, files.find((x) => x.path === main)!], expect: 'reject' };
-      if (op === 1) return { label: 'every file one folder deeper (a/b/c/…)', files: files.map((x) => ({ path: `a/b/c/${x.path}`, bytes: x.bytes })), expect: 'import' };
+      if (op === 1)
+        return {
+          label: 'every file one folder deeper (a/b/c/…)',
+          files: files.map((x) => ({ path: `a/b/c/${x.path}`, bytes: x.bytes })),
+          expect: 'import',
+        };
       if (op === 2) {
         const upper = main.replace(/\.[a-z]+$/, (e) => e.toUpperCase());
-        return { label: `${main} as ${upper}`, files: files.map((x) => (x.path === main ? { path: upper, bytes: x.bytes } : x)), expect: 'any' };
+        return {
+          label: `${main} as ${upper}`,
+          files: files.map((x) => (x.path === main ? { path: upper, bytes: x.bytes } : x)),
+          expect: 'any',
+        };
       }
       const odd = op === 3 ? main.replace(/[^/]+$/, (n) => `é ${n}`) : `../${main}`;
-      return { label: `${main} as ${JSON.stringify(odd)}`, files: files.map((x) => (x.path === main ? { path: odd, bytes: x.bytes } : x)), expect: 'any' };
+      return {
+        label: `${main} as ${JSON.stringify(odd)}`,
+        files: files.map((x) => (x.path === main ? { path: odd, bytes: x.bytes } : x)),
+        expect: 'any',
+      };
     },
     (r) => {
       const { files, main } = spec.seed(r);
@@ -1121,7 +1458,10 @@ export function generateCase(importer: Importer, index: number, s: SeedInputs, m
   let all = cache.get(s);
   if (!all) {
     const sp = specs(s);
-    all = Object.fromEntries(IMPORTERS.map((k) => [k, { spec: sp[k], variants: [...sp[k].variants, ...commonVariants(sp[k])] }])) as Record<Importer, { spec: ImporterSpec; variants: Variant[] }>;
+    all = Object.fromEntries(IMPORTERS.map((k) => [k, { spec: sp[k], variants: [...sp[k].variants, ...commonVariants(sp[k])] }])) as Record<
+      Importer,
+      { spec: ImporterSpec; variants: Variant[] }
+    >;
     cache.set(s, all);
   }
   const { spec, variants } = all[importer];
@@ -1135,7 +1475,11 @@ export function generateCase(importer: Importer, index: number, s: SeedInputs, m
   return { importer, index, master, ...d };
 }
 
-export function generateCases(importer: Importer, s: SeedInputs, opts: { from?: number; count?: number; master?: number } = {}): FuzzCase[] {
+export function generateCases(
+  importer: Importer,
+  s: SeedInputs,
+  opts: { from?: number; count?: number; master?: number } = {},
+): FuzzCase[] {
   const from = opts.from ?? 0;
   const count = opts.count ?? CASES_PER_IMPORTER;
   return Array.from({ length: count }, (_, j) => generateCase(importer, from + j, s, opts.master));

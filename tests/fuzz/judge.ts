@@ -107,7 +107,8 @@ export function judgeImport(c: FuzzCase, w: WorkspaceSummary): Verdict {
   const bad = (detail: string): Verdict => ({ outcome: 'inconsistent', detail });
   if (w.n !== w.items) return bad(`corpus.n ${w.n} ≠ report.items ${w.items}`);
   if (w.n === 0 && (w.encoders === 0 || w.variants.length > 0)) return bad('imported zero items');
-  if (w.imagesLength !== w.n * w.imageSize * w.imageSize * 3) return bad(`images hold ${w.imagesLength} bytes, expected ${w.n}×${w.imageSize}²×3`);
+  if (w.imagesLength !== w.n * w.imageSize * w.imageSize * 3)
+    return bad(`images hold ${w.imagesLength} bytes, expected ${w.n}×${w.imageSize}²×3`);
   for (const [name, len] of Object.entries(w.columns)) if (len !== w.n) return bad(`column ${name} has ${len} values for ${w.n} items`);
   const ids = new Set<string>();
   for (const v of w.variants) {
@@ -118,10 +119,15 @@ export function judgeImport(c: FuzzCase, w: WorkspaceSummary): Verdict {
     if (!v.finite) return bad(`variant ${v.id} holds NaN or Infinity`);
   }
   const paths = new Set(c.files.map((f) => f.path));
-  const stray = w.reportPaths.filter((p) => !paths.has(p) && !c.files.some((f) => f.path.startsWith(p.endsWith('/') ? p : `${p}/`)) && p !== '.');
+  const stray = w.reportPaths.filter(
+    (p) => !paths.has(p) && !c.files.some((f) => f.path.startsWith(p.endsWith('/') ? p : `${p}/`)) && p !== '.',
+  );
   if (stray.length) return bad(`report names files that were not given: ${stray.slice(0, 3).join(', ')}`);
   if (c.expect === 'reject') {
-    return { outcome: 'accepted-bad', detail: `imported ${w.n} items, variants ${w.variants.map((v) => `${v.id} ${v.n}×${v.dim}`).join(', ') || 'none'}, ${w.encoders} encoders` };
+    return {
+      outcome: 'accepted-bad',
+      detail: `imported ${w.n} items, variants ${w.variants.map((v) => `${v.id} ${v.n}×${v.dim}`).join(', ') || 'none'}, ${w.encoders} encoders`,
+    };
   }
   return { outcome: 'imported', detail: `${w.n} items, ${w.variants.length} variants, ${w.encoders} encoders` };
 }
@@ -141,7 +147,11 @@ export function summarize(ws: {
     variants: ws.variants.map((v) => {
       const d = v.embeddings.data;
       let finite = true;
-      for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) { finite = false; break; }
+      for (let i = 0; i < d.length; i++)
+        if (!Number.isFinite(d[i])) {
+          finite = false;
+          break;
+        }
       return { id: v.id, n: v.embeddings.n, dim: v.embeddings.dim, dataLength: d.length, finite };
     }),
     encoders: ws.encoders.length,

@@ -18,11 +18,13 @@ export interface KnownIssue {
   where?: 'node' | 'browser';
 }
 
-export const KNOWN_ISSUES: KnownIssue[] = [
-];
+export const KNOWN_ISSUES: KnownIssue[] = [];
 
 export function knownIssue(importer: Importer, index: number, label: string, where: 'node' | 'browser'): string | undefined {
   return KNOWN_ISSUES.find(
-    (k) => k.importer === importer && (k.where === undefined || k.where === where) && (k.cases.includes(index) || (k.labels?.test(label) ?? false)),
+    (k) =>
+      k.importer === importer &&
+      (k.where === undefined || k.where === where) &&
+      (k.cases.includes(index) || (k.labels?.test(label) ?? false)),
   )?.finding;
 }

@@ -72,7 +72,10 @@ export function blind(b: Uint8Array, r: Rng): Mutated {
     case 6: {
       const i = at();
       const len = r.int(1, Math.max(1, Math.min(64, n - i)));
-      return { bytes: concat(b.subarray(0, i + len), b.subarray(i, i + len), b.subarray(i + len)), label: `${len} bytes at byte ${i} duplicated` };
+      return {
+        bytes: concat(b.subarray(0, i + len), b.subarray(i, i + len), b.subarray(i + len)),
+        label: `${len} bytes at byte ${i} duplicated`,
+      };
     }
     case 7: {
       const i = at();
@@ -115,7 +118,10 @@ export const BAD_UTF8: { bytes: number[]; what: string }[] = [
 export function badUtf8(b: Uint8Array, r: Rng): Mutated {
   const s = r.pick(BAD_UTF8);
   const i = r.int(0, b.length);
-  return { bytes: concat(b.subarray(0, i), new Uint8Array(s.bytes), b.subarray(i)), label: `invalid UTF-8 (${s.what}) inserted at byte ${i}` };
+  return {
+    bytes: concat(b.subarray(0, i), new Uint8Array(s.bytes), b.subarray(i)),
+    label: `invalid UTF-8 (${s.what}) inserted at byte ${i}`,
+  };
 }
 
 /** Whole text re-encoded as UTF-16 LE with a BOM (a common "Unicode" export). */
@@ -211,7 +217,24 @@ export function textEdit(text: string, delim: string, r: Rng): { text: string; l
 
 // ---- JSON ----
 
-export const JSON_VALUES: unknown[] = [null, 0, -1, 1.5, 1e308, '', 'x', '64', [], {}, true, [1, 2], [[[[[]]]]], { a: 1 }, 'NaN', 2 ** 53 + 2];
+export const JSON_VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  1e308,
+  '',
+  'x',
+  '64',
+  [],
+  {},
+  true,
+  [1, 2],
+  [[[[[]]]]],
+  { a: 1 },
+  'NaN',
+  2 ** 53 + 2,
+];
 
 type Path = (string | number)[];
 

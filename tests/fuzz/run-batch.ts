@@ -47,7 +47,10 @@ export async function runCase(c: FuzzCase): Promise<Verdict> {
     }
     const notInput = e.problems.find((p) => p.name !== 'InputError');
     if (notInput) return { outcome: 'crash', detail: `ImportFailed holds a ${notInput.name}: ${notInput.message.slice(0, 300)}` };
-    return judgeRefusal(c, e.problems.map((p) => p.message));
+    return judgeRefusal(
+      c,
+      e.problems.map((p) => p.message),
+    );
   }
 }
 
@@ -58,7 +61,9 @@ async function main(): Promise<void> {
   const masterArg = rest.find((x) => /^\d+$/.test(x));
   const master = masterArg ? Number(masterArg) : DEFAULT_MASTER_SEED;
   process.on('unhandledRejection', (e) => {
-    process.stdout.write(`RESULT ${JSON.stringify({ index: current?.index ?? -1, label: current?.label ?? '', expect: current?.expect ?? '', outcome: 'crash', detail: `unhandled rejection: ${String((e as Error)?.stack ?? e).slice(0, 300)}` })}\n`);
+    process.stdout.write(
+      `RESULT ${JSON.stringify({ index: current?.index ?? -1, label: current?.label ?? '', expect: current?.expect ?? '', outcome: 'crash', detail: `unhandled rejection: ${String((e as Error)?.stack ?? e).slice(0, 300)}` })}\n`,
+    );
   });
   const seeds = nodeSeeds();
   const from = Number(fromS);

@@ -4,7 +4,18 @@
  */
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import {
-  Field, FixedSizeList, Float32, Float64, Int32, List, Table, Utf8, Bool, tableToIPC, vectorFromArray, type DataType,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int32,
+  List,
+  Table,
+  Utf8,
+  Bool,
+  tableToIPC,
+  vectorFromArray,
+  type DataType,
 } from 'apache-arrow';
 import jpeg from 'jpeg-js';
 import type { ArrowCol, ParquetCol, Writers } from './generate.ts';
@@ -37,14 +48,22 @@ function arrowType(c: ArrowCol): DataType {
   const f32 = new Float32();
   const f64 = new Float64();
   switch (c.kind) {
-    case 'utf8': return new Utf8();
-    case 'int32': return new Int32();
-    case 'float32': return f32;
-    case 'bool': return new Bool();
-    case 'fsl-float32': return new FixedSizeList(c.listSize ?? 4, new Field('item', f32, true));
-    case 'fsl-float64': return new FixedSizeList(c.listSize ?? 4, new Field('item', f64, true));
-    case 'list-float32': return new List(new Field('item', f32, true));
-    case 'list-float64': return new List(new Field('item', f64, true));
+    case 'utf8':
+      return new Utf8();
+    case 'int32':
+      return new Int32();
+    case 'float32':
+      return f32;
+    case 'bool':
+      return new Bool();
+    case 'fsl-float32':
+      return new FixedSizeList(c.listSize ?? 4, new Field('item', f32, true));
+    case 'fsl-float64':
+      return new FixedSizeList(c.listSize ?? 4, new Field('item', f64, true));
+    case 'list-float32':
+      return new List(new Field('item', f32, true));
+    case 'list-float64':
+      return new List(new Field('item', f64, true));
   }
 }
 

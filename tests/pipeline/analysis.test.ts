@@ -84,7 +84,13 @@ describe('analysis pipeline (Node, no browser)', () => {
     const c = corpus();
     const a = vectors(1);
     const events: PipelineEvent[] = [];
-    const p = new AnalysisPipeline(c, [], { variants: [{ id: 'a', name: 'a', file: 'a.npy', embeddings: a }], encoders: [] }, settings, deps());
+    const p = new AnalysisPipeline(
+      c,
+      [],
+      { variants: [{ id: 'a', name: 'a', file: 'a.npy', embeddings: a }], encoders: [] },
+      settings,
+      deps(),
+    );
     p.on((e) => events.push(e));
     await p.start();
     await settle(p, 3);
@@ -135,7 +141,13 @@ describe('analysis pipeline (Node, no browser)', () => {
     ]);
     expect(p.rows.get('m+w')!.status).toBe('done');
 
-    const blind = new AnalysisPipeline({ ...corpus(), imageSize: 0, images: new Uint8Array(0) }, [card], { variants: [], encoders: [] }, settings, deps());
+    const blind = new AnalysisPipeline(
+      { ...corpus(), imageSize: 0, images: new Uint8Array(0) },
+      [card],
+      { variants: [], encoders: [] },
+      settings,
+      deps(),
+    );
     await blind.start();
     expect(blind.rows.get('m')).toMatchObject({ status: 'error', error: expect.stringMatching(/m\.onnx: this corpus has no images/) });
   });

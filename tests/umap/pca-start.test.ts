@@ -9,13 +9,15 @@ function spectrum(n: number, dim: number, seed: number): Float32Array {
     return s / 4294967296 - 0.5;
   };
   const data = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) data[i * dim + d] = rand() * (d < 2 ? 10 - 4 * d : 1 / (1 + d / 8)) + (d === 5 ? 3 : 0);
+  for (let i = 0; i < n; i++)
+    for (let d = 0; d < dim; d++) data[i * dim + d] = rand() * (d < 2 ? 10 - 4 * d : 1 / (1 + d / 8)) + (d === 5 ? 3 : 0);
   return data;
 }
 
 describe('pcaStart', () => {
   it('the randomised start equals the exact two leading components on wide vectors', () => {
-    const n = 1500, dim = 300;
+    const n = 1500,
+      dim = 300;
     const x = { n, dim, data: spectrum(n, dim, 7) };
     const exact = pcaStart(x, 0, true);
     const fast = pcaStart(x, 0, false);

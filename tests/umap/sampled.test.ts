@@ -81,7 +81,8 @@ describe('UMAP on a sample, the rest placed by transform', () => {
     const nn = knnQuery(model.train, q, { k: 15, metric: 'euclidean' });
     // The start is a convex combination of the 15 nearest sample points' positions.
     const train = projection.fitted!;
-    let x0 = Infinity, x1 = -Infinity;
+    let x0 = Infinity,
+      x1 = -Infinity;
     for (const i of nn.indices) {
       x0 = Math.min(x0, projection.coords[train[i] * 2]);
       x1 = Math.max(x1, projection.coords[train[i] * 2]);

@@ -10,7 +10,10 @@ import { blobs } from './_fixtures.ts';
 /** Mean 2-D distance within blobs over mean distance between blobs (small = separated). */
 function separation(coords: Float32Array, clusters: number): number {
   const n = coords.length / 2;
-  let intra = 0, inter = 0, ni = 0, nj = 0;
+  let intra = 0,
+    inter = 0,
+    ni = 0,
+    nj = 0;
   for (let i = 0; i < n; i += 3) {
     for (let j = i + 1; j < n; j += 7) {
       const d = Math.hypot(coords[2 * i] - coords[2 * j], coords[2 * i + 1] - coords[2 * j + 1]);
@@ -77,7 +80,9 @@ describe('UMAP projection', () => {
     const moved: Embeddings = { ...q, data: q.data.map((v) => v + (rnd() - 0.5) * 0.2) };
     const near = model.transform(moved);
     const centres = [0, 1, 2, 3].map((b) => {
-      let sx = 0, sy = 0, m = 0;
+      let sx = 0,
+        sy = 0,
+        m = 0;
       for (let i = b; i < x.n; i += 4) {
         sx += c[2 * i];
         sy += c[2 * i + 1];

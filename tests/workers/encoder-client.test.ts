@@ -21,7 +21,11 @@ function fakeClient(behaviour: { crashes: number }) {
       },
       // Like the real worker: a query waits for the inference in progress.
       embedQuery(j: EncodeJob) {
-        return pending.then(() => ({ embeddings: { n: j.count, dim: 2, data: new Float32Array(j.count * 2) }, backend: 'wasm', seconds: 0 }));
+        return pending.then(() => ({
+          embeddings: { n: j.count, dim: 2, data: new Float32Array(j.count * 2) },
+          backend: 'wasm',
+          seconds: 0,
+        }));
       },
       cancel() {},
     }));
@@ -48,13 +52,20 @@ describe('encoder client: worker crashes', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { client, workers } = fakeClient({ crashes: 1 });
     const seen: Array<[number, number]> = [];
-    const r = await client.encode(job('Pixels', 3), callback((done: number, total: number) => void seen.push([done, total])));
+    const r = await client.encode(
+      job('Pixels', 3),
+      callback((done: number, total: number) => void seen.push([done, total])),
+    );
     expect(Array.from(r.embeddings.data)).toEqual([0, 0, 1, 1, 2, 4]);
     expect(r.notice).toBe(RESTART_NOTICE);
     expect(client.crashes).toBe(1);
     expect(workers.map((w) => w.terminated)).toEqual([true, false]);
     // Progress starts over on the fresh worker.
-    expect(seen).toEqual([[0, 3], [0, 3], [3, 3]]);
+    expect(seen).toEqual([
+      [0, 3],
+      [0, 3],
+      [3, 3],
+    ]);
     expect(String(warn.mock.calls[0][0])).toMatch(/crashed while encoding Pixels \(wasm memory exhausted\); re-running/);
     // Later jobs use the fresh worker and carry no notice.
     expect((await client.encode(job('Pixels', 1), noop)).notice).toBeUndefined();
@@ -98,7 +109,8 @@ describe('encoder client: worker crashes', () => {
       const w = new FakeWorker(() => ({
         encode(j: EncodeJob) {
           backends.push(j.backend);
-          if (j.backend !== 'wasm') return Promise.reject(namedError(ERROR_NAMES.gpuLost, 'pixels.onnx: WebGPU lost: device lost (destroyed)'));
+          if (j.backend !== 'wasm')
+            return Promise.reject(namedError(ERROR_NAMES.gpuLost, 'pixels.onnx: WebGPU lost: device lost (destroyed)'));
           return { embeddings: { n: 1, dim: 1, data: Float32Array.of(7) }, backend: 'wasm', seconds: 1 };
         },
       }));

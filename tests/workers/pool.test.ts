@@ -104,7 +104,7 @@ describe('compute pool: worker crashes', () => {
     pool.terminate();
   });
 
-  it('injected faults (the resilience tests\' hook, passed in) crash the next N evaluate jobs once each', async () => {
+  it("injected faults (the resilience tests' hook, passed in) crash the next N evaluate jobs once each", async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const calls: string[] = [];
     let armed = 1;

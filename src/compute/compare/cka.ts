@@ -68,13 +68,21 @@ export function centre(x: Embeddings, rows: Int32Array | null = null): Centred {
 
 /** ‖X_cᵀX_c‖²_F from the upper triangle of the symmetric d × d product (half the work of `crossFrobenius2(x, x)`). */
 export function selfFrobenius2(x: Centred): number {
-  const d = x.dim, n = x.n, X = x.data;
+  const d = x.dim,
+    n = x.n,
+    X = x.data;
   const c = new Float64Array(d * d);
   let r = 0;
   for (; r + 4 <= n; r += 4) {
-    const x0 = r * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+    const x0 = r * d,
+      x1 = x0 + d,
+      x2 = x1 + d,
+      x3 = x2 + d;
     for (let i = 0; i < d; i++) {
-      const a0 = X[x0 + i], a1 = X[x1 + i], a2 = X[x2 + i], a3 = X[x3 + i];
+      const a0 = X[x0 + i],
+        a1 = X[x1 + i],
+        a2 = X[x2 + i],
+        a3 = X[x3 + i];
       const row = i * d;
       for (let j = i; j < d; j++) c[row + j] += a0 * X[x0 + j] + a1 * X[x1 + j] + a2 * X[x2 + j] + a3 * X[x3 + j];
     }
@@ -96,15 +104,27 @@ export function selfFrobenius2(x: Centred): number {
 /** ‖Y_cᵀX_c‖²_F: the d_x × d_y cross products accumulated four rows at a time. */
 export function crossFrobenius2(x: Centred, y: Centred): number {
   if (x.n !== y.n) throw new Error(`cka: ${x.n} and ${y.n} rows (the variants must hold the same items)`);
-  const dx = x.dim, dy = y.dim, n = x.n;
+  const dx = x.dim,
+    dy = y.dim,
+    n = x.n;
   const c = new Float64Array(dx * dy);
-  const X = x.data, Y = y.data;
+  const X = x.data,
+    Y = y.data;
   let r = 0;
   for (; r + 4 <= n; r += 4) {
-    const x0 = r * dx, x1 = x0 + dx, x2 = x1 + dx, x3 = x2 + dx;
-    const y0 = r * dy, y1 = y0 + dy, y2 = y1 + dy, y3 = y2 + dy;
+    const x0 = r * dx,
+      x1 = x0 + dx,
+      x2 = x1 + dx,
+      x3 = x2 + dx;
+    const y0 = r * dy,
+      y1 = y0 + dy,
+      y2 = y1 + dy,
+      y3 = y2 + dy;
     for (let i = 0; i < dx; i++) {
-      const a0 = X[x0 + i], a1 = X[x1 + i], a2 = X[x2 + i], a3 = X[x3 + i];
+      const a0 = X[x0 + i],
+        a1 = X[x1 + i],
+        a2 = X[x2 + i],
+        a3 = X[x3 + i];
       const row = i * dy;
       for (let j = 0; j < dy; j++) c[row + j] += a0 * Y[y0 + j] + a1 * Y[y1 + j] + a2 * Y[y2 + j] + a3 * Y[y3 + j];
     }

@@ -73,7 +73,9 @@ export function minimizeLbfgs(fg: (x: Float64Array, g: Float64Array) => number, 
     let slope = dot(g, dir);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
-      S.length = 0; Y.length = 0; rho.length = 0;
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
       for (let i = 0; i < p; i++) dir[i] = -g[i];
       slope = dot(g, dir);
     }
@@ -102,9 +104,13 @@ export function minimizeLbfgs(fg: (x: Float64Array, g: Float64Array) => number, 
     const sy = dot(s, y);
     if (sy > 1e-12 * dot(y, y)) {
       if (S.length === m) {
-        S.shift(); Y.shift(); rho.shift();
+        S.shift();
+        Y.shift();
+        rho.shift();
       }
-      S.push(s); Y.push(y); rho.push(1 / sy);
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
     }
     [x, xNew] = [xNew, x];
     [g, gNew] = [gNew, g];

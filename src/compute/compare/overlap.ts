@@ -20,11 +20,13 @@ function checkPair(a: KnnResult, b: KnnResult, k: number): void {
 export function overlapPerItem(a: KnnResult, b: KnnResult, k: number): Float64Array {
   checkPair(a, b, k);
   const out = new Float64Array(a.seeds.length);
-  const A = a.indices, B = b.indices;
+  const A = a.indices,
+    B = b.indices;
   if (k <= 64) {
     // Small K: k² comparisons per seed beat any set (lists hold distinct rows).
     for (let s = 0; s < a.seeds.length; s++) {
-      const ra = s * a.k, rb = s * b.k;
+      const ra = s * a.k,
+        rb = s * b.k;
       let shared = 0;
       for (let i = 0; i < k; i++) {
         const v = A[ra + i];

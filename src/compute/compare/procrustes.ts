@@ -33,7 +33,10 @@ export function fitProcrustes(reference: ArrayLike<number>, coords: ArrayLike<nu
   }
   const n = reference.length / 2;
   let items = 0;
-  let ax = 0, ay = 0, bx = 0, by = 0;
+  let ax = 0,
+    ay = 0,
+    bx = 0,
+    by = 0;
   for (let i = 0; i < n; i++) {
     if (!finite(reference, i) || !finite(coords, i)) continue;
     items++;
@@ -44,31 +47,47 @@ export function fitProcrustes(reference: ArrayLike<number>, coords: ArrayLike<nu
   }
   const identity: Procrustes = { rotation: [1, 0, 0, 1], scale: 1, referenceMean: [0, 0], mean: [0, 0], reflection: false, items };
   if (items === 0) return identity;
-  ax /= items; ay /= items; bx /= items; by /= items;
-  let m00 = 0, m01 = 0, m10 = 0, m11 = 0, bb = 0;
+  ax /= items;
+  ay /= items;
+  bx /= items;
+  by /= items;
+  let m00 = 0,
+    m01 = 0,
+    m10 = 0,
+    m11 = 0,
+    bb = 0;
   for (let i = 0; i < n; i++) {
     if (!finite(reference, i) || !finite(coords, i)) continue;
-    const a0 = reference[2 * i] - ax, a1 = reference[2 * i + 1] - ay;
-    const b0 = coords[2 * i] - bx, b1 = coords[2 * i + 1] - by;
-    m00 += b0 * a0; m01 += b0 * a1; m10 += b1 * a0; m11 += b1 * a1;
+    const a0 = reference[2 * i] - ax,
+      a1 = reference[2 * i + 1] - ay;
+    const b0 = coords[2 * i] - bx,
+      b1 = coords[2 * i + 1] - by;
+    m00 += b0 * a0;
+    m01 += b0 * a1;
+    m10 += b1 * a0;
+    m11 += b1 * a1;
     bb += b0 * b0 + b1 * b1;
   }
   if (bb === 0) return { ...identity, referenceMean: [ax, ay], mean: [bx, by], scale: 0 };
   // Rotation R = [[c, s], [−s, c]] acting on row vectors: tr(RᵀM) = c(m00+m11) + s(m01−m10).
-  const rotP = m00 + m11, rotQ = m01 - m10;
+  const rotP = m00 + m11,
+    rotQ = m01 - m10;
   // Reflection R = [[c, s], [s, −c]]: tr(RᵀM) = c(m00−m11) + s(m01+m10).
-  const refP = m00 - m11, refQ = m01 + m10;
+  const refP = m00 - m11,
+    refQ = m01 + m10;
   const rotS = Math.hypot(rotP, rotQ);
   const refS = Math.hypot(refP, refQ);
   let rotation: Procrustes['rotation'];
   let sigma: number;
   let reflection = false;
   if (rotS >= refS) {
-    const c = rotS > 0 ? rotP / rotS : 1, s = rotS > 0 ? rotQ / rotS : 0;
+    const c = rotS > 0 ? rotP / rotS : 1,
+      s = rotS > 0 ? rotQ / rotS : 0;
     rotation = [c, s, -s, c];
     sigma = rotS;
   } else {
-    const c = refP / refS, s = refQ / refS;
+    const c = refP / refS,
+      s = refQ / refS;
     rotation = [c, s, s, -c];
     sigma = refS;
     reflection = true;

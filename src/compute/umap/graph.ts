@@ -31,11 +31,7 @@ export interface FuzzyGraph {
  * σ and ρ per row (umap-learn's `smooth_knn_dist`). `localConnectivity` 1 for fitting, 0 for
  * transforming new points (then ρ = 0).
  */
-export function smoothKnnDist(
-  g: NeighbourGraph,
-  localConnectivity = 1,
-  bandwidth = 1,
-): { sigmas: Float64Array; rhos: Float64Array } {
+export function smoothKnnDist(g: NeighbourGraph, localConnectivity = 1, bandwidth = 1): { sigmas: Float64Array; rhos: Float64Array } {
   const { n, k, indices, distances } = g;
   const sigmas = new Float64Array(n);
   const rhos = new Float64Array(n);

@@ -5,8 +5,10 @@ export function pointInPolygon(x: number, y: number, poly: ArrayLike<number>): b
   const m = poly.length >> 1;
   let inside = false;
   for (let i = 0, j = m - 1; i < m; j = i++) {
-    const xi = poly[i * 2], yi = poly[i * 2 + 1];
-    const xj = poly[j * 2], yj = poly[j * 2 + 1];
+    const xi = poly[i * 2],
+      yi = poly[i * 2 + 1];
+    const xj = poly[j * 2],
+      yj = poly[j * 2 + 1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -16,7 +18,10 @@ export function pointInPolygon(x: number, y: number, poly: ArrayLike<number>): b
 export function pointsInPolygon(coords: Float32Array, poly: ArrayLike<number>): Int32Array {
   const m = poly.length >> 1;
   if (m < 3) return new Int32Array(0);
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < m; i++) {
     x0 = Math.min(x0, poly[i * 2]);
     x1 = Math.max(x1, poly[i * 2]);
@@ -26,7 +31,8 @@ export function pointsInPolygon(coords: Float32Array, poly: ArrayLike<number>): 
   const n = coords.length >> 1;
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = coords[i * 2], y = coords[i * 2 + 1];
+    const x = coords[i * 2],
+      y = coords[i * 2 + 1];
     if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue; // NaN: not placed yet, never inside
     if (pointInPolygon(x, y, poly)) out.push(i);
   }

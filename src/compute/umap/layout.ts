@@ -30,7 +30,11 @@ export function findAB(spread = 1, minDist = 0.1): { a: number; b: number } {
   let current = loss(a, b);
   for (let it = 0; it < 200; it++) {
     // Normal equations JᵀJ δ = −Jᵀr with analytic derivatives.
-    let jaa = 0, jab = 0, jbb = 0, ga = 0, gb = 0;
+    let jaa = 0,
+      jab = 0,
+      jbb = 0,
+      ga = 0,
+      gb = 0;
     for (let i = 0; i < m; i++) {
       const x = xs[i];
       if (x <= 0) {
@@ -51,7 +55,9 @@ export function findAB(spread = 1, minDist = 0.1): { a: number; b: number } {
     }
     let improved = false;
     for (let tries = 0; tries < 20; tries++) {
-      const A = jaa * (1 + lambda), B = jab, D = jbb * (1 + lambda);
+      const A = jaa * (1 + lambda),
+        B = jab,
+        D = jbb * (1 + lambda);
       const det = A * D - B * B;
       if (det === 0) break;
       const sa = -(D * ga - B * gb) / det;

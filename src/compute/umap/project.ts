@@ -117,7 +117,10 @@ export interface FittedLayout {
 }
 
 /** The seeded sample a layout of n items is fitted on (null: all of them), and the other rows. */
-export function layoutSample(n: number, opts: { maxFit?: number; sampleSize?: number; seed?: number } = {}): { rows: Int32Array | null; rest: Int32Array } {
+export function layoutSample(
+  n: number,
+  opts: { maxFit?: number; sampleSize?: number; seed?: number } = {},
+): { rows: Int32Array | null; rest: Int32Array } {
   const maxFit = opts.maxFit ?? MAX_FIT;
   if (n <= maxFit) return { rows: null, rest: new Int32Array(0) };
   const size = Math.max(3, Math.min(opts.sampleSize ?? Math.min(SAMPLE_SIZE, maxFit), n));

@@ -51,8 +51,19 @@ export interface MetricsJson {
 export function metricsJsonRows(rows: readonly MetricsExportRow[]): MetricsJsonRow[] {
   return rows.map(({ variant, source, whiten, seeds, metrics: m }) => {
     const facets: MetricsJsonRow['facets'] = {};
-    for (const [name, f] of Object.entries(m.facets)) facets[name] = { consistency: f.consistency, ci95: [f.ci95[0], f.ci95[1]], chance: f.chance };
-    const row: MetricsJsonRow = { variant, n: m.n, dim: m.dim, k: m.k, metric: m.metric, whiten, seeds, facets, recall: m.recall ? { ...m.recall } : null };
+    for (const [name, f] of Object.entries(m.facets))
+      facets[name] = { consistency: f.consistency, ci95: [f.ci95[0], f.ci95[1]], chance: f.chance };
+    const row: MetricsJsonRow = {
+      variant,
+      n: m.n,
+      dim: m.dim,
+      k: m.k,
+      metric: m.metric,
+      whiten,
+      seeds,
+      facets,
+      recall: m.recall ? { ...m.recall } : null,
+    };
     if (source !== undefined) row.source = source;
     if (m.probe) row.probe = Object.fromEntries(Object.entries(m.probe).map(([f, p]) => [f, { top1: p.top1, top5: p.top5 }]));
     if (m.hubness) row.hubness = { skew: finite(m.hubness.skew), antihubs: finite(m.hubness.antihubs) };

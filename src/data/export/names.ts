@@ -2,7 +2,10 @@
 
 /** `pixels+w32` stays; spaces, slashes and other odd characters become `_`. */
 export function safeFileName(name: string): string {
-  const s = name.replace(/[^\w.+-]+/g, '_').replace(/^[.]+/, '_').slice(0, 120);
+  const s = name
+    .replace(/[^\w.+-]+/g, '_')
+    .replace(/^[.]+/, '_')
+    .slice(0, 120);
   return s === '' ? '_' : s;
 }
 

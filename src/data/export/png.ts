@@ -13,12 +13,18 @@ import { crc32 } from './crc32.ts';
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Encodes `width × height` RGB pixels (row-major, 3 bytes each) as a PNG file. */
-export function encodePngRgb(rgb: Uint8Array, width: number, height: number, opts: { level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 } = {}): Uint8Array {
+export function encodePngRgb(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  opts: { level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 } = {},
+): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 0x7fffffff || height > 0x7fffffff) {
     throw new RangeError(`encodePngRgb: bad size ${width}×${height}`);
   }
   const stride = width * 3;
-  if (rgb.length !== stride * height) throw new RangeError(`encodePngRgb: ${rgb.length} bytes for ${width}×${height} RGB (need ${stride * height})`);
+  if (rgb.length !== stride * height)
+    throw new RangeError(`encodePngRgb: ${rgb.length} bytes for ${width}×${height} RGB (need ${stride * height})`);
   const raw = new Uint8Array((stride + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (stride + 1)] = 0; // filter: None
@@ -32,11 +38,17 @@ export function encodePngRgb(rgb: Uint8Array, width: number, height: number, opt
  * byte (0 = None) followed by `width × 3` RGB bytes. Lets a caller that builds a large image write
  * it in this layout directly instead of holding two copies.
  */
-export function encodePngScanlines(raw: Uint8Array, width: number, height: number, opts: { level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 } = {}): Uint8Array {
+export function encodePngScanlines(
+  raw: Uint8Array,
+  width: number,
+  height: number,
+  opts: { level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 } = {},
+): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 0x7fffffff || height > 0x7fffffff) {
     throw new RangeError(`encodePngScanlines: bad size ${width}×${height}`);
   }
-  if (raw.length !== (width * 3 + 1) * height) throw new RangeError(`encodePngScanlines: ${raw.length} bytes for ${height} scanlines of ${width} RGB pixels`);
+  if (raw.length !== (width * 3 + 1) * height)
+    throw new RangeError(`encodePngScanlines: ${raw.length} bytes for ${height} scanlines of ${width} RGB pixels`);
   const idat = zlibSync(raw, { level: opts.level ?? 6 });
   const ihdr = new Uint8Array(13);
   const hv = new DataView(ihdr.buffer);

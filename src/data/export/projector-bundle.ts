@@ -77,14 +77,16 @@ export function buildProjectorBundle(opts: ProjectorBundleOptions): ProjectorBun
   const n = variants[0].x.n;
   for (const v of variants) {
     if (v.x.n !== n) throw new RangeError(`buildProjectorBundle: ${v.name} has ${v.x.n} rows, ${variants[0].name} ${n}`);
-    if (v.x.data.length !== v.x.n * v.x.dim) throw new RangeError(`buildProjectorBundle: ${v.name} has ${v.x.data.length} values for ${v.x.n}×${v.x.dim}`);
+    if (v.x.data.length !== v.x.n * v.x.dim)
+      throw new RangeError(`buildProjectorBundle: ${v.name} has ${v.x.data.length} values for ${v.x.n}×${v.x.dim}`);
   }
   const enc = new TextEncoder();
   const files: Record<string, Uint8Array> = {};
 
   let metadataPath: string | undefined;
   if (metadata && metadata.names.length > 0) {
-    if (metadata.columns[0].length !== n) throw new RangeError(`buildProjectorBundle: metadata has ${metadata.columns[0].length} rows, the embeddings ${n}`);
+    if (metadata.columns[0].length !== n)
+      throw new RangeError(`buildProjectorBundle: metadata has ${metadata.columns[0].length} rows, the embeddings ${n}`);
     opts.onProgress?.('metadata');
     files[METADATA_TSV] = enc.encode(formatMetadataTsv(metadata).text);
     metadataPath = METADATA_TSV;

@@ -61,7 +61,16 @@ function boxTaps(s: number, t: number): { index: Int32Array; weight: Float64Arra
  * Box-filters one s × s RGB thumbnail down to t × t into `out` (row stride `outStride` bytes,
  * starting at `outOffset`). t === s copies.
  */
-export function downscaleInto(src: Uint8Array, s: number, t: number, out: Uint8Array, outOffset: number, outStride: number, taps = boxTaps(s, t), tmp = new Float64Array(s * t * 3)): void {
+export function downscaleInto(
+  src: Uint8Array,
+  s: number,
+  t: number,
+  out: Uint8Array,
+  outOffset: number,
+  outStride: number,
+  taps = boxTaps(s, t),
+  tmp = new Float64Array(s * t * 3),
+): void {
   if (t === s) {
     for (let y = 0; y < s; y++) out.set(src.subarray(y * s * 3, (y + 1) * s * 3), outOffset + y * outStride);
     return;

@@ -40,7 +40,8 @@ export interface WhiteningJson {
 
 export function whiteningJson(w: Whitening, info: WhiteningInfo): WhiteningJson {
   const { dim } = w;
-  if (!Number.isInteger(info.keep) || info.keep < 1 || info.keep > dim) throw new RangeError(`whiteningJson: keep must be in 1…${dim}, got ${info.keep}`);
+  if (!Number.isInteger(info.keep) || info.keep < 1 || info.keep > dim)
+    throw new RangeError(`whiteningJson: keep must be in 1…${dim}, got ${info.keep}`);
   const W: number[][] = [];
   for (let d = 0; d < dim; d++) W.push(Array.from(w.w.subarray(d * dim, (d + 1) * dim)));
   const j: WhiteningJson = {

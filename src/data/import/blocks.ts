@@ -31,4 +31,3 @@ export interface Part {
   file: string;
   x: Embeddings;
 }
-

@@ -43,7 +43,8 @@ export const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i;
 export function classifyName(path: string): FileKind {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const lower = name.toLowerCase();
-  if (name.startsWith('.') || path.split('/').some((p) => p === '__MACOSX' || (p.startsWith('.') && p !== '.' && p !== '..'))) return 'skip';
+  if (name.startsWith('.') || path.split('/').some((p) => p === '__MACOSX' || (p.startsWith('.') && p !== '.' && p !== '..')))
+    return 'skip';
   if (lower === 'thumbs.db' || lower === 'desktop.ini') return 'skip';
   if (lower.endsWith('.onnx')) return 'onnx';
   if (lower.endsWith('.card.json')) return 'card';
@@ -53,7 +54,14 @@ export function classifyName(path: string): FileKind {
   if (lower.endsWith('.npz')) return 'npz';
   if (lower.endsWith('.safetensors')) return 'safetensors';
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
-  if (name === '_SUCCESS' || /^_(committed|started)_/.test(name) || name === '_metadata' || name === '_common_metadata' || lower.endsWith('.crc')) return 'marker';
+  if (
+    name === '_SUCCESS' ||
+    /^_(committed|started)_/.test(name) ||
+    name === '_metadata' ||
+    name === '_common_metadata' ||
+    lower.endsWith('.crc')
+  )
+    return 'marker';
   if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return 'parquet';
   if (/\.(arrow|feather|arrows|ipc)$/.test(lower)) return 'arrow';
   if (/\.(csv|tsv|txt)$/.test(lower)) return 'table';

@@ -16,7 +16,12 @@ import { digestHex } from './hash.ts';
 import { dirName, fileName, type Problems, stripExt } from './problems.ts';
 import type { ImportedEncoder, ImportReport } from './types.ts';
 
-export async function importEncoders(paths: string[], read: (p: string) => Promise<Uint8Array>, problems: Problems, report: ImportReport['files']): Promise<ImportedEncoder[]> {
+export async function importEncoders(
+  paths: string[],
+  read: (p: string) => Promise<Uint8Array>,
+  problems: Problems,
+  report: ImportReport['files'],
+): Promise<ImportedEncoder[]> {
   const models = paths.filter((p) => p.toLowerCase().endsWith('.onnx')).sort();
   const cards = new Map<string, unknown>();
   for (const p of paths) {
@@ -35,14 +40,20 @@ export async function importEncoders(paths: string[], read: (p: string) => Promi
   const out: ImportedEncoder[] = [];
   for (const p of models) {
     const stem = stripExt(p);
-    const cardPath = [`${stem}.card.json`, `${stem}.json`].find((c) => paths.includes(c)) ??
-      [...cards.entries()].find(([c, j]) => dirName(c) === dirName(p) && typeof j === 'object' && j !== null && (j as { file?: unknown }).file === fileName(p))?.[0];
+    const cardPath =
+      [`${stem}.card.json`, `${stem}.json`].find((c) => paths.includes(c)) ??
+      [...cards.entries()].find(
+        ([c, j]) => dirName(c) === dirName(p) && typeof j === 'object' && j !== null && (j as { file?: unknown }).file === fileName(p),
+      )?.[0];
     if (cardPath) used.add(cardPath);
     await problems.run(p, async () => {
       const model = await read(p);
       const info = inspectOnnx(model, p);
       if (!cardPath) {
-        throw new InputError(p, `no model card: add ${fileName(stem)}.card.json, or a short form ${fileName(stem)}.json such as {"input": {"size": 64, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}, "output": {"dim": ${fixedDim(info) ?? 128}}}`);
+        throw new InputError(
+          p,
+          `no model card: add ${fileName(stem)}.card.json, or a short form ${fileName(stem)}.json such as {"input": {"size": 64, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}, "output": {"dim": ${fixedDim(info) ?? 128}}}`,
+        );
       }
       if (!cards.has(cardPath)) return; // the card itself failed; its problem is recorded
       const json = cards.get(cardPath);
@@ -66,7 +77,11 @@ export async function importEncoders(paths: string[], read: (p: string) => Promi
       }
       for (const v of [...info.inputs, ...info.outputs]) {
         const j = v.shape?.findIndex((d) => d === 0) ?? -1;
-        if (j >= 0) throw new InputError(p, `${info.inputs.includes(v) ? 'input' : 'output'} ${describeValue(v)} has a dimension of 0 (position ${j + 1}); a fixed dimension must be positive`);
+        if (j >= 0)
+          throw new InputError(
+            p,
+            `${info.inputs.includes(v) ? 'input' : 'output'} ${describeValue(v)} has a dimension of 0 (position ${j + 1}); a fixed dimension must be positive`,
+          );
       }
       checkSessionAgainstCard(asSessionLike(info), card, p);
       ids.add(card.id);
@@ -76,7 +91,14 @@ export async function importEncoders(paths: string[], read: (p: string) => Promi
     });
   }
   for (const c of cards.keys()) {
-    if (!used.has(c)) problems.add(new InputError(c, `model card with no model: ${fileName(stripExt(c.replace(/\.card\.json$/i, '.json')))}.onnx is not among the imported files`), c);
+    if (!used.has(c))
+      problems.add(
+        new InputError(
+          c,
+          `model card with no model: ${fileName(stripExt(c.replace(/\.card\.json$/i, '.json')))}.onnx is not among the imported files`,
+        ),
+        c,
+      );
   }
   return out;
 }

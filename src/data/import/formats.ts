@@ -8,7 +8,16 @@ import { parseJsonl } from '../jsonl.ts';
 import { manifestFromTable, type Manifest } from '../manifest.ts';
 import { decodeUtf8, delimiterFor, parseTable, type Table } from '../table.ts';
 import { parseNpz, parseSafetensors, type NamedArrays } from '../tensor-archives.ts';
-import { defaultAllocate, firstLineNumeric, parseHeaderlessVectors, vectorsFromTable, vectorsTableShape, VECTOR_NAMES, type Allocate, type IdVectors } from '../vectors-table.ts';
+import {
+  defaultAllocate,
+  firstLineNumeric,
+  parseHeaderlessVectors,
+  vectorsFromTable,
+  vectorsTableShape,
+  VECTOR_NAMES,
+  type Allocate,
+  type IdVectors,
+} from '../vectors-table.ts';
 import type { Block, Part } from './blocks.ts';
 import { dirName, fileName, joinPath, stripExt } from './problems.ts';
 
@@ -72,8 +81,15 @@ export function tableBlock(path: string, bytes: Uint8Array, allocate: Allocate):
   const shape = vectorsTableShape(t);
   if (shape) return { ...vectorsBlock(vectorsFromTable(t, shape, path, allocate), 'embeddings (CSV/TSV)'), ...blank };
   // Label columns beside "[…]" vector columns (pandas writes lists and numpy arrays so).
-  const vectorCols = t.hasHeader ? t.names.map((_, j) => j).filter((j) => VECTOR_NAMES.test(t.names[j].trim()) || t.columns[j][0]?.trim().startsWith('[')) : [];
-  const m = manifestFromTable(vectorCols.length ? { ...t, names: t.names.filter((_, j) => !vectorCols.includes(j)), columns: t.columns.filter((_, j) => !vectorCols.includes(j)) } : t, path);
+  const vectorCols = t.hasHeader
+    ? t.names.map((_, j) => j).filter((j) => VECTOR_NAMES.test(t.names[j].trim()) || t.columns[j][0]?.trim().startsWith('['))
+    : [];
+  const m = manifestFromTable(
+    vectorCols.length
+      ? { ...t, names: t.names.filter((_, j) => !vectorCols.includes(j)), columns: t.columns.filter((_, j) => !vectorCols.includes(j)) }
+      : t,
+    path,
+  );
   const b = manifestBlock(m);
   if (vectorCols.length) {
     const v = vectorsFromTable(t, { kind: 'vector', idColumn: 0, columns: vectorCols }, path, allocate);
@@ -121,4 +137,3 @@ export function copyInto(x: Embeddings, allocate: Allocate): Embeddings {
   data.set(x.data);
   return { n: x.n, dim: x.dim, data };
 }
-

@@ -37,7 +37,15 @@ import { classifyName, type FileKind } from './classify.ts';
 import { digestHex, workspaceHash } from './hash.ts';
 import { isIdentity, joinById } from './join.ts';
 import { checkIds, clip, dirName, fileName, Problems, stripExt } from './problems.ts';
-import { ImportFailed, type ImportedEncoder, type ImportedVariant, type ImportFile, type ImportOptions, type ImportReport, type Workspace } from './types.ts';
+import {
+  ImportFailed,
+  type ImportedEncoder,
+  type ImportedVariant,
+  type ImportFile,
+  type ImportOptions,
+  type ImportReport,
+  type Workspace,
+} from './types.ts';
 import { parquetGroups, readParquetGroup } from './parquet-parts.ts';
 import { readArrowVectors } from '../arrow.ts';
 import { readProjectorBundle, type ProjectorBundle } from './projector-bundle.ts';
@@ -96,7 +104,10 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   const read = (path: string): Promise<Uint8Array> => {
     let p = cache.get(path);
     if (!p) {
-      if (consumed.has(path)) return Promise.reject(new InputError(path, 'is used twice in this import (e.g. by two projector configs); give each file one role'));
+      if (consumed.has(path))
+        return Promise.reject(
+          new InputError(path, 'is used twice in this import (e.g. by two projector configs); give each file one role'),
+        );
       consumed.add(path);
       const f = byPath.get(path);
       if (!f) return Promise.reject(new InputError(path, 'file not found among the imported files'));
@@ -125,7 +136,17 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const [path, kind] of kinds) {
     if (kind !== 'projector-config') continue;
     claimed.add(path);
-    const b = await problems.run(path, () => readProjectorBundle(path, read, { claimed, byPath, imageSize, allocate, decodeImage: opts.decodeImage, problems, dataset: opts.dataset }));
+    const b = await problems.run(path, () =>
+      readProjectorBundle(path, read, {
+        claimed,
+        byPath,
+        imageSize,
+        allocate,
+        decodeImage: opts.decodeImage,
+        problems,
+        dataset: opts.dataset,
+      }),
+    );
     if (b) {
       bundles.push(b);
       for (const c of b.claimed) claimed.add(c);
@@ -134,7 +155,9 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   }
 
   // 3. Encoders (ONNX + cards): checked now, encoded later by the app/CLI.
-  const encoderPaths = [...kinds.entries()].filter(([p, k]) => !claimed.has(p) && (k === 'onnx' || k === 'card' || (k === 'json' && kinds.get(`${stripExt(p)}.onnx`) === 'onnx'))).map(([p]) => p);
+  const encoderPaths = [...kinds.entries()]
+    .filter(([p, k]) => !claimed.has(p) && (k === 'onnx' || k === 'card' || (k === 'json' && kinds.get(`${stripExt(p)}.onnx`) === 'onnx')))
+    .map(([p]) => p);
   for (const p of encoderPaths) claimed.add(p);
   const encoders: ImportedEncoder[] = await importEncoders(encoderPaths, read, problems, reportFiles);
 
@@ -175,7 +198,10 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
         reportFiles.push({ path, kind: 'ignored' });
         break;
       case 'bytes':
-        problems.add(new InputError(path, 'raw float32 .bytes has no shape: name it in a projector_config.json with "tensorShape": [rows, dims]'), path);
+        problems.add(
+          new InputError(path, 'raw float32 .bytes has no shape: name it in a projector_config.json with "tensorShape": [rows, dims]'),
+          path,
+        );
         break;
       default:
         await problems.run(path, async () => {
@@ -188,7 +214,13 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
           } else {
             blocks.push(r);
             const dims = r.variants.map((v) => v.x.dim);
-            reportFiles.push({ path, kind: r.kind, rows: r.n, ...(dims.length ? { dim: dims[0] } : {}), ...(r.blankLines ? { blankLines: r.blankLines } : {}) });
+            reportFiles.push({
+              path,
+              kind: r.kind,
+              rows: r.n,
+              ...(dims.length ? { dim: dims[0] } : {}),
+              ...(r.blankLines ? { blankLines: r.blankLines } : {}),
+            });
           }
         });
     }
@@ -202,14 +234,18 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     if (blank && entry) entry.blankLines = blank;
   }
   for (const b of blocks) {
-    if (b.blankLines) warnings.push(`${b.file}: ${b.blankLines} blank line${b.blankLines === 1 ? '' : 's'} skipped (as TensorBoard and pandas skip them)`);
+    if (b.blankLines)
+      warnings.push(`${b.file}: ${b.blankLines} blank line${b.blankLines === 1 ? '' : 's'} skipped (as TensorBoard and pandas skip them)`);
   }
   const manifests = blocks.filter((b) => b.isManifest);
   const referenced = new Set<string>();
   for (const b of blocks) for (const p of b.images?.paths ?? []) if (p) referenced.add(p);
   const freeImages = imagePaths.filter((p) => !referenced.has(p));
   if (manifests.length > 0 || blocks.some((b) => b.thumbs)) {
-    if (freeImages.length > 0) warnings.push(`${freeImages.length} image file${freeImages.length === 1 ? '' : 's'} not referenced by the manifest ignored (e.g. ${freeImages.slice(0, 3).join(', ')})`);
+    if (freeImages.length > 0)
+      warnings.push(
+        `${freeImages.length} image file${freeImages.length === 1 ? '' : 's'} not referenced by the manifest ignored (e.g. ${freeImages.slice(0, 3).join(', ')})`,
+      );
   } else if (freeImages.length > 0) {
     blocks.push(imageFolderBlock(freeImages));
     reportFiles.push({ path: commonDir(freeImages) || '.', kind: 'image folder', rows: freeImages.length });
@@ -219,7 +255,11 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
   for (const b of blocks) if (b.ids) checkIds(b.ids, b.file, b.where, problems);
   const base = pickBase(blocks, loose);
   if (!base) {
-    if (problems.empty && encoders.length === 0) problems.add(new InputError('(import)', 'nothing to import: no manifest, images, embeddings or projector bundle among the files'), '(import)');
+    if (problems.empty && encoders.length === 0)
+      problems.add(
+        new InputError('(import)', 'nothing to import: no manifest, images, embeddings or projector bundle among the files'),
+        '(import)',
+      );
     if (!problems.empty) throw new ImportFailed(problems.list);
   }
   let workspace: Workspace | undefined;
@@ -231,11 +271,18 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     // Rows without ids must match the base row for row; the others are left out (and reported).
     const rowsMismatch = (file: string, n: number) => {
       if (n === base.n) return false;
-      problems.add(new InputError(file, `has ${n} rows but ${base.file} has ${base.n} items; a file without ids must have one row per item, in the same order`), file);
+      problems.add(
+        new InputError(
+          file,
+          `has ${n} rows but ${base.file} has ${base.n} items; a file without ids must have one row per item, in the same order`,
+        ),
+        file,
+      );
       return true;
     };
     for (let i = loose.length - 1; i >= 0; i--) if (rowsMismatch(loose[i].file, loose[i].x.n)) loose.splice(i, 1);
-    for (let i = blocks.length - 1; i >= 0; i--) if (blocks[i] !== base && !blocks[i].ids && rowsMismatch(blocks[i].file, blocks[i].n)) blocks.splice(i, 1);
+    for (let i = blocks.length - 1; i >= 0; i--)
+      if (blocks[i] !== base && !blocks[i].ids && rowsMismatch(blocks[i].file, blocks[i].n)) blocks.splice(i, 1);
 
     const keyed = [base, ...blocks.filter((b) => b !== base && b.ids)];
     const joined = joinById(keyed.map((b) => ({ file: b.file, ids: b.ids! })));
@@ -244,7 +291,15 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     const n = joined.ids.length;
     if (n === 0) {
       if (!problems.empty) throw new ImportFailed(problems.list);
-      const ex = joined.unmatched.map((u) => `${u.file}: ${u.examples.slice(0, 3).map((e) => JSON.stringify(clip(e, 30))).join(', ')}`).join('; ');
+      const ex = joined.unmatched
+        .map(
+          (u) =>
+            `${u.file}: ${u.examples
+              .slice(0, 3)
+              .map((e) => JSON.stringify(clip(e, 30)))
+              .join(', ')}`,
+        )
+        .join('; ');
       throw new ImportFailed([new InputError(base.file, `no id is in every file, so no item is left after the join (${ex})`)]);
     }
 
@@ -280,7 +335,9 @@ export async function importFiles(files: ImportFile[], opts: ImportOptions): Pro
     let images = new Uint8Array(0);
     let size = 0;
     const withImages =
-      [base, ...blocks.filter((b) => b !== base)].find((b) => (b.images || b.imageBytes) && !b.isImageFolder) ?? blocks.find((b) => b.thumbs) ?? blocks.find((b) => b.isImageFolder);
+      [base, ...blocks.filter((b) => b !== base)].find((b) => (b.images || b.imageBytes) && !b.isImageFolder) ??
+      blocks.find((b) => b.thumbs) ??
+      blocks.find((b) => b.isImageFolder);
     if (withImages) {
       size = imageSize;
       const rows = rowsOf.get(withImages)!;
@@ -322,7 +379,13 @@ function datasetsOf(bundles: ProjectorBundle[]): Pick<ImportReport, 'datasets' |
 }
 
 /** Parses a data file into a block (rows with or without ids) or a loose variant (rows without ids). */
-function parseData(path: string, kind: FileKind, bytes: Uint8Array, allocate: Allocate, warnings: string[]): Block | Part | Promise<Block | Part> {
+function parseData(
+  path: string,
+  kind: FileKind,
+  bytes: Uint8Array,
+  allocate: Allocate,
+  warnings: string[],
+): Block | Part | Promise<Block | Part> {
   const stem = stripExt(fileName(path));
   switch (kind) {
     case 'npy': {

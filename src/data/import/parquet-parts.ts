@@ -50,7 +50,10 @@ export function parquetGroups(kinds: Map<string, FileKind>, claimed: Set<string>
   const markers = new Set([...kinds.entries()].filter(([, k]) => k === 'marker').map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))));
   const out: ParquetGroup[] = [];
   for (const [root, files] of byRoot) {
-    const isParts = files.some((f) => f.partition.length > 0) || markers.has(root) || (files.length > 1 && files.every((f) => PART_NAME.test(fileName(f.path))));
+    const isParts =
+      files.some((f) => f.partition.length > 0) ||
+      markers.has(root) ||
+      (files.length > 1 && files.every((f) => PART_NAME.test(fileName(f.path))));
     if (isParts) out.push({ root, files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), isParts });
     else for (const f of files) out.push({ root: f.path, files: [f], isParts: false });
   }
@@ -86,10 +89,17 @@ export async function readParquetGroup(g: ParquetGroup, ctx: PartsCtx): Promise<
   const first = plans[0].plan;
   for (const p of plans) {
     const names = (q: ParquetPlan) => q.vectors.map((c) => c.name).join(', ');
-    if (names(p.plan) !== names(first)) throw new InputError(p.path, `vector columns (${names(p.plan)}) differ from ${plans[0].path}'s (${names(first)}); the parts of one table share their columns`);
+    if (names(p.plan) !== names(first))
+      throw new InputError(
+        p.path,
+        `vector columns (${names(p.plan)}) differ from ${plans[0].path}'s (${names(first)}); the parts of one table share their columns`,
+      );
     if (p.plan.idCol !== first.idCol) {
       const what = (q: ParquetPlan) => (q.idCol ? `id column "${q.idCol}"` : 'no id column');
-      throw new InputError(p.path, `has ${what(p.plan)} but ${plans[0].path} has ${what(first)}; the parts of one table share their columns`);
+      throw new InputError(
+        p.path,
+        `has ${what(p.plan)} but ${plans[0].path} has ${what(first)}; the parts of one table share their columns`,
+      );
     }
   }
   const total = plans.reduce((s, p) => s + p.plan.n, 0);
@@ -121,11 +131,21 @@ export async function readParquetGroup(g: ParquetGroup, ctx: PartsCtx): Promise<
   const columns: Record<string, string[]> = { ...sink.columns };
   for (const [k, v] of partCols) if (!(k in columns)) columns[k] = v;
   const file = g.isParts ? g.root || 'parts' : g.root;
-  const variants = partsOf(g.isParts ? `${file}.parquet` : file, first.vectors.map((c) => ({ column: c.name, x: { n: total, dim: sink.vectors.get(c.name)!.dim, data: sink.vectors.get(c.name)!.data } })));
+  const variants = partsOf(
+    g.isParts ? `${file}.parquet` : file,
+    first.vectors.map((c) => ({
+      column: c.name,
+      x: { n: total, dim: sink.vectors.get(c.name)!.dim, data: sink.vectors.get(c.name)!.data },
+    })),
+  );
   for (const v of variants) v.file = file;
   const block: Block = {
     file,
-    kind: g.isParts ? `embeddings (${plans.length} Parquet part${plans.length === 1 ? '' : 's'})` : first.labels.size || first.image ? 'embeddings (Parquet, Hugging Face datasets)' : 'embeddings (Parquet)',
+    kind: g.isParts
+      ? `embeddings (${plans.length} Parquet part${plans.length === 1 ? '' : 's'})`
+      : first.labels.size || first.image
+        ? 'embeddings (Parquet, Hugging Face datasets)'
+        : 'embeddings (Parquet)',
     n: total,
     ids: sink.ids,
     where,

@@ -39,8 +39,10 @@ export function asInputError(e: unknown, file: string): InputError {
 /** Control characters escaped, the problem clipped: a message a person can read on one screen line or two. */
 export function tidy(e: InputError): InputError {
   const clean = (t: string, n: number) => {
-    // eslint-disable-next-line no-control-regex
-    const x = t.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\ufffd/g, '?');
+    const x = t
+      // eslint-disable-next-line no-control-regex -- control characters are what this escapes
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(/\ufffd/g, '?');
     return x.length > n ? `${x.slice(0, n - 1)}…` : x;
   };
   const problem = clean(e.problem, 400);
@@ -51,7 +53,9 @@ export function tidy(e: InputError): InputError {
 }
 
 /** JavaScript internals no person should read ("Cannot read properties of undefined", …). */
-const INTERNAL = /Cannot (read|set) propert|Cannot destructure|is not a function|is not iterable|is not defined|is not a constructor|Invalid (typed )?array length|Invalid string length|Maximum call stack|outside the bounds|Offset is outside|should be a multiple of|to a BigInt|serialize a BigInt|\bundefined\b|\[object \w+\]|TypeError|RangeError|ReferenceError|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
+const INTERNAL =
+  // eslint-disable-next-line no-control-regex -- a control character in a message is one of the internals
+  /Cannot (read|set) propert|Cannot destructure|is not a function|is not iterable|is not defined|is not a constructor|Invalid (typed )?array length|Invalid string length|Maximum call stack|outside the bounds|Offset is outside|should be a multiple of|to a BigInt|serialize a BigInt|\bundefined\b|\[object \w+\]|TypeError|RangeError|ReferenceError|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
 
 /** A library's error message when it speaks to a person; else a plain "corrupt or cut short". */
 export function libraryMessage(e: unknown): string {
@@ -72,7 +76,8 @@ export function checkIds(ids: readonly string[], file: string, where: (i: number
     }
     const prev = seen.get(id);
     if (prev !== undefined) {
-      if (bad++ < limit) problems.add(new InputError(file, `duplicate id ${JSON.stringify(clip(id))} (also at ${where(prev)})`, where(i)), file);
+      if (bad++ < limit)
+        problems.add(new InputError(file, `duplicate id ${JSON.stringify(clip(id))} (also at ${where(prev)})`, where(i)), file);
     } else seen.set(id, i);
   }
   if (bad > limit) problems.add(new InputError(file, `${bad} bad ids in all (${limit} listed above)`), file);

@@ -9,7 +9,14 @@
 import type { Embeddings } from '../../compute/types.ts';
 import { toSquareRgb } from '../../encoders/square.ts';
 import { InputError } from '../errors.ts';
-import { checkTensorShape, embeddingsFormat, groupProjectorDatasets, parseEmbeddings, parseProjectorConfig, type ProjectorEntry } from '../projector.ts';
+import {
+  checkTensorShape,
+  embeddingsFormat,
+  groupProjectorDatasets,
+  parseEmbeddings,
+  parseProjectorConfig,
+  type ProjectorEntry,
+} from '../projector.ts';
 import { decodeUtf8, lineOfRow, parseTableBytes } from '../table.ts';
 import type { Allocate } from '../vectors-table.ts';
 import type { Block, Part } from './blocks.ts';
@@ -60,15 +67,24 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
     const p = joinPath(dir, rel);
     claimed.push(p);
     ctx.claimed.add(p);
-    if (!ctx.byPath.has(p)) throw new InputError(config, `${field} ${JSON.stringify(rel)}: ${p} is not among the imported files`, `embeddings[${i}]`);
+    if (!ctx.byPath.has(p))
+      throw new InputError(config, `${field} ${JSON.stringify(rel)}: ${p} is not among the imported files`, `embeddings[${i}]`);
     return p;
   };
 
   // Several datasets: the chosen one is read; the others' files are claimed (not read as files of their own).
   const groups = groupProjectorDatasets(entries);
-  const datasets = groups.map((g) => ({ name: g.name, tensors: g.entries.map((i) => entries[i].tensorName), ...(g.rows !== undefined ? { rows: g.rows } : {}) }));
+  const datasets = groups.map((g) => ({
+    name: g.name,
+    tensors: g.entries.map((i) => entries[i].tensorName),
+    ...(g.rows !== undefined ? { rows: g.rows } : {}),
+  }));
   const chosen = ctx.dataset === undefined || groups.length === 1 ? groups[0] : groups.find((g) => g.name === ctx.dataset);
-  if (!chosen) throw new InputError(config, `has no dataset ${JSON.stringify(ctx.dataset)} (its datasets: ${groups.map((g) => JSON.stringify(g.name)).join(', ')})`);
+  if (!chosen)
+    throw new InputError(
+      config,
+      `has no dataset ${JSON.stringify(ctx.dataset)} (its datasets: ${groups.map((g) => JSON.stringify(g.name)).join(', ')})`,
+    );
   const selected = new Set(chosen.entries);
   for (let i = 0; i < raw.length; i++) {
     if (selected.has(i)) continue;
@@ -106,12 +122,18 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
     await ctx.problems.run(config, async () => {
       const p = resolve(e.tensorPath, 'tensorPath', i);
       const fmt = embeddingsFormat(p);
-      if (fmt !== 'tsv' && fmt !== 'bytes' && fmt !== 'npy') throw new InputError(config, `tensorPath ${JSON.stringify(e.tensorPath)} is not a .tsv, .bytes or .npy tensor`, `embeddings[${i}]`);
+      if (fmt !== 'tsv' && fmt !== 'bytes' && fmt !== 'npy')
+        throw new InputError(config, `tensorPath ${JSON.stringify(e.tensorPath)} is not a .tsv, .bytes or .npy tensor`, `embeddings[${i}]`);
       const dim = fmt === 'bytes' ? e.tensorShape?.[1] : undefined;
-      if (fmt === 'bytes' && dim === undefined) throw new InputError(config, `"${e.tensorName}": a .bytes tensorPath needs "tensorShape": [rows, dims]`, `embeddings[${i}]`);
+      if (fmt === 'bytes' && dim === undefined)
+        throw new InputError(config, `"${e.tensorName}": a .bytes tensorPath needs "tensorShape": [rows, dims]`, `embeddings[${i}]`);
       const bytes = await read(p);
       if (fmt === 'bytes' && e.tensorShape && bytes.length !== e.tensorShape[0] * e.tensorShape[1] * 4) {
-        throw new InputError(p, `is ${bytes.length} bytes but tensorShape [${e.tensorShape[0]}, ${e.tensorShape[1]}] in ${config} needs ${e.tensorShape[0] * e.tensorShape[1] * 4} (float32); truncated or the wrong shape?`, `byte ${Math.min(bytes.length, e.tensorShape[0] * e.tensorShape[1] * 4)}`);
+        throw new InputError(
+          p,
+          `is ${bytes.length} bytes but tensorShape [${e.tensorShape[0]}, ${e.tensorShape[1]}] in ${config} needs ${e.tensorShape[0] * e.tensorShape[1] * 4} (float32); truncated or the wrong shape?`,
+          `byte ${Math.min(bytes.length, e.tensorShape[0] * e.tensorShape[1] * 4)}`,
+        );
       }
       const x = parseEmbeddings(bytes, p, { dim });
       checkTensorShape(x, e, p, config);
@@ -149,7 +171,10 @@ export async function readProjectorBundle(config: string, read: (p: string) => P
   for (const t of tensors) {
     if (!block) loose.push(t);
     else if (t.x.n !== block.n) {
-      ctx.problems.add(new InputError(t.file, `has ${t.x.n} rows but ${block.file} has ${block.n}; tensor "${t.name}" must have one row per item`), t.file);
+      ctx.problems.add(
+        new InputError(t.file, `has ${t.x.n} rows but ${block.file} has ${block.n}; tensor "${t.name}" must have one row per item`),
+        t.file,
+      );
     } else block.variants.push({ stem: t.stem, name: t.name, file: t.file, x: t.x });
   }
   if (sprite && block) {
@@ -169,7 +194,10 @@ async function cutSprite(bytes: Uint8Array, file: string, w: number, h: number, 
   if (perRow < 1) throw new InputError(file, `sprite is ${img.width} pixels wide, narrower than one ${w}-pixel tile (singleImageDim)`);
   const rows = Math.ceil(n / perRow);
   if (rows * h > img.height) {
-    throw new InputError(file, `sprite of ${img.width}×${img.height} holds ${perRow * Math.floor(img.height / h)} tiles of ${w}×${h}, but there are ${n} items`);
+    throw new InputError(
+      file,
+      `sprite of ${img.width}×${img.height} holds ${perRow * Math.floor(img.height / h)} tiles of ${w}×${h}, but there are ${n} items`,
+    );
   }
   const size = ctx.imageSize;
   const out = new Uint8Array(n * size * size * 3);

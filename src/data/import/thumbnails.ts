@@ -23,7 +23,14 @@ export async function decodeAll(
 }
 
 /** Images held in the table itself ({bytes, path} structs): each row's bytes decoded. */
-async function decodeEmbedded(b: Block, rows: Int32Array, out: Uint8Array, size: number, opts: ImportOptions, problems: Problems): Promise<void> {
+async function decodeEmbedded(
+  b: Block,
+  rows: Int32Array,
+  out: Uint8Array,
+  size: number,
+  opts: ImportOptions,
+  problems: Problems,
+): Promise<void> {
   const { bytes, paths, column } = b.imageBytes!;
   const tile = size * size * 3;
   let missing = 0;
@@ -31,13 +38,22 @@ async function decodeEmbedded(b: Block, rows: Int32Array, out: Uint8Array, size:
     const r = rows[k];
     const data = bytes[r];
     if (!data) {
-      if (missing++ < 5) problems.add(new InputError(b.file, `no image bytes in column "${column}"${paths[r] ? ` (path ${JSON.stringify(paths[r])})` : ''}`, b.where(r)), b.file);
+      if (missing++ < 5)
+        problems.add(
+          new InputError(
+            b.file,
+            `no image bytes in column "${column}"${paths[r] ? ` (path ${JSON.stringify(paths[r])})` : ''}`,
+            b.where(r),
+          ),
+          b.file,
+        );
       continue;
     }
     const where = `${b.file} (${b.where(r)}, column "${column}")`;
     await problems.run(b.file, async () => {
       const img = await opts.decodeImage(data, where);
-      if (!img || !(img.width > 0) || !(img.height > 0) || !(img.data?.length >= img.width * img.height * 4)) throw new InputError(b.file, 'the image decoded to nothing (0 pixels)', b.where(r));
+      if (!img || !(img.width > 0) || !(img.height > 0) || !(img.data?.length >= img.width * img.height * 4))
+        throw new InputError(b.file, 'the image decoded to nothing (0 pixels)', b.where(r));
       out.set(toSquareRgb(img, size), k * tile);
     });
   }
@@ -64,7 +80,11 @@ async function decodeFiles(
     if (!p) {
       if (missing++ < 5) problems.add(new InputError(b.file, `no image path in column "${b.images!.column}"`, b.where(r)), b.file);
     } else if (!byPath.has(p)) {
-      if (missing++ < 5) problems.add(new InputError(b.file, `image ${JSON.stringify(p)} (column "${b.images!.column}") is not among the imported files`, b.where(r)), b.file);
+      if (missing++ < 5)
+        problems.add(
+          new InputError(b.file, `image ${JSON.stringify(p)} (column "${b.images!.column}") is not among the imported files`, b.where(r)),
+          b.file,
+        );
     } else jobs.push({ k, path: p });
   }
   if (missing > 5) problems.add(new InputError(b.file, `${missing} images missing in all (5 listed)`), b.file);

@@ -22,7 +22,9 @@ export function ChangedMost({ session, overlap }: { session: AnalysisSession; ov
   const ka = rows[overlap.a]?.knn;
   const kb = rows[overlap.b]?.knn;
   const diff = open !== null && ka && kb ? neighbourDiff(ka, kb, open, overlap.k) : null;
-  const thumb = (row: number, px: number) => <Thumb rgb={itemRgb(corpus.images, corpus.imageSize, row)} size={corpus.imageSize} px={px} title={title?.[row]} />;
+  const thumb = (row: number, px: number) => (
+    <Thumb rgb={itemRgb(corpus.images, corpus.imageSize, row)} size={corpus.imageSize} px={px} title={title?.[row]} />
+  );
 
   return (
     <div className="changed-most" data-testid="changed-most">
@@ -54,10 +56,18 @@ export function ChangedMost({ session, overlap }: { session: AnalysisSession; ov
       </ol>
       {diff && open !== null && (
         <div className="pair-neighbours" data-testid="pair-neighbours" data-row={overlap.seeds[open]}>
-          {([['a', overlap.a, diff.a], ['b', overlap.b, diff.b]] as const).map(([side, name, items]) => (
+          {(
+            [
+              ['a', overlap.a, diff.a],
+              ['b', overlap.b, diff.b],
+            ] as const
+          ).map(([side, name, items]) => (
             <div key={side} className="pair-column" data-side={side}>
               <h4 className="variant">
-                {name} <span className="muted">({items.filter((d) => d.shared).length} shared of {items.length})</span>
+                {name}{' '}
+                <span className="muted">
+                  ({items.filter((d) => d.shared).length} shared of {items.length})
+                </span>
               </h4>
               <ol className="neighbours">
                 {items.map((d) => (

@@ -88,15 +88,17 @@ export function ComparePanel({ session }: { session: AnalysisSession }) {
             .join(', ') || 'queued'}
         </p>
       )}
-      {(names.length < 2 || !settled) && c.pairs.length === 0 && <p className="muted">the matrix follows once every variant's metrics are in…</p>}
+      {(names.length < 2 || !settled) && c.pairs.length === 0 && (
+        <p className="muted">the matrix follows once every variant's metrics are in…</p>
+      )}
       {c.status === 'error' && <p className="error">{c.error}</p>}
       {names.length >= 2 && (
         <div className="compare-grid">
           <div className="compare-matrix-wrap">
             <CompareMatrix variants={names} pairs={c.pairs} k={k} chosen={c.pair} onChoose={(a, b) => void choosePair(session, a, b)} />
             <p className="muted" data-testid="compare-note">
-              below the diagonal: mean overlap@{k} (share of the {k} neighbours both variants recall, over {done[0]?.knn?.seeds.length.toLocaleString()}{' '}
-              seeds); above: linear CKA
+              below the diagonal: mean overlap@{k} (share of the {k} neighbours both variants recall, over{' '}
+              {done[0]?.knn?.seeds.length.toLocaleString()} seeds); above: linear CKA
               {c.ckaSample ? ` — ${ckaSampleNote(c.ckaSample.items, c.ckaSample.of, c.ckaSample.seed)}` : ''}
               {c.status === 'running' && ` · computing ${(100 * c.progress).toFixed(0)}%`}
             </p>
@@ -105,7 +107,12 @@ export function ComparePanel({ session }: { session: AnalysisSession }) {
                 <h3>Biggest hubs in {hubs.variant}</h3>
                 <div className="thumbs">
                   {hubs.top.map((h) => (
-                    <button key={h.row} className="plain" onClick={() => openSeed(h.row)} title={`${title?.[h.row] ?? h.row}: in ${h.count} top-${k} lists`}>
+                    <button
+                      key={h.row}
+                      className="plain"
+                      onClick={() => openSeed(h.row)}
+                      title={`${title?.[h.row] ?? h.row}: in ${h.count} top-${k} lists`}
+                    >
                       <Thumb rgb={itemRgb(corpus.images, corpus.imageSize, h.row)} size={corpus.imageSize} px={32} />
                       <span className="num">{h.count}</span>
                     </button>

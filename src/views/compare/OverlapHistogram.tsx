@@ -9,7 +9,9 @@ import { overlapHistogram } from '../../compute/compare/overlap.ts';
 import type { PairOverlap } from '../../state/compare.ts';
 import { useSelection } from '../../state/selection.ts';
 
-const W = 420, H = 150, M = { left: 36, right: 10, top: 8, bottom: 28 };
+const W = 420,
+  H = 150,
+  M = { left: 36, right: 10, top: 8, bottom: 28 };
 
 /** Seeds whose overlap lies in [lo, hi]. */
 export function rowsInRange(o: PairOverlap, lo: number, hi: number): Int32Array {
@@ -25,16 +27,27 @@ export function OverlapHistogram({ overlap }: { overlap: PairOverlap }) {
   const brush = useSelection((s) => s.brush);
   const { k } = overlap;
   const bins = useMemo(() => overlapHistogram(overlap.values, k), [overlap, k]);
-  const x = useMemo(() => scaleLinear().domain([-0.5 / k, 1 + 0.5 / k]).range([M.left, W - M.right]), [k]);
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([-0.5 / k, 1 + 0.5 / k])
+        .range([M.left, W - M.right]),
+    [k],
+  );
   const maxCount = Math.max(1, ...bins);
-  const y = scaleLinear().domain([0, maxCount]).range([H - M.bottom, M.top]);
+  const y = scaleLinear()
+    .domain([0, maxCount])
+    .range([H - M.bottom, M.top]);
   const barW = Math.max(1, x(1 / k) - x(0) - 2);
 
   useEffect(() => {
     const g = ref.current;
     if (!g) return;
     const b = brushX()
-      .extent([[M.left, M.top], [W - M.right, H - M.bottom]])
+      .extent([
+        [M.left, M.top],
+        [W - M.right, H - M.bottom],
+      ])
       .on('end', (ev: { selection: [number, number] | null; sourceEvent?: unknown }) => {
         if (!ev.sourceEvent) return; // programmatic clear
         if (!ev.selection) {
@@ -65,10 +78,24 @@ export function OverlapHistogram({ overlap }: { overlap: PairOverlap }) {
   useEffect(() => () => useSelection.getState().setBrush(null), [overlap]);
 
   return (
-    <div className="overlap-histogram" data-testid="overlap-histogram" data-pair={`${overlap.a}|${overlap.b}`} data-brushed={brush ? brush.rows.length : 0}>
+    <div
+      className="overlap-histogram"
+      data-testid="overlap-histogram"
+      data-pair={`${overlap.a}|${overlap.b}`}
+      data-brushed={brush ? brush.rows.length : 0}
+    >
       <svg width={W} height={H} role="img" aria-label={`overlap@${k} histogram of ${overlap.a} vs ${overlap.b}`}>
         {Array.from(bins, (count, j) => (
-          <rect key={j} data-bin={j} data-count={count} x={x(j / k) - barW / 2} width={barW} y={y(count)} height={H - M.bottom - y(count)} className="bar">
+          <rect
+            key={j}
+            data-bin={j}
+            data-count={count}
+            x={x(j / k) - barW / 2}
+            width={barW}
+            y={y(count)}
+            height={H - M.bottom - y(count)}
+            className="bar"
+          >
             <title>{`overlap ${j}/${k}: ${count} seeds`}</title>
           </rect>
         ))}
@@ -86,7 +113,9 @@ export function OverlapHistogram({ overlap }: { overlap: PairOverlap }) {
         <g ref={ref} />
       </svg>
       <p className="muted">
-        {brush ? `${brush.rows.length.toLocaleString()} seeds brushed: ${brush.label}` : 'Drag across the bars to select those seeds (panels highlight them, the bad-case queue is filtered).'}
+        {brush
+          ? `${brush.rows.length.toLocaleString()} seeds brushed: ${brush.label}`
+          : 'Drag across the bars to select those seeds (panels highlight them, the bad-case queue is filtered).'}
         {brush && (
           <button className="chip" data-testid="overlap-brush-clear" onClick={() => setBrush(null)}>
             clear

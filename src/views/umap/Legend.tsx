@@ -17,7 +17,13 @@ export function Legend({ colouring }: { colouring: Colouring }) {
         </li>
       ))}
       {rest > 0 && (
-        <li className="muted" title={legend.slice(SHOWN).map((e) => e.label).join(', ')}>
+        <li
+          className="muted"
+          title={legend
+            .slice(SHOWN)
+            .map((e) => e.label)
+            .join(', ')}
+        >
           +{rest} more (colours repeat)
         </li>
       )}

@@ -40,10 +40,7 @@ async function sheet(): Promise<Blob | null> {
 
 export function PanelsExport() {
   return (
-    <button
-      data-testid="export-umap-png"
-      onClick={() => void sheet().then((b) => b && download(b, 'recall-lens-umap.png'))}
-    >
+    <button data-testid="export-umap-png" onClick={() => void sheet().then((b) => b && download(b, 'recall-lens-umap.png'))}>
       PNG
     </button>
   );

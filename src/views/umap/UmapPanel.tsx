@@ -194,7 +194,8 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
           ? `UMAP on a ${result.fitted.toLocaleString('en-US')}-point sample; ${result.rest.toLocaleString('en-US')} placed by transform · ${result.totalSeconds.toFixed(1)} s`
           : result.cached
             ? `${x.n.toLocaleString()} items · layout from the cache`
-            : `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` + (result.reusedKnn ? ' · exact KNN reused' : ''),
+            : `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` +
+              (result.reusedKnn ? ' · exact KNN reused' : ''),
       );
     })().catch((e: Error) => {
       if (!current()) return;
@@ -255,11 +256,10 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
     const coords = coordsRef.current;
     if (query && found && coords && layoutKey && found.indices.length > 0) {
       const k = Math.min(N_NEIGHBORS, found.indices.length);
-      const xy = transformPoints(
-        { n: 1, k, indices: found.indices.subarray(0, k), distances: found.distances.subarray(0, k) },
-        coords,
-        { ...AB, seed: DEFAULT_SEED },
-      );
+      const xy = transformPoints({ n: 1, k, indices: found.indices.subarray(0, k), distances: found.distances.subarray(0, k) }, coords, {
+        ...AB,
+        seed: DEFAULT_SEED,
+      });
       show(xy[0], xy[1], query.name);
       return;
     }
@@ -268,7 +268,19 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
   }, [probe, query, layoutKey, variant, client]);
 
   return (
-    <div ref={panelRef} className="umap-panel" data-testid="umap-panel" data-variant={variant} data-state={state} data-cached="" data-aligned-to="" data-hovered="" data-seed="" data-selected-count="0" data-probe="">
+    <div
+      ref={panelRef}
+      className="umap-panel"
+      data-testid="umap-panel"
+      data-variant={variant}
+      data-state={state}
+      data-cached=""
+      data-aligned-to=""
+      data-hovered=""
+      data-seed=""
+      data-selected-count="0"
+      data-probe=""
+    >
       <header>
         <strong className="variant">{variant}</strong>
         <span className="umap-info" title={info}>

@@ -80,7 +80,12 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
         </label>
         {layout === 'compare' &&
           ([0, 1] as const).map((i) => (
-            <select key={i} data-testid={`umap-compare-${i === 0 ? 'a' : 'b'}`} value={(i === 0 ? a : b) ?? ''} onChange={(e) => pick(i, e.target.value)}>
+            <select
+              key={i}
+              data-testid={`umap-compare-${i === 0 ? 'a' : 'b'}`}
+              value={(i === 0 ? a : b) ?? ''}
+              onChange={(e) => pick(i, e.target.value)}
+            >
               {shown.map((v) => (
                 <option key={v} value={v}>
                   {v}

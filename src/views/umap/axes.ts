@@ -18,9 +18,13 @@ export class PlotFrame {
 
   /** Sets the data bounds from n × 2 coordinates (with 4% padding). */
   setBounds(coords: Float32Array): void {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (let i = 0; i < coords.length; i += 2) {
-      const x = coords[i], y = coords[i + 1];
+      const x = coords[i],
+        y = coords[i + 1];
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
@@ -48,8 +52,12 @@ export class PlotFrame {
     const cy = (y0 + y1) / 2;
     const hw = this.width / s / 2;
     const hh = this.height / s / 2;
-    this.x = scaleLinear().domain([cx - hw, cx + hw]).range([0, this.width]);
-    this.y = scaleLinear().domain([cy - hh, cy + hh]).range([this.height, 0]);
+    this.x = scaleLinear()
+      .domain([cx - hw, cx + hw])
+      .range([0, this.width]);
+    this.y = scaleLinear()
+      .domain([cy - hh, cy + hh])
+      .range([this.height, 0]);
   }
 
   /** Screen pixels per data unit at the current zoom. */
@@ -90,7 +98,15 @@ export class PlotFrame {
   renderAxes(gx: Selection<SVGGElement, unknown, null, undefined>, gy: Selection<SVGGElement, unknown, null, undefined>): void {
     const zx = this.transform.rescaleX(this.x);
     const zy = this.transform.rescaleY(this.y);
-    gx.attr('transform', `translate(${MARGIN.left},${MARGIN.top + this.height})`).call(axisBottom(zx).ticks(Math.max(2, Math.round(this.width / 80))).tickSizeOuter(0));
-    gy.attr('transform', `translate(${MARGIN.left},${MARGIN.top})`).call(axisLeft(zy).ticks(Math.max(2, Math.round(this.height / 60))).tickSizeOuter(0));
+    gx.attr('transform', `translate(${MARGIN.left},${MARGIN.top + this.height})`).call(
+      axisBottom(zx)
+        .ticks(Math.max(2, Math.round(this.width / 80)))
+        .tickSizeOuter(0),
+    );
+    gy.attr('transform', `translate(${MARGIN.left},${MARGIN.top})`).call(
+      axisLeft(zy)
+        .ticks(Math.max(2, Math.round(this.height / 60)))
+        .tickSizeOuter(0),
+    );
   }
 }

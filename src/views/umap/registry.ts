@@ -14,13 +14,15 @@ export function umapPanelImages(): Record<string, string> {
 }
 
 /** Each panel's own finished layout (n × 2, before any alignment), for aligning the others to it. */
-export const useLayouts = create<{ coords: Record<string, Float32Array>; set(variant: string, coords: Float32Array | null): void }>()((set) => ({
-  coords: {},
-  set: (variant, coords) =>
-    set((s) => {
-      const next = { ...s.coords };
-      if (coords) next[variant] = coords;
-      else delete next[variant];
-      return { coords: next };
-    }),
-}));
+export const useLayouts = create<{ coords: Record<string, Float32Array>; set(variant: string, coords: Float32Array | null): void }>()(
+  (set) => ({
+    coords: {},
+    set: (variant, coords) =>
+      set((s) => {
+        const next = { ...s.coords };
+        if (coords) next[variant] = coords;
+        else delete next[variant];
+        return { coords: next };
+      }),
+  }),
+);

@@ -13,7 +13,8 @@ export { CancelledError };
 
 export type WorkerFactory = () => Worker;
 
-const defaultFactory: WorkerFactory = () => new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'compute' });
+const defaultFactory: WorkerFactory = () =>
+  new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'compute' });
 
 export interface PoolOptions {
   spawn?: WorkerFactory;

@@ -11,7 +11,8 @@ import type { EncodeJob, EncodeResult, EncoderApi } from './encoder.worker.ts';
 
 export type WorkerFactory = () => Worker;
 
-const defaultFactory: WorkerFactory = () => new Worker(new URL('./encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' });
+const defaultFactory: WorkerFactory = () =>
+  new Worker(new URL('./encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' });
 
 /** What a restarted job tells the analyst (the encoder panel shows it). */
 export const RESTART_NOTICE = 'the encoder worker crashed; re-ran on a fresh one';
@@ -47,7 +48,10 @@ export class EncoderClient {
   }
 
   /** Runs `fn` on the worker; a crash re-runs it once on a fresh worker (unless it was cancelled meanwhile). */
-  private async call(what: string, fn: (api: Parameters<Parameters<WorkerHost<EncoderApi>['call']>[1]>[0], alive: () => void) => Promise<EncodeResult>) {
+  private async call(
+    what: string,
+    fn: (api: Parameters<Parameters<WorkerHost<EncoderApi>['call']>[1]>[0], alive: () => void) => Promise<EncodeResult>,
+  ) {
     const cancels = this.cancels;
     let retried = false;
     try {

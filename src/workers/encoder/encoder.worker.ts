@@ -89,7 +89,8 @@ function session(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<WorkerEnco
   let open = sessions.get(key);
   if (!open) {
     open = rawSession(job, backend).then((enc) => {
-      const encoder: WorkerEncoder = backend === 'webgpu' ? withWasmFallback(enc) : { card: enc.card, backend: 'wasm', run: enc.run, dispose: enc.dispose };
+      const encoder: WorkerEncoder =
+        backend === 'webgpu' ? withWasmFallback(enc) : { card: enc.card, backend: 'wasm', run: enc.run, dispose: enc.dispose };
       // One inference at a time per worker: a query may arrive while the corpus is encoding.
       const run = encoder.run.bind(encoder);
       encoder.run = (input, count) => serial(() => run(input, count));

@@ -37,7 +37,11 @@ function allocate(length: number): Float32Array {
   return self.crossOriginIsolated ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
 }
 
-async function run(sources: ImportSource[], settings: ImportSettings, onProgress?: (done: number, total: number, label: string) => void): Promise<ImportOutcome> {
+async function run(
+  sources: ImportSource[],
+  settings: ImportSettings,
+  onProgress?: (done: number, total: number, label: string) => void,
+): Promise<ImportOutcome> {
   try {
     const workspace = await importFiles(files(sources), { decodeImage: decodeImageBytes, allocate, onProgress, ...settings });
     return { ok: true, workspace };
@@ -50,7 +54,11 @@ async function run(sources: ImportSource[], settings: ImportSettings, onProgress
 }
 
 const api = {
-  async importFiles(sources: ImportSource[], settings: ImportSettings, onProgress?: (done: number, total: number, label: string) => void): Promise<ImportOutcome> {
+  async importFiles(
+    sources: ImportSource[],
+    settings: ImportSettings,
+    onProgress?: (done: number, total: number, label: string) => void,
+  ): Promise<ImportOutcome> {
     const out = await run(sources, settings, onProgress);
     if (!out.ok) return out;
     const w = out.workspace;

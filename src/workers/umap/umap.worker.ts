@@ -83,7 +83,15 @@ async function layoutCacheKey(job: ProjectJob): Promise<string> {
   // Web Crypto refuses views of shared memory: hash a private copy.
   const bytes = view.buffer instanceof ArrayBuffer ? view : view.slice();
   const sample = layoutSample(x.n, { maxFit: job.maxFit, sampleSize: job.sampleSize, seed: job.seed });
-  const params = [job.metric, N_NEIGHBORS, job.seed, job.nEpochs ?? 'auto', job.maxFit ?? 'd', job.sampleSize ?? 'd', sample.rows?.length ?? x.n];
+  const params = [
+    job.metric,
+    N_NEIGHBORS,
+    job.seed,
+    job.nEpochs ?? 'auto',
+    job.maxFit ?? 'd',
+    job.sampleSize ?? 'd',
+    sample.rows?.length ?? x.n,
+  ];
   return `layout:v${LAYOUT_VERSION}|${x.n}x${x.dim}|${await digestHex(bytes)}|${params.join('|')}`;
 }
 

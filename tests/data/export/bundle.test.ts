@@ -48,7 +48,12 @@ function readNpyF64(bytes: Uint8Array): { shape: number[]; data: Float64Array } 
   const hl = bytes[8] | (bytes[9] << 8);
   const header = new TextDecoder().decode(bytes.subarray(10, 10 + hl));
   expect(header).toMatch(/'descr': '<f8'/);
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = /'shape': \(([^)]*)\)/
+    .exec(header)![1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset + 10 + hl, count * 8);
   const data = Float64Array.from({ length: count }, (_, i) => view.getFloat64(i * 8, true));
@@ -135,12 +140,17 @@ describe('projector bundle', () => {
             }
       }
       const pbtxt = new TextDecoder().decode(files[CONFIG_PBTXT]);
-      expect(pbtxt).toContain(`embeddings {\n  tensor_name: "pixels+w3"\n  tensor_shape: ${N}\n  tensor_shape: 3\n  tensor_path: "tensors/pixels+w3.${tensors}"\n  metadata_path: "metadata.tsv"\n  sprite {\n    image_path: "sprite.png"\n    single_image_dim: ${S}\n    single_image_dim: ${S}\n  }\n}`);
+      expect(pbtxt).toContain(
+        `embeddings {\n  tensor_name: "pixels+w3"\n  tensor_shape: ${N}\n  tensor_shape: 3\n  tensor_path: "tensors/pixels+w3.${tensors}"\n  metadata_path: "metadata.tsv"\n  sprite {\n    image_path: "sprite.png"\n    single_image_dim: ${S}\n    single_image_dim: ${S}\n  }\n}`,
+      );
     }
   });
 
   it('no thumbnails (imageSize 0) → no sprite; no metadata → no metadataPath; zip holds the same files', () => {
-    const { files, config } = buildProjectorBundle({ variants: [{ name: 'a b/c', x: raw }], thumbnails: { images: new Uint8Array(0), n: N, size: 0 } });
+    const { files, config } = buildProjectorBundle({
+      variants: [{ name: 'a b/c', x: raw }],
+      thumbnails: { images: new Uint8Array(0), n: N, size: 0 },
+    });
     expect(Object.keys(files).sort()).toEqual([CONFIG_JSON, CONFIG_PBTXT, 'tensors/a_b_c.tsv']);
     expect(config.embeddings[0]).toEqual({ tensorName: 'a b/c', tensorShape: [N, 8], tensorPath: 'tensors/a_b_c.tsv' });
     const unz = unzipSync(zipFiles(files));
@@ -149,15 +159,24 @@ describe('projector bundle', () => {
   });
 
   it('refuses variants of different lengths or metadata of another length', () => {
-    expect(() => buildProjectorBundle({ variants: [{ name: 'a', x: raw }, { name: 'b', x: { n: 2, dim: 1, data: new Float32Array(2) } }] })).toThrow(/rows/);
-    expect(() => buildProjectorBundle({ variants: [{ name: 'a', x: raw }], metadata: { names: ['x'], columns: [['1']] } })).toThrow(/metadata has 1 rows/);
+    expect(() =>
+      buildProjectorBundle({
+        variants: [
+          { name: 'a', x: raw },
+          { name: 'b', x: { n: 2, dim: 1, data: new Float32Array(2) } },
+        ],
+      }),
+    ).toThrow(/rows/);
+    expect(() => buildProjectorBundle({ variants: [{ name: 'a', x: raw }], metadata: { names: ['x'], columns: [['1']] } })).toThrow(
+      /metadata has 1 rows/,
+    );
   });
 });
 
 describe('whitening files', () => {
   const files = whiteningFiles(fitted, { variant: 'pixels+w3', source: 'pixels', keep: 3, n: N }, 'whitening/pixels+w3');
 
-  it('(x − μ)·W[:, :k] from mean.npy and W.npy equals the app\'s whitened variant within 1e-6', () => {
+  it("(x − μ)·W[:, :k] from mean.npy and W.npy equals the app's whitened variant within 1e-6", () => {
     const mean = readNpyF64(files['whitening/pixels+w3/mean.npy']);
     const W = readNpyF64(files['whitening/pixels+w3/W.npy']);
     const ev = readNpyF64(files['whitening/pixels+w3/eigenvalues.npy']);
@@ -188,7 +207,12 @@ describe('whitening files', () => {
 
   it.skipIf(!havePython)('numpy reads every .npy: same arrays, and (x − μ)·W[:, :k] matches the whitened variant', () => {
     const root = path.join(dir, 'npy');
-    writeTree(root, { ...files, 'pixels.npy': writeNpy(raw), 'pixels+w3.npy': writeNpy(whitened), 'v64.npy': writeNpyArray(Float64Array.of(1.5, -2, 3e-300), [3, 1]) });
+    writeTree(root, {
+      ...files,
+      'pixels.npy': writeNpy(raw),
+      'pixels+w3.npy': writeNpy(whitened),
+      'v64.npy': writeNpyArray(Float64Array.of(1.5, -2, 3e-300), [3, 1]),
+    });
     const out = python(
       `import json, sys, numpy as np
 d = sys.argv[1] + '/'

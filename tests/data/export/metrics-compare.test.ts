@@ -4,7 +4,10 @@ import { metricsToCsv } from '../../../src/data/metrics-csv.ts';
 import type { VariantMetrics } from '../../../src/compute/evaluate.ts';
 
 const base: VariantMetrics = {
-  n: 10, dim: 2, k: 3, metric: 'euclidean',
+  n: 10,
+  dim: 2,
+  k: 3,
+  metric: 'euclidean',
   facets: { style: { consistency: 0.5, ci95: [0.25, 0.75], chance: 0.5, seeds: 10 } },
 };
 const withCompare: VariantMetrics = { ...base, probe: { style: { top1: 0.5, top5: 1 } }, hubness: { skew: 1.25, antihubs: 0.1 } };
@@ -29,9 +32,15 @@ describe('metrics exports carry the probe, hubness and pairs', () => {
 
   it('JSON: per-row probe and hubness, then the pairs and the CKA sample', () => {
     const doc = JSON.parse(
-      metricsToJson([{ variant: 'a', whiten: 'none', seeds: 10, metrics: withCompare }, { variant: 'b', whiten: 'full', seeds: 10, metrics: base }], {
-        pairs: [{ a: 'a', b: 'b', overlap: 0.4, cka: 0.9 }],
-      }),
+      metricsToJson(
+        [
+          { variant: 'a', whiten: 'none', seeds: 10, metrics: withCompare },
+          { variant: 'b', whiten: 'full', seeds: 10, metrics: base },
+        ],
+        {
+          pairs: [{ a: 'a', b: 'b', overlap: 0.4, cka: 0.9 }],
+        },
+      ),
     );
     expect(doc.rows[0].probe).toEqual({ style: { top1: 0.5, top5: 1 } });
     expect(doc.rows[0].hubness).toEqual({ skew: 1.25, antihubs: 0.1 });

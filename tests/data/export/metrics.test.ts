@@ -37,7 +37,10 @@ describe('metricsToJson', () => {
         metric: 'euclidean',
         whiten: 'none',
         seeds: 200,
-        facets: { style: { consistency: 0.61, ci95: [0.61 - 0.05, 0.61 + 0.05], chance: 0.25 }, group: { consistency: 0.305, ci95: [0.305 - 0.01, 0.305 + 0.01], chance: 0.1 } },
+        facets: {
+          style: { consistency: 0.61, ci95: [0.61 - 0.05, 0.61 + 0.05], chance: 0.25 },
+          group: { consistency: 0.305, ci95: [0.305 - 0.01, 0.305 + 0.01], chance: 0.1 },
+        },
         recall: { '1': 0.2, '5': 0.4, '10': 0.5, '20': 0.7 },
       },
       {
@@ -49,14 +52,21 @@ describe('metricsToJson', () => {
         metric: 'euclidean',
         whiten: 32,
         seeds: 200,
-        facets: { style: { consistency: 0.73, ci95: [0.73 - 0.05, 0.73 + 0.05], chance: 0.25 }, group: { consistency: 0.365, ci95: [0.365 - 0.01, 0.365 + 0.01], chance: 0.1 } },
+        facets: {
+          style: { consistency: 0.73, ci95: [0.73 - 0.05, 0.73 + 0.05], chance: 0.25 },
+          group: { consistency: 0.365, ci95: [0.365 - 0.01, 0.365 + 0.01], chance: 0.1 },
+        },
         recall: null,
       },
     ]);
   });
 
   it('the CSV of the same rows carries the same numbers', () => {
-    const csv = metricsToCsv(rows.map((r) => ({ variant: r.variant, metrics: r.metrics })), ['style', 'group'], ['1', '5', '10', '20']);
+    const csv = metricsToCsv(
+      rows.map((r) => ({ variant: r.variant, metrics: r.metrics })),
+      ['style', 'group'],
+      ['1', '5', '10', '20'],
+    );
     const t = parseTable(csv, 'metrics.csv');
     const col = (name: string) => t.columns[t.names.indexOf(name)];
     expect(col('variant')).toEqual(['pixels', 'pixels+w32']);

@@ -90,7 +90,13 @@ describe('formatMetadataTsv', () => {
   });
 
   it('tabs and line breaks inside values become spaces (no row splits, no extra columns)', () => {
-    const m = formatMetadataTsv({ names: ['id', 'title'], columns: [['1', '2'], ['a\tb', 'line\r\nbreak\n']] });
+    const m = formatMetadataTsv({
+      names: ['id', 'title'],
+      columns: [
+        ['1', '2'],
+        ['a\tb', 'line\r\nbreak\n'],
+      ],
+    });
     const t = parseTable(m.text, 'metadata.tsv');
     expect(t.n).toBe(2);
     expect(t.columns[1]).toEqual(['a b', 'line break ']);
@@ -98,7 +104,13 @@ describe('formatMetadataTsv', () => {
   });
 
   it('a row that would be blank gets an index column first, so TensorBoard keeps every row', () => {
-    for (const columns of [[['x', '', 'y']], [['x', ' ', 'z'], ['', '\t', 'w']]]) {
+    for (const columns of [
+      [['x', '', 'y']],
+      [
+        ['x', ' ', 'z'],
+        ['', '\t', 'w'],
+      ],
+    ]) {
       const names = columns.length === 1 ? ['label'] : ['a', 'b'];
       const m = formatMetadataTsv({ names, columns });
       expect(m.indexAdded).toBe(true);

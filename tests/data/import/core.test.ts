@@ -11,10 +11,15 @@ describe('manifest + images + .npy', () => {
   const red = solid(10, 6, [255, 0, 0]);
   const blue = solid(4, 4, [0, 0, 255]);
   const files = {
-    'set/items.csv': 'id,image,title,style,identity\na,img/a.png,Apple,flat,x\nb,img/b.png,"Banana, ripe",flat,y\nc,img/a.png,Cherry,noto,x\n',
+    'set/items.csv':
+      'id,image,title,style,identity\na,img/a.png,Apple,flat,x\nb,img/b.png,"Banana, ripe",flat,y\nc,img/a.png,Cherry,noto,x\n',
     'set/img/a.png': red,
     'set/img/b.png': blue,
-    'set/clip.npy': emb([[1, 2], [3, 4], [5, 6]]),
+    'set/clip.npy': emb([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]),
   };
 
   it('items are the manifest rows; columns, thumbnails and the variant line up', async () => {
@@ -42,7 +47,14 @@ describe('manifest + images + .npy', () => {
     const a = await run(files);
     const b = await run(files);
     expect(a.corpus.hash).toBe(b.corpus.hash);
-    const c = await run({ ...files, 'set/clip.npy': emb([[1, 2], [3, 4], [5, 7]]) });
+    const c = await run({
+      ...files,
+      'set/clip.npy': emb([
+        [1, 2],
+        [3, 4],
+        [5, 7],
+      ]),
+    });
     expect(c.corpus.hash).not.toBe(a.corpus.hash);
   });
 
@@ -68,7 +80,9 @@ describe('manifest + images + .npy', () => {
       'set/img/b.png': new Uint8Array([1, 2, 3, 4]),
       'set/items.csv': 'id,image,title\na,img/a.png,A\nb,img/b.png,B\nc,img/nope.png,C\nd,img/a.png,D\n',
     });
-    expect(msgs).toContainEqual(expect.stringMatching(/^set\/items\.csv \(row 3 \(line 4\)\): image "set\/img\/nope\.png".*not among the imported files/));
+    expect(msgs).toContainEqual(
+      expect.stringMatching(/^set\/items\.csv \(row 3 \(line 4\)\): image "set\/img\/nope\.png".*not among the imported files/),
+    );
     expect(msgs).toContainEqual(expect.stringMatching(/^set\/img\/b\.png.*not a PNG or JPEG/));
     expect(msgs).toContainEqual(expect.stringMatching(/^set\/clip\.npy: has 3 rows but set\/items\.csv has 4 items/));
   });
@@ -76,7 +90,10 @@ describe('manifest + images + .npy', () => {
 
 describe('a folder of images, no manifest', () => {
   it('items are the images, id = path without extension below the shared folder', async () => {
-    const ws = await run({ 'covers/b.png': solid(3, 3, [0, 255, 0]), 'covers/a.jpg.png': solid(3, 3, [1, 2, 3]), 'covers/sub/c.png': solid(3, 3, [9, 9, 9]) }, { imageSize: 2 });
+    const ws = await run(
+      { 'covers/b.png': solid(3, 3, [0, 255, 0]), 'covers/a.jpg.png': solid(3, 3, [1, 2, 3]), 'covers/sub/c.png': solid(3, 3, [9, 9, 9]) },
+      { imageSize: 2 },
+    );
     expect(ws.corpus.columns.id).toEqual(['a.jpg', 'b', 'sub/c']);
     expect(Array.from(ws.corpus.images.subarray(0, 3))).toEqual([1, 2, 3]);
     expect(Array.from(ws.corpus.images.subarray(12, 15))).toEqual([0, 255, 0]);
@@ -88,7 +105,8 @@ describe('join by id', () => {
     const ws = await run({
       'm.csv': 'id,title,label\nk1,t1,p\nk2,t2,q\nk3,t3,p\nk4,t4,q\nk5,t5,p\n',
       'a.csv': 'id,v1,v2\nk5,5,50\nk3,3,30\nk1,1,10\nz9,9,90\nk2,2,20\n',
-      'b.tsv': 'id\tvec\tother\nk2\t[2, 0]\t1 1 1\nk1\t[1, 0]\t2 2 2\nk5\t[5, 0]\t5 5 5\nk3\t[3,0]\t3 3 3\nq7\t[7, 0]\t7 7 7\nq8\t[8, 0]\t8 8 8\n',
+      'b.tsv':
+        'id\tvec\tother\nk2\t[2, 0]\t1 1 1\nk1\t[1, 0]\t2 2 2\nk5\t[5, 0]\t5 5 5\nk3\t[3,0]\t3 3 3\nq7\t[7, 0]\t7 7 7\nq8\t[8, 0]\t8 8 8\n',
     });
     expect(ws.corpus.columns.id).toEqual(['k1', 'k2', 'k3', 'k5']);
     expect(ws.corpus.columns.label).toEqual(['p', 'q', 'p', 'p']);
@@ -131,14 +149,25 @@ describe('join by id', () => {
 describe('bad inputs: one message per problem, naming file and row', () => {
   it('duplicate ids name both rows; empty ids their row', async () => {
     const msgs = await problems({ 'm.csv': 'id,c\na,1\nb,2\na,3\n,4\n' });
-    expect(msgs).toEqual(['m.csv (row 3 (line 4)): duplicate id "a" (also at row 1 (line 2))', 'm.csv (row 4 (line 5)): empty id (every item needs one)']);
+    expect(msgs).toEqual([
+      'm.csv (row 3 (line 4)): duplicate id "a" (also at row 1 (line 2))',
+      'm.csv (row 4 (line 5)): empty id (every item needs one)',
+    ]);
   });
 
   it('mixed dims, NaN, non-numbers in CSV embeddings', async () => {
-    expect(await problems({ 'e.csv': 'id,v\na,"[1, 2]"\nb,"[1, 2, 3]"\n' })).toEqual(['e.csv (row 2 (line 3)): column "v" has 3 values, expected 2 (as in row 1)']);
-    expect(await problems({ 'e.csv': 'id,u,v\na,1,2\nb,NaN,3\n' })).toEqual(['e.csv (row 2 (line 3)): NaN at column 1 ("u"); every value must be a finite number']);
-    expect(await problems({ 'e.csv': 'id,u,v\na,1,2\nb,x,3\n' })).toEqual(['e.csv (row 2 (line 3)): "x" at column 1 ("u") is not a number']);
-    expect(await problems({ 'e.tsv': '1\t2\n3\tinf\n' })).toEqual(['e.tsv (row 2 (line 2)): inf at column 2; every value must be a finite number']);
+    expect(await problems({ 'e.csv': 'id,v\na,"[1, 2]"\nb,"[1, 2, 3]"\n' })).toEqual([
+      'e.csv (row 2 (line 3)): column "v" has 3 values, expected 2 (as in row 1)',
+    ]);
+    expect(await problems({ 'e.csv': 'id,u,v\na,1,2\nb,NaN,3\n' })).toEqual([
+      'e.csv (row 2 (line 3)): NaN at column 1 ("u"); every value must be a finite number',
+    ]);
+    expect(await problems({ 'e.csv': 'id,u,v\na,1,2\nb,x,3\n' })).toEqual([
+      'e.csv (row 2 (line 3)): "x" at column 1 ("u") is not a number',
+    ]);
+    expect(await problems({ 'e.tsv': '1\t2\n3\tinf\n' })).toEqual([
+      'e.tsv (row 2 (line 2)): inf at column 2; every value must be a finite number',
+    ]);
   });
 
   it('non-UTF-8 text names the byte offset', async () => {
@@ -147,13 +176,22 @@ describe('bad inputs: one message per problem, naming file and row', () => {
   });
 
   it('truncated .npy', async () => {
-    const full = emb([[1, 2], [3, 4]]);
+    const full = emb([
+      [1, 2],
+      [3, 4],
+    ]);
     const msgs = await problems({ 'm.csv': 'id,c\na,1\nb,1\n', 'e.npy': full.subarray(0, full.length - 3) });
     expect(msgs).toEqual([expect.stringMatching(/^e\.npy \(byte \d+\): truncated data: shape \(2, 2\)/)]);
   });
 
   it('too large: refused before anything is read, naming the limit', async () => {
-    const files = { 'm.csv': 'id,c\na,1\nb,1\n', 'e.npy': emb([[1, 2], [3, 4]]) };
+    const files = {
+      'm.csv': 'id,c\na,1\nb,1\n',
+      'e.npy': emb([
+        [1, 2],
+        [3, 4],
+      ]),
+    };
     const total = files['m.csv'].length + files['e.npy'].length;
     const msgs = await problems(files, { maxBytes: total - 1 });
     expect(msgs).toHaveLength(1);

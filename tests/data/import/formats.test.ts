@@ -35,7 +35,9 @@ async function load(mode: Mode, names: string[], opts: { dataset?: string } = {}
     return importFiles(files, { decodeImage: nodeDecoder, ...opts });
   }
   const entries: Record<string, Uint8Array> = {};
-  for (const n of names) for (const p of walk(join(DIR, n))) if (!p.split('/').pop()!.startsWith('.')) entries[relative(DIR, p)] = new Uint8Array(readFileSync(p));
+  for (const n of names)
+    for (const p of walk(join(DIR, n)))
+      if (!p.split('/').pop()!.startsWith('.')) entries[relative(DIR, p)] = new Uint8Array(readFileSync(p));
   return importFiles(memFiles(entries), { decodeImage: nodeDecoder, ...opts });
 }
 
@@ -88,7 +90,8 @@ describe.each<Mode>(['app', 'cli'])('format fixtures through importFiles (%s)', 
     expect(ws.corpus.columns.label).toEqual(LABEL);
     expect(ws.corpus.imageSize).toBe(64);
     // Item i's PNG is one colour: (40 i, 255 - 30 i, 80).
-    for (let i = 0; i < 6; i++) expect(Array.from(ws.corpus.images.subarray(i * 64 * 64 * 3, i * 64 * 64 * 3 + 3))).toEqual([(i * 40) % 256, 255 - i * 30, 80]);
+    for (let i = 0; i < 6; i++)
+      expect(Array.from(ws.corpus.images.subarray(i * 64 * 64 * 3, i * 64 * 64 * 3 + 3))).toEqual([(i * 40) % 256, 255 - i * 30, 80]);
     expect(data(ws, 'hf:embedding')).toEqual(vectors());
     expect(data(ws, 'hf:clip')).toEqual(vectors(6, 4, 1));
   });

@@ -11,7 +11,13 @@ const sprite = png(8, 8, (x, y) => {
 const f32 = (v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 const config = {
   embeddings: [
-    { tensorName: 'CLIP', tensorShape: [3, 2], tensorPath: 'clip.tsv', metadataPath: 'meta.tsv', sprite: { imagePath: 'sprite.png', singleImageDim: [TILE, TILE] } },
+    {
+      tensorName: 'CLIP',
+      tensorShape: [3, 2],
+      tensorPath: 'clip.tsv',
+      metadataPath: 'meta.tsv',
+      sprite: { imagePath: 'sprite.png', singleImageDim: [TILE, TILE] },
+    },
     { tensorName: 'Raw', tensorShape: [3, 3], tensorPath: 'raw.bytes', metadataPath: 'meta.tsv' },
   ],
 };
@@ -48,7 +54,10 @@ describe('TF Projector bundle', () => {
   });
 
   it('a metadata id column joins the bundle with other files', async () => {
-    const ws = await run({ ...bundle, 'p/meta.tsv': 'id\tstyle\nq\tflat\nr\tflat\ns\tnoto\n', 'e.csv': 'id,u,v\ns,1,1\nq,2,2\n' }, { imageSize: TILE });
+    const ws = await run(
+      { ...bundle, 'p/meta.tsv': 'id\tstyle\nq\tflat\nr\tflat\ns\tnoto\n', 'e.csv': 'id,u,v\ns,1,1\nq,2,2\n' },
+      { imageSize: TILE },
+    );
     expect(ws.corpus.columns.id).toEqual(['q', 's']);
     expect(Array.from(ws.corpus.images.subarray(TILE * TILE * 3, TILE * TILE * 3 + 3))).toEqual([20, 20, 100]);
     expect(ws.report.unmatched).toEqual([{ file: 'p/meta.tsv', count: 1, examples: ['r'] }]);
@@ -61,10 +70,14 @@ describe('TF Projector bundle', () => {
       'p/clip.tsv': '1\t2\n3\t4\n',
       'p/sprite.png': png(8, 4, () => [0, 0, 0, 255]),
     });
-    expect(msgs).toContainEqual('p/raw.bytes (byte 32): is 32 bytes but tensorShape [3, 3] in p/projector_config.json needs 36 (float32); truncated or the wrong shape?');
+    expect(msgs).toContainEqual(
+      'p/raw.bytes (byte 32): is 32 bytes but tensorShape [3, 3] in p/projector_config.json needs 36 (float32); truncated or the wrong shape?',
+    );
     expect(msgs).toContainEqual('p/clip.tsv: has shape [2, 2] but p/projector_config.json says tensorShape [3, 2] for "CLIP"');
     expect(msgs).toContainEqual('p/sprite.png: sprite of 8×4 holds 2 tiles of 4×4, but there are 3 items');
     const { 'p/meta.tsv': _m, ...noMeta } = bundle;
-    expect(await problems(noMeta)).toContainEqual('p/projector_config.json (embeddings[0]): metadataPath "meta.tsv": p/meta.tsv is not among the imported files');
+    expect(await problems(noMeta)).toContainEqual(
+      'p/projector_config.json (embeddings[0]): metadataPath "meta.tsv": p/meta.tsv is not among the imported files',
+    );
   });
 });

@@ -7,8 +7,40 @@ import { problems, run, solid } from './helpers.ts';
 describe('which file is what', () => {
   it('by name', () => {
     expect(
-      ['a/.DS_Store', '__MACOSX/x.png', 'm.onnx', 'm.card.json', 'p/projector_config.json', 'items.json', 'e.npy', 'e.parquet', 'e.feather', 'e.arrows', 'm.csv', 't.tsv', 't.bytes', 'c.JPG', 'notes.md'].map(classifyName),
-    ).toEqual(['skip', 'skip', 'onnx', 'card', 'projector-config', 'json', 'npy', 'parquet', 'arrow', 'arrow', 'table', 'table', 'bytes', 'image', 'unknown']);
+      [
+        'a/.DS_Store',
+        '__MACOSX/x.png',
+        'm.onnx',
+        'm.card.json',
+        'p/projector_config.json',
+        'items.json',
+        'e.npy',
+        'e.parquet',
+        'e.feather',
+        'e.arrows',
+        'm.csv',
+        't.tsv',
+        't.bytes',
+        'c.JPG',
+        'notes.md',
+      ].map(classifyName),
+    ).toEqual([
+      'skip',
+      'skip',
+      'onnx',
+      'card',
+      'projector-config',
+      'json',
+      'npy',
+      'parquet',
+      'arrow',
+      'arrow',
+      'table',
+      'table',
+      'bytes',
+      'image',
+      'unknown',
+    ]);
   });
 
   it('CSV by content: headerless numbers, id + numbers, id + vectors, or a manifest', async () => {
@@ -27,7 +59,9 @@ describe('which file is what', () => {
   });
 
   it('an empty "embedding" column is an error, not a label', async () => {
-    expect(await problems({ 'e.tsv': 'id\tembedding\na\t\nb\t\n' })).toEqual(['e.tsv (row 1 (line 2)): column "embedding" holds an empty vector']);
+    expect(await problems({ 'e.tsv': 'id\tembedding\na\t\nb\t\n' })).toEqual([
+      'e.tsv (row 1 (line 2)): column "embedding" holds an empty vector',
+    ]);
   });
 });
 
