@@ -54,19 +54,38 @@ function shareable(bytes: Uint8Array): Uint8Array {
   return shared;
 }
 
-/** Inflates a gzip response into one buffer of exactly `size` bytes (a different size is an error). */
+/**
+ * Reads a gzip file's bytes into one buffer of exactly `size` bytes (a different size is an error).
+ * Many servers (Vite's among them) send a `.gz` file with `Content-Encoding: gzip`, so the browser has
+ * already inflated it; others send it as it is. The gzip magic bytes of the first chunk tell which.
+ */
 async function inflateInto(response: Response, size: number, url: string): Promise<Uint8Array> {
   const out = allocate(size);
+  const body = response.body!.getReader();
+  const first = await body.read();
+  const head = first.value ?? new Uint8Array(0);
+  const raw = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head.length > 0) controller.enqueue(head);
+    },
+    async pull(controller) {
+      const { done, value } = await body.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+  });
+  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const inflate = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+  const reader = (gzipped ? raw.pipeThrough(inflate) : raw).getReader();
   let at = 0;
-  const reader = response.body!.pipeThrough(new DecompressionStream('gzip')).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (at + value.length > size) throw new InputError(url, `inflates to more than the ${size} bytes the manifest describes`);
+    if (at + value.length > size) throw new InputError(url, `holds more than the ${size} bytes the manifest describes`);
     out.set(value, at);
     at += value.length;
   }
-  if (at !== size) throw new InputError(url, `inflates to ${at} bytes, the manifest describes ${size}`);
+  if (at !== size) throw new InputError(url, `holds ${at} bytes, the manifest describes ${size}`);
   return out;
 }
 
