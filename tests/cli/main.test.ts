@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, oneLine, type Io } from '../../src/cli/main.ts';
 
 vi.mock('../../src/compute/evaluate.ts', () => ({
+  evaluationOptions: (s: object) => s,
   evaluateVariant: () => {
     throw new TypeError('boom\n  in the kernel');
   },
