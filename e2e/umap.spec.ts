@@ -117,15 +117,17 @@ test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-
   const variant = (await first.getAttribute('data-variant'))!;
   const result = await page.evaluate(async (v) => {
     type Plot = { setPoints(c: Float32Array): void; drawAt(k: number, x: number, y: number): number; resetZoom(): void };
-    const plot = (globalThis as unknown as { __recallLens: { plots: Map<string, Plot> } }).__recallLens.plots.get(v)!;
+    const handle = (globalThis as unknown as { __recallLens: { plots: Map<string, Plot>; renderer: { canvas: HTMLCanvasElement } } })
+      .__recallLens;
+    const plot = handle.plots.get(v)!;
     const n = 100_000;
     const coords = new Float32Array(n * 2);
     let s = 12345;
     const rnd = () => (s = (s * 1103515245 + 12345) >>> 0) / 4294967296;
     for (let i = 0; i < n * 2; i++) coords[i] = (rnd() + rnd() + rnd() - 1.5) * 10 + (i % 10);
     plot.setPoints(coords);
-    const canvas = document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"] canvas.umap-gl`) as HTMLCanvasElement;
-    const gl = canvas.getContext('webgl2')!;
+    // Every panel draws through the page's one WebGL context (gl-renderer.ts).
+    const gl = handle.renderer.canvas.getContext('webgl2')!;
     const pixel = new Uint8Array(4);
     const main: number[] = [];
     const full: number[] = [];

@@ -193,6 +193,16 @@ export class SharedRenderer {
 
   /** Draws one layer now (visible or not), e.g. for a PNG export. Returns false while the context is lost. */
   render(layer: PointLayer): boolean {
+    if (!this.issue(layer)) return false;
+    this.copyOut(layer);
+    return true;
+  }
+
+  /**
+   * Issues the layer's GL work into the shared canvas (uploads what changed, then one draw call);
+   * the GPU runs it asynchronously. `copyOut` then waits for it and copies the pixels into the panel.
+   */
+  issue(layer: PointLayer): boolean {
     const req = layer.request;
     const gl = this.context();
     if (!req || !gl || gl.isContextLost()) return false;
@@ -204,7 +214,7 @@ export class SharedRenderer {
     }
     const g = (layer.gl ??= program.createLayerGl());
     program.upload(g, layer);
-    // Bottom-left corner of the shared canvas; copied out from its top-left view below.
+    // Bottom-left corner of the shared canvas; copied out from its top-left view in copyOut.
     gl.viewport(0, 0, width, height);
     gl.enable(gl.SCISSOR_TEST);
     gl.scissor(0, 0, width, height);
@@ -212,6 +222,14 @@ export class SharedRenderer {
     gl.clear(gl.COLOR_BUFFER_BIT);
     gl.disable(gl.SCISSOR_TEST);
     program.draw(g, layer, req);
+    return true;
+  }
+
+  /** Copies the layer's pixels (just issued) into its panel's 2-D canvas: this waits for the GPU. */
+  copyOut(layer: PointLayer): void {
+    const req = layer.request;
+    if (!req) return;
+    const { width, height } = req.target;
     const ctx = req.target.getContext('2d');
     if (ctx) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -220,7 +238,6 @@ export class SharedRenderer {
       req.after?.(ctx);
     }
     this.draws++;
-    return true;
   }
 
   /** The shared context (created on first use; null while lost). */
