@@ -1,0 +1,158 @@
+/** The float64 GEMM kernel (covariance and applying the whitening), assembled at run time by `wasm-asm.ts`. */
+import { op, T, type Code, type FuncDef } from './wasm-asm.ts';
+
+/**
+ * `gemm64` accumulates a float64 product into a row-major output, 4 × 4 register tiles:
+ *     out[4q + i][4p + j] += Σ_t A[q][t][i] · B[p][t][j]      (i, j < 4)
+ * for q < nq, p < np. A quads and B panels are both "t-major, 4 lanes" (A[q][t][0..4] contiguous),
+ * `len` is the reduction length; out rows are `outStride` bytes apart. Used for the covariance
+ * (A = B = centred data packed 4 columns at a time, t = row) and for applying the whitening
+ * (A = centred rows packed 4 rows at a time, B = W packed 4 columns at a time, t = dimension).
+ */
+export function gemm64Kernel(): FuncDef {
+  const aPtr = 0,
+    nq = 1,
+    bPtr = 2,
+    np = 3,
+    len = 4,
+    outPtr = 5,
+    outStride = 6;
+  const qa = 7,
+    qEnd = 8,
+    outRow = 9,
+    pbase = 10,
+    pEnd = 11,
+    outp = 12,
+    pa = 13,
+    pb = 14,
+    pbEnd = 15;
+  const s2 = 16,
+    s3 = 17,
+    step = 18;
+  const acc = [19, 20, 21, 22, 23, 24, 25, 26];
+  const b0 = 27,
+    b1 = 28,
+    a = 29;
+  const madd = (r: number, x: number, y: number): Code => [op.get(r), op.get(x), op.get(y), op.f64x2Mul, op.f64x2Add, op.set(r)];
+  const tStep = (): Code => [
+    op.get(pb),
+    op.v128Load(0),
+    op.set(b0),
+    op.get(pb),
+    op.v128Load(16),
+    op.set(b1),
+    [0, 1, 2, 3].map((i) => [op.get(pa), op.v128Load64Splat(8 * i), op.set(a), madd(acc[2 * i], a, b0), madd(acc[2 * i + 1], a, b1)]),
+    op.get(pa),
+    op.i32(32),
+    op.i32Add,
+    op.set(pa),
+    op.get(pb),
+    op.i32(32),
+    op.i32Add,
+    op.set(pb),
+  ];
+  const rowAddr = (i: number): Code =>
+    i === 0 ? [op.get(outp)] : [op.get(outp), op.get(i === 1 ? outStride : i === 2 ? s2 : s3), op.i32Add];
+  const addRow = (i: number): Code => [
+    rowAddr(i),
+    rowAddr(i),
+    op.v128Load(0),
+    op.get(acc[2 * i]),
+    op.f64x2Add,
+    op.v128Store(0),
+    rowAddr(i),
+    rowAddr(i),
+    op.v128Load(16),
+    op.get(acc[2 * i + 1]),
+    op.f64x2Add,
+    op.v128Store(16),
+  ];
+  const body: Code = [
+    op.get(len),
+    op.i32(32),
+    op.i32Mul,
+    op.set(step),
+    op.get(outStride),
+    op.i32(2),
+    op.i32Mul,
+    op.set(s2),
+    op.get(outStride),
+    op.i32(3),
+    op.i32Mul,
+    op.set(s3),
+    op.get(aPtr),
+    op.set(qa),
+    op.get(aPtr),
+    op.get(nq),
+    op.get(step),
+    op.i32Mul,
+    op.i32Add,
+    op.set(qEnd),
+    op.get(bPtr),
+    op.get(np),
+    op.get(step),
+    op.i32Mul,
+    op.i32Add,
+    op.set(pEnd),
+    op.get(outPtr),
+    op.set(outRow),
+    op.loop,
+    [
+      op.get(bPtr),
+      op.set(pbase),
+      op.get(outRow),
+      op.set(outp),
+      op.loop,
+      [
+        acc.map((r) => [op.v128Zero, op.set(r)]),
+        op.get(qa),
+        op.set(pa),
+        op.get(pbase),
+        op.set(pb),
+        op.get(pbase),
+        op.get(step),
+        op.i32Add,
+        op.set(pbEnd),
+        op.loop,
+        tStep(),
+        op.get(pb),
+        op.get(pbEnd),
+        op.i32Ne,
+        op.brIf(0),
+        op.end,
+        [0, 1, 2, 3].map(addRow),
+        op.get(outp),
+        op.i32(32),
+        op.i32Add,
+        op.set(outp),
+        op.get(pbEnd),
+        op.tee(pbase),
+        op.get(pEnd),
+        op.i32Ne,
+        op.brIf(0),
+      ],
+      op.end,
+      op.get(qa),
+      op.get(step),
+      op.i32Add,
+      op.tee(qa),
+      op.get(outRow),
+      op.get(s2),
+      op.i32Add,
+      op.get(s2),
+      op.i32Add,
+      op.set(outRow),
+      op.get(qEnd),
+      op.i32Ne,
+      op.brIf(0),
+    ],
+    op.end,
+  ];
+  return {
+    name: 'gemm64',
+    params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32],
+    results: [],
+    locals: [...new Array<T>(12).fill(T.i32), ...new Array<T>(11).fill(T.v128)],
+    body,
+  };
+}
