@@ -193,18 +193,7 @@ export function readVectorChunk(
       const raw = value(vi++);
       const f = Math.fround(raw);
       if (f - f !== 0) {
-        const what = Number.isNaN(raw)
-          ? 'NaN'
-          : Number.isFinite(raw)
-            ? `${raw} (does not fit in float32)`
-            : raw > 0
-              ? 'Infinity'
-              : '-Infinity';
-        throw new InputError(
-          file,
-          `${what} in column "${column}" at position ${k + 1}; every value must be a finite number`,
-          `row ${row + 1}`,
-        );
+        throw nonFinite(raw, file, column, k, row);
       }
       if (first) first.push(f);
       else if (k < o!.dim) o!.data[(base + row) * o!.dim + k] = f;
@@ -327,4 +316,14 @@ export function checkPages(bytes: Uint8Array, start: number, size: number, at0: 
     }
     reader.offset += compressed;
   }
+}
+
+/** The error for a vector element that is not a finite float32 (`position` and `row` 0-based). */
+export function nonFinite(raw: number, file: string, column: string, position: number, row: number): InputError {
+  const what = Number.isNaN(raw) ? 'NaN' : Number.isFinite(raw) ? `${raw} (does not fit in float32)` : raw > 0 ? 'Infinity' : '-Infinity';
+  return new InputError(
+    file,
+    `${what} in column "${column}" at position ${position + 1}; every value must be a finite number`,
+    `row ${row + 1}`,
+  );
 }

@@ -17,7 +17,7 @@
 import { parquetRead } from 'hyparquet';
 import { InputError } from './errors.ts';
 import { libraryMessage } from './import/problems.ts';
-import { checkPages, readTextChunk, readVectorChunk } from './parquet-pages.ts';
+import { checkPages, nonFinite, readTextChunk, readVectorChunk } from './parquet-pages.ts';
 import { bytesSource, MAX_VARIANT_FLOATS, planParquet, toArrayBuffer, type ByteSource, type ParquetPlan } from './parquet-plan.ts';
 import { defaultAllocate, type Allocate, type IdVectors } from './vectors-table.ts';
 
@@ -244,19 +244,7 @@ export async function readParquetRows(
       for (let j = 0; j < o.dim; j++) {
         const f = Math.fround(Number(v[j]));
         if (f - f !== 0) {
-          const raw = Number(v[j]);
-          const what = Number.isNaN(raw)
-            ? 'NaN'
-            : Number.isFinite(raw)
-              ? `${raw} (does not fit in float32)`
-              : raw > 0
-                ? 'Infinity'
-                : '-Infinity';
-          throw new InputError(
-            file,
-            `${what} in column "${column}" at position ${j + 1}; every value must be a finite number`,
-            `row ${r + 1}`,
-          );
+          throw nonFinite(Number(v[j]), file, column, j, r);
         }
         o.data[at + j] = f;
       }
