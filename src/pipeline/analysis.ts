@@ -295,8 +295,9 @@ export class AnalysisPipeline extends VariantSpace {
           }),
         ),
       );
-      update({ status: 'done', progress: 1, metrics, knn, seconds: (performance.now() - start) / 1000, cached: false });
+      // Stored before the row says done: a reload right after it finds the row in the cache.
       await this.deps.cache.write(key, { metrics, knn });
+      update({ status: 'done', progress: 1, metrics, knn, seconds: (performance.now() - start) / 1000, cached: false });
     } catch (e) {
       if (isCancelled(e) || generation !== this.generation) return;
       update({ status: 'error', error: (e as Error).message });

@@ -125,9 +125,10 @@ function restore(job: ProjectJob, key: string, hit: CachedLayout, started: numbe
   return transfer(result, [coords.buffer]);
 }
 
-function store(layout: Layout, fitted: Int32Array | null, epochs: number): void {
+/** Stores a finished layout; awaited before the result goes back, so a reload right after finds it. */
+function store(layout: Layout, fitted: Int32Array | null, epochs: number): Promise<void> {
   const value: CachedLayout = { coords: layout.coords.slice(), fitted, epochs };
-  void writeQuietly(cache, layout.cacheKey, value);
+  return writeQuietly(cache, layout.cacheKey, value);
 }
 
 const api = {
@@ -154,7 +155,7 @@ const api = {
     layouts.set(job.key, layout);
     layout.fitted = projection.fitted;
     layout.epochs = projection.epochs;
-    if (rest.length === 0) store(layout, null, projection.epochs);
+    if (rest.length === 0) await store(layout, null, projection.epochs);
     const result: ProjectResult = {
       cached: false,
       coords: projection.coords,
@@ -169,7 +170,7 @@ const api = {
   },
 
   /** Places the rows `rest[start … start + count)` of the layout under `key` by transform. */
-  place(key: string, start: number, count: number): PlacedChunk {
+  async place(key: string, start: number, count: number): Promise<PlacedChunk> {
     const layout = layouts.get(key);
     if (!layout || !layout.x) throw new Error(`no UMAP layout with items to place for ${key}`);
     const t = performance.now();
@@ -181,7 +182,7 @@ const api = {
     }
     if (start + count >= layout.rest.length) {
       layout.x = null; // all placed: drop the reference, keep the finished layout
-      store(layout, layout.fitted ?? null, layout.epochs ?? 0);
+      await store(layout, layout.fitted ?? null, layout.epochs ?? 0);
     }
     const chunk: PlacedChunk = { rows, coords, seconds: (performance.now() - t) / 1000 };
     return transfer(chunk, [rows.buffer, coords.buffer]);
