@@ -36,6 +36,8 @@ export class AnalysisPipeline extends VariantSpace {
   readonly sources: EmbeddingSource[];
   private readonly listeners = new Set<(e: PipelineEvent) => void>();
   private generation = 0;
+  /** The encode loop in progress (null when no model is being encoded). */
+  private encoding: Promise<void> | null = null;
 
   constructor(
     corpus: Corpus,
@@ -109,8 +111,25 @@ export class AnalysisPipeline extends VariantSpace {
     for (const id of this.embeddings.keys()) this.schedule(id, this.generation);
   }
 
+  /**
+   * Resolves once no model is being encoded. Work that no metrics row waits for (UMAP layouts) waits
+   * for it, so the encoders, on which every row depends, have the cores (docs/BENCHMARKS.md).
+   */
+  async whenEncoded(): Promise<void> {
+    while (this.encoding) await this.encoding;
+  }
+
   /** Encodes every model that has no embeddings yet; after a cancel, the rest are marked cancelled. */
-  private async encodeMissing(): Promise<void> {
+  private encodeMissing(): Promise<void> {
+    if (this.encoding) return this.encoding;
+    const run = this.encodeEach().finally(() => {
+      if (this.encoding === run) this.encoding = null;
+    });
+    this.encoding = run;
+    return run;
+  }
+
+  private async encodeEach(): Promise<void> {
     for (const card of this.cards) {
       if (this.embeddings.has(card.id)) continue;
       if (this.cancelled) {

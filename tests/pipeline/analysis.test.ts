@@ -151,4 +151,26 @@ describe('analysis pipeline (Node, no browser)', () => {
     await blind.start();
     expect(blind.rows.get('m')).toMatchObject({ status: 'error', error: expect.stringMatching(/m\.onnx: this corpus has no images/) });
   });
+
+  it('whenEncoded waits for every model to be encoded (layouts wait for it), and is immediate when nothing encodes', async () => {
+    const cards = ['m1', 'm2'].map(
+      (id) => ({ id, name: id, file: `${id}.onnx`, sha256: id, modality: 'image', output: { dim: 12 } }) as unknown as ModelCard,
+    );
+    const order: string[] = [];
+    const d = deps();
+    const encode = d.encoder.encode;
+    d.encoder.encode = async (job, onProgress) => {
+      await new Promise((r) => setTimeout(r, 20));
+      order.push(`encoded ${job.card.id}`);
+      return encode(job, onProgress);
+    };
+    const p = new AnalysisPipeline(corpus(), cards, { variants: [], encoders: [] }, settings, d);
+    await p.whenEncoded();
+    order.push('idle before start');
+    const started = p.start();
+    await new Promise((r) => setTimeout(r, 0));
+    const waited = p.whenEncoded().then(() => order.push('encoders done'));
+    await Promise.all([started, waited]);
+    expect(order).toEqual(['idle before start', 'encoded m1', 'encoded m2', 'encoders done']);
+  });
 });

@@ -6,44 +6,93 @@ import { FakeWorker, dieWhileRunning } from './fake-worker.ts';
 import { ERROR_NAMES, namedError } from '../../src/workers/host.ts';
 
 const noop = callback(() => {});
-const job = (name: string, count: number) => ({ card: { name }, count }) as unknown as EncodeJob;
+const job = (name: string, count: number) => ({ card: { name }, count, modelBytes: new Uint8Array(1) }) as unknown as EncodeJob;
 
 /** A fake encoder worker: embeds item i as [i, i²]; dies on the first `crashes` jobs it gets. */
-function fakeClient(behaviour: { crashes: number }) {
+function fakeClient(behaviour: { crashes: number; failPart?: number }, lanes = 1) {
   const workers: FakeWorker[] = [];
-  const client = new EncoderClient(() => {
-    let pending: Promise<unknown> = Promise.resolve();
-    const w = new FakeWorker((self) => ({
-      encode(j: EncodeJob, onProgress: (done: number, total: number) => void) {
-        const run = encode(self, j, onProgress);
-        pending = run.catch(() => undefined);
-        return run;
-      },
-      // Like the real worker: a query waits for the inference in progress.
-      embedQuery(j: EncodeJob) {
-        return pending.then(() => ({
-          embeddings: { n: j.count, dim: 2, data: new Float32Array(j.count * 2) },
-          backend: 'wasm',
-          seconds: 0,
-        }));
-      },
-      cancel() {},
-    }));
-    workers.push(w);
-    return w as unknown as Worker;
-  });
+  const jobs: EncodeJob[] = [];
+  let cancelled = 0;
+  const client = new EncoderClient(
+    () => {
+      let pending: Promise<unknown> = Promise.resolve();
+      const w = new FakeWorker((self) => ({
+        encode(j: EncodeJob, onProgress: (done: number, total: number) => void) {
+          jobs.push(j);
+          const run = encode(self, j, onProgress);
+          pending = run.catch(() => undefined);
+          return run;
+        },
+        decide: () => ({ backend: 'wasm', reason: 'no WebGPU adapter' }),
+        // Like the real worker: a query waits for the inference in progress.
+        embedQuery(j: EncodeJob) {
+          return pending.then(() => ({
+            embeddings: { n: j.count, dim: 2, data: new Float32Array(j.count * 2) },
+            backend: 'wasm',
+            seconds: 0,
+          }));
+        },
+        cancel() {
+          cancelled++;
+        },
+      }));
+      workers.push(w);
+      return w as unknown as Worker;
+    },
+    { lanes },
+  );
   async function encode(self: FakeWorker, j: EncodeJob, onProgress: (done: number, total: number) => void) {
     await onProgress(0, j.count);
     if (behaviour.crashes > 0) {
       behaviour.crashes--;
       return dieWhileRunning(self, 'wasm memory exhausted');
     }
+    const start = j.start ?? 0;
+    if (behaviour.failPart === start) throw new Error(`pixels.onnx: output contains NaN (image ${start})`);
+    await new Promise((r) => setTimeout(r, 5));
     await onProgress(j.count, j.count);
-    const data = new Float32Array(j.count * 2).map((_, i) => (i % 2 ? ((i - 1) / 2) ** 2 : i / 2));
-    return { embeddings: { n: j.count, dim: 2, data }, backend: 'wasm', seconds: 1 };
+    const data = new Float32Array(j.count * 2).map((_, i) => (i % 2 ? (start + (i - 1) / 2) ** 2 : start + i / 2));
+    return { embeddings: { n: j.count, dim: 2, data }, backend: 'wasm', backendReason: 'WASM, as chosen', seconds: 1 };
   }
-  return { client, workers };
+  return { client, workers, jobs, cancels: () => cancelled };
 }
+
+describe('encoder client: lanes', () => {
+  it('a WASM encode is split into contiguous parts, one per worker, joined in item order', async () => {
+    const { client, workers, jobs } = fakeClient({ crashes: 0 }, 2);
+    const seen: number[] = [];
+    const r = await client.encode(
+      { ...job('MoCo v2', 601), backend: 'auto' },
+      callback((done: number) => void seen.push(done)),
+    );
+    expect(workers).toHaveLength(2);
+    expect(jobs.map((j) => [j.start, j.count, j.backend])).toEqual([
+      [0, 301, 'wasm'],
+      [301, 300, 'wasm'],
+    ]);
+    const x = r.embeddings.data;
+    expect(r.embeddings.n).toBe(601);
+    expect(Array.from({ length: 601 }, (_, i) => x[i * 2] === i && x[i * 2 + 1] === i * i).every(Boolean)).toBe(true);
+    expect(r.backendReason).toBe('no WebGPU adapter; 2 workers × 1 thread');
+    expect(seen[seen.length - 1]).toBe(601); // progress is the sum over the parts
+    expect(Math.max(...seen)).toBe(601);
+    client.terminate();
+  });
+
+  it('a small job runs whole on the first worker', async () => {
+    const { client, jobs } = fakeClient({ crashes: 0 }, 2);
+    await client.encode({ ...job('MoCo v2', 300), backend: 'wasm' }, noop);
+    expect(jobs.map((j) => [j.start ?? 0, j.count])).toEqual([[0, 300]]);
+    client.terminate();
+  });
+
+  it('a part that fails stops the others and rejects the encode with its error', async () => {
+    const { client, cancels } = fakeClient({ crashes: 0, failPart: 300 }, 2);
+    await expect(client.encode({ ...job('Pixels', 600), backend: 'wasm' }, noop)).rejects.toThrow('output contains NaN (image 300)');
+    expect(cancels()).toBe(1);
+    client.terminate();
+  });
+});
 
 describe('encoder client: worker crashes', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -40,8 +40,9 @@ export function UmapPanels({ session, colorBy, onColorByChange }: Props) {
   const [lassoMode, setLassoMode] = useState(false);
   const [layout, setLayout] = useState<Layout>('grid');
   const [pair, setPair] = useState<[string | null, string | null]>([null, null]);
-  // The client's workers start lazily, so StrictMode's unmount/remount only restarts them.
-  const client = useMemo(() => new UmapClient(), []);
+  // The client's workers start lazily, so StrictMode's unmount/remount only restarts them. Layouts
+  // not in the cache are fitted once the encoders are done (they need every core on a cold load).
+  const client = useMemo(() => new UmapClient(() => session.whenEncoded()), [session]);
   useEffect(() => () => client.dispose(), [client]);
   const thumbs = useMemo(() => new ThumbnailCache(session.corpus), [session]);
   const colours = useMemo(() => colouring(session.corpus.columns, facet, session.corpus.n), [session, facet]);

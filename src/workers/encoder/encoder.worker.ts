@@ -8,6 +8,7 @@
 import { describeAdapter, pickBackend, type Backend, type BackendChoice, type BackendDecision } from '../../encoders/backend.ts';
 import { encodeAll, encodeTexts, type EncodeOptions, type Encoder } from '../../encoders/encoder.ts';
 import { loadWebEncoder, type WebEncoder } from '../../encoders/web-session.ts';
+import { fetchModelBytes } from '../../encoders/model-bytes.ts';
 import type { ModelCard } from '../../encoders/card.ts';
 import type { Embeddings } from '../../compute/types.ts';
 import { InputError } from '../../data/errors.ts';
@@ -25,9 +26,13 @@ export interface EncodeJob {
   images: Uint8Array;
   /** The texts a text encoder embeds (one per item; e.g. the titles). */
   texts?: string[];
+  /** Items `start … start + count − 1` are encoded (default start 0): the client splits a corpus over its workers. */
+  start?: number;
   count: number;
   size: number;
   backend: BackendChoice;
+  /** onnxruntime-web WASM threads in this worker (read once, at its first session; default: every core). */
+  threads?: number;
   /** Resilience tests: the WebGPU device is destroyed after this many batches of this job. */
   loseDeviceAfter?: number;
 }
@@ -66,18 +71,15 @@ let gpuLost: string | null = null;
 /** WebGPU batches still to run before the device is destroyed (a job's `loseDeviceAfter`); null = never. */
 let loseDeviceAfterBatches: number | null = null;
 
-async function modelBytes(job: EncodeJob): Promise<Uint8Array> {
-  if (job.modelBytes) return job.modelBytes;
-  const response = await fetch(job.modelUrl);
-  if (!response.ok) throw new InputError(job.card.file, `model file could not be loaded (HTTP ${response.status})`);
-  return new Uint8Array(await response.arrayBuffer());
+function modelBytes(job: EncodeJob): Promise<Uint8Array> {
+  return job.modelBytes ? Promise.resolve(job.modelBytes) : fetchModelBytes(job.card.file, job.modelUrl);
 }
 
 function rawSession(job: EncodeJob, backend: 'webgpu' | 'wasm'): Promise<WebEncoder> {
   const key = `${job.card.sha256}:${backend}`;
   let open = raw.get(key);
   if (!open) {
-    open = modelBytes(job).then((bytes) => loadWebEncoder(job.card, bytes, backend));
+    open = modelBytes(job).then((bytes) => loadWebEncoder(job.card, bytes, backend, { numThreads: job.threads }));
     open.catch(() => raw.delete(key));
     raw.set(key, open);
   }
@@ -168,15 +170,23 @@ async function chooseBackend(job: EncodeJob): Promise<BackendDecision> {
   return d;
 }
 
+/** Encodes the job's items `start … start + count − 1`. */
 function encodeJob(encoder: Encoder, job: EncodeJob, opts: EncodeOptions): Promise<Embeddings> {
+  const start = job.start ?? 0;
   if (job.card.modality === 'text') {
     if (!job.texts) throw new InputError(job.card.file, 'is a text model but no texts were given');
-    return encodeTexts(encoder, job.texts.slice(0, job.count), opts);
+    return encodeTexts(encoder, job.texts.slice(start, start + job.count), opts);
   }
-  return encodeAll(encoder, job.images, job.count, job.size, opts);
+  const bytes = job.size * job.size * 3;
+  return encodeAll(encoder, job.images.subarray(start * bytes, (start + job.count) * bytes), job.count, job.size, opts);
 }
 
 const api = {
+  /** The backend `auto` (or the analyst's choice) comes to for this model, and why (calibrated once per model). */
+  decide(job: EncodeJob): Promise<BackendDecision> {
+    return chooseBackend(job);
+  },
+
   async encode(job: EncodeJob, onProgress: (done: number, total: number) => void): Promise<EncodeResult> {
     controller?.abort();
     controller = new AbortController();

@@ -34,7 +34,14 @@ export class UmapClient {
   /** Finished layouts by key (a panel shown again, or remounted, gets its layout back at once). */
   private readonly done = new Map<string, Promise<LayoutResult>>();
 
-  constructor(size = defaultWorkers()) {
+  /**
+   * `turn`: awaited (in the worker, after a cache miss) before each fit, e.g. until the encoders are
+   * done, so layouts never take cores from work the metrics rows wait for.
+   */
+  constructor(
+    private readonly turn?: () => Promise<void>,
+    size = defaultWorkers(),
+  ) {
     this.hosts = Array.from({ length: size }, () => new WorkerHost<UmapApi>({ name: 'UMAP', spawn }));
   }
 
@@ -66,6 +73,7 @@ export class UmapClient {
           alive();
           progress?.(done, total);
         }),
+        this.turn ? callback(this.turn) : undefined,
       ),
     );
     const fitSeconds = (performance.now() - t0) / 1000;

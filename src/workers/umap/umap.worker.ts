@@ -10,6 +10,7 @@
  * Finished layouts are cached in IndexedDB under a key made of the vectors' sha256, the metric and
  * every UMAP parameter, so a reload (or the same vectors under another name) gets its layout back
  * without fitting; the model for queries is rebuilt from the cached coordinates of the fitted rows.
+ * A fit that is not cached waits for the page's `turn` first (the encoders go first on a cold load).
  */
 import { fitLayout, layoutSample, placeRows, UmapModel, type ProjectOptions } from '../../compute/umap/project.ts';
 import { findAB } from '../../compute/umap/layout.ts';
@@ -133,13 +134,22 @@ function store(layout: Layout, fitted: Int32Array | null, epochs: number): Promi
 
 const api = {
   /** Fits the layout (on a sample above `maxFit` items), or reads it from the cache; the model is kept under `job.key`. */
-  async fit(job: ProjectJob, onProgress?: (done: number, total: number) => void): Promise<ProjectResult> {
-    const t = performance.now();
+  async fit(
+    job: ProjectJob,
+    onProgress?: (done: number, total: number) => void,
+    /** Awaited on a cache miss before fitting: the page's turn for background work (e.g. after the encoders). */
+    turn?: () => Promise<void>,
+  ): Promise<ProjectResult> {
+    let t = performance.now();
     const cacheKey = await layoutCacheKey(job);
     const hit = await readOrNull<CachedLayout>(cache, cacheKey);
     if (hit?.coords instanceof Float32Array && hit.coords.length === job.x.n * 2) {
       onProgress?.(1000, 1000);
       return restore(job, cacheKey, hit, t);
+    }
+    if (turn) {
+      await turn();
+      t = performance.now();
     }
     const opts: ProjectOptions = {
       metric: job.metric,
