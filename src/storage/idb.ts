@@ -1,8 +1,10 @@
 /**
- * The one IndexedDB wrapper: a key–value object store per (database, store), opened per operation
- * so nothing holds a connection open. Works on the main thread and in Web Workers. Callers decide
- * whether a failure matters (a cache treats it as a miss; the analyst's imported files must not be
- * lost silently).
+ * The one IndexedDB wrapper: a key–value object store per (database, store). One connection per
+ * store is opened on first use and kept (a warm load reads dozens of values: opening one per read
+ * cost more than the reads); it is closed when another tab needs to upgrade the database, or the
+ * browser closes it, and reopened by the next operation. Works on the main thread and in Web Workers.
+ * Callers decide whether a failure matters (a cache treats it as a miss; the analyst's imported files
+ * must not be lost silently).
  */
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
@@ -11,26 +13,41 @@ export interface KeyValueStore {
 }
 
 export function idbStore(database: string, store: string): KeyValueStore {
+  let connection: Promise<IDBDatabase> | null = null;
   const open = () =>
-    new Promise<IDBDatabase>((resolve, reject) => {
+    (connection ??= new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open(database, 1);
       req.onupgradeneeded = () => req.result.createObjectStore(store);
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
+      req.onsuccess = () => {
+        const db = req.result;
+        const forget = () => {
+          db.close();
+          connection = null;
+        };
+        db.onversionchange = forget;
+        db.onclose = forget;
+        resolve(db);
+      };
+      req.onerror = () => {
+        connection = null;
+        reject(req.error);
+      };
+    }));
+  const transaction = async (mode: IDBTransactionMode): Promise<IDBTransaction> => {
+    try {
+      return (await open()).transaction(store, mode);
+    } catch (e) {
+      if (!(e instanceof DOMException && e.name === 'InvalidStateError')) throw e;
+      connection = null; // closed under us: reopen once
+      return (await open()).transaction(store, mode);
+    }
+  };
   const run = async <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest): Promise<T> => {
-    const db = await open();
+    const tx = await transaction(mode);
     return new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(store, mode);
       const req = op(tx.objectStore(store));
-      tx.oncomplete = () => {
-        db.close();
-        resolve(req.result as T);
-      };
-      tx.onerror = tx.onabort = () => {
-        db.close();
-        reject(tx.error ?? req.error);
-      };
+      tx.oncomplete = () => resolve(req.result as T);
+      tx.onerror = tx.onabort = () => reject(tx.error ?? req.error);
     });
   };
   return {
