@@ -17,4 +17,5 @@ BENCH_URL=http://127.0.0.1:4183 npx tsx bench/interaction.bench.ts
 # Side by side with an earlier build: BENCH_TARGETS="now=http://127.0.0.1:4183,before=http://127.0.0.1:4184"
 BENCH_URL=http://127.0.0.1:4183 npx tsx bench/umap.bench.ts
 for dim in 512 784; do BENCH_DIM=$dim BENCH_RUNS=1 npx tsx bench/umap.bench.ts; done
+npx tsx bench/umap-mnist.ts
 BENCH_URL=http://127.0.0.1:4183 npx tsx bench/page-scale.ts
