@@ -11,5 +11,16 @@ await page.waitForFunction(
   expectedVariants(),
   { timeout: 600_000 },
 );
-await page.screenshot({ path: 'docs/screenshot.png', fullPage: true });
+// And every UMAP panel drawn (layouts are fitted once the encoders are done).
+await page.waitForFunction(
+  () => [...document.querySelectorAll('[data-testid="umap-panel"]')].every((p) => p.getAttribute('data-state') === 'ready'),
+  undefined,
+  { timeout: 600_000 },
+);
+// The panels share one WebGL canvas over the viewport and draw only what is in view: make the
+// viewport as tall as the page rather than a `fullPage` capture (which would show them empty).
+const height = await page.evaluate(() => document.documentElement.scrollHeight);
+await page.setViewportSize({ width: 1280, height });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: 'docs/screenshot.png' });
 await browser.close();
