@@ -4,7 +4,7 @@
  * SharedArrayBuffer-backed typed array to a worker (comlink / structured clone) shares the memory;
  * `transfer()` in rpc.ts never lists shared buffers, so they stay usable on both sides.
  */
-import type { Embeddings } from '../compute/types.ts';
+import type { Embeddings, KnnResult } from '../compute/types.ts';
 
 /** Whether this context can allocate SharedArrayBuffers (cross-origin isolated). */
 export function canShare(): boolean {
@@ -26,4 +26,26 @@ export function toShared(x: Embeddings): Embeddings {
   const data = sharedFloat32(x.data.length);
   data.set(x.data);
   return { n: x.n, dim: x.dim, data };
+}
+
+/** A copy of `a` in shared memory (or `a` itself when it is shared already or sharing is unavailable). */
+function sharedCopy<T extends Int32Array | Float64Array>(a: T, make: (buffer: SharedArrayBuffer) => T): T {
+  if (isShared(a) || !canShare()) return a;
+  const out = make(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/**
+ * Neighbour lists in shared memory: a row's lists go to the UMAP workers and the compute pool many
+ * times (every panel, every comparison), and posting shared memory copies nothing. Store them in
+ * IndexedDB before sharing them: shared memory cannot be stored.
+ */
+export function toSharedKnn(knn: KnnResult): KnnResult {
+  return {
+    ...knn,
+    seeds: sharedCopy(knn.seeds, (b) => new Int32Array(b)),
+    indices: sharedCopy(knn.indices, (b) => new Int32Array(b)),
+    distances: sharedCopy(knn.distances, (b) => new Float64Array(b)),
+  };
 }
