@@ -113,10 +113,14 @@ export class Scatter {
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (placed(coords, i)) rows.push(i);
     this.layer.setDrawn(rows.length === n ? null : Uint32Array.from(rows));
-    this.tree = quadtree<number>()
-      .x((i) => coords[i * 2])
-      .y((i) => coords[i * 2 + 1])
-      .addAll(rows);
+    // The picking index is built when the page is idle, or by the first pick: a warm load sets every
+    // panel's points at once, and building 21 trees then held up the main thread (docs/BENCHMARKS.md).
+    this.tree = null;
+    const build = () => {
+      if (this.coords === coords && !this.tree) this.tree = pickingTree(coords);
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(build, { timeout: 2000 });
+    else setTimeout(build, 0);
     this.axesDirty = true;
     this.requestPoints();
   }
@@ -127,7 +131,7 @@ export class Scatter {
    */
   updatePoints(rows: Int32Array): void {
     const coords = this.coords;
-    if (!coords || !this.tree) return;
+    if (!coords) return;
     this.layer.updatePositions(coords);
     const n = coords.length >> 1;
     let count = 0;
@@ -140,7 +144,7 @@ export class Scatter {
     }
     const add: number[] = [];
     for (const r of rows) if (r >= 0 && r < n && placed(coords, r)) add.push(r);
-    this.tree.addAll(add);
+    this.tree?.addAll(add); // a tree not built yet will read every placed row
     this.requestPoints();
   }
 
@@ -241,7 +245,8 @@ export class Scatter {
   // ---- events ----
 
   private pick(px: number, py: number): number | null {
-    if (!this.tree) return null;
+    if (!this.coords) return null;
+    this.tree ??= pickingTree(this.coords);
     this.frame.toData(px, py, this.tmp);
     const found = this.tree.find(this.tmp[0], this.tmp[1], HOVER_RADIUS_PX / this.frame.pixelsPerUnit);
     return found === undefined ? null : found;
@@ -379,4 +384,14 @@ export class Scatter {
       this.tmp,
     );
   }
+}
+
+/** A quadtree over the placed rows of `coords` (n × 2), for picking the point under the pointer. */
+function pickingTree(coords: Float32Array): Quadtree<number> {
+  const rows: number[] = [];
+  for (let i = 0; i < coords.length >> 1; i++) if (placed(coords, i)) rows.push(i);
+  return quadtree<number>()
+    .x((i) => coords[i * 2])
+    .y((i) => coords[i * 2 + 1])
+    .addAll(rows);
 }
