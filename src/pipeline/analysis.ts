@@ -16,7 +16,7 @@ import { textColumn, type ModelCard } from '../encoders/card.ts';
 import { embeddingSources, type EmbeddingSource } from '../state/embedding-sources.ts';
 import { callback } from '../workers/rpc.ts';
 import { errorCode, isCancelled } from '../workers/host.ts';
-import { toSharedKnn } from '../workers/shared-memory.ts';
+import { shareArrays } from '../workers/shared-memory.ts';
 import type { PipelineDeps } from './deps.ts';
 import { VariantSpace } from './variant-space.ts';
 import { resolveSeeds, type EncoderStatus, type Settings, type VariantRow, type Whiten } from './types.ts';
@@ -298,7 +298,7 @@ export class AnalysisPipeline extends VariantSpace {
     try {
       const cached = await this.deps.cache.read<{ metrics: VariantMetrics; knn: KnnResult }>(key);
       if (cached?.knn?.indices instanceof Int32Array && cached.metrics) {
-        const knn = toSharedKnn(cached.knn);
+        const knn = shareArrays(cached.knn);
         update({ status: 'done', progress: 1, metrics: cached.metrics, knn, seconds: (performance.now() - start) / 1000, cached: true });
         return;
       }
@@ -318,7 +318,7 @@ export class AnalysisPipeline extends VariantSpace {
       );
       // Stored before the row says done: a reload right after it finds the row in the cache.
       await this.deps.cache.write(key, { metrics, knn });
-      update({ status: 'done', progress: 1, metrics, knn: toSharedKnn(knn), seconds: (performance.now() - start) / 1000, cached: false });
+      update({ status: 'done', progress: 1, metrics, knn: shareArrays(knn), seconds: (performance.now() - start) / 1000, cached: false });
     } catch (e) {
       if (isCancelled(e) || generation !== this.generation) return;
       update({ status: 'error', error: (e as Error).message });

@@ -4,7 +4,7 @@
  * SharedArrayBuffer-backed typed array to a worker (comlink / structured clone) shares the memory;
  * `transfer()` in rpc.ts never lists shared buffers, so they stay usable on both sides.
  */
-import type { Embeddings, KnnResult } from '../compute/types.ts';
+import type { Embeddings } from '../compute/types.ts';
 
 /** Whether this context can allocate SharedArrayBuffers (cross-origin isolated). */
 export function canShare(): boolean {
@@ -28,24 +28,32 @@ export function toShared(x: Embeddings): Embeddings {
   return { n: x.n, dim: x.dim, data };
 }
 
-/** A copy of `a` in shared memory (or `a` itself when it is shared already or sharing is unavailable). */
-function sharedCopy<T extends Int32Array | Float64Array>(a: T, make: (buffer: SharedArrayBuffer) => T): T {
-  if (isShared(a) || !canShare()) return a;
-  const out = make(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
-}
+/** Smaller typed arrays are cheaper to copy in a message than to keep in a shared buffer of their own. */
+const SHARE_MIN_BYTES = 4096;
+
+type TypedArray = Exclude<ArrayBufferView, DataView> & ArrayLike<unknown> & { set(a: ArrayLike<unknown>): void };
 
 /**
- * Neighbour lists in shared memory: a row's lists go to the UMAP workers and the compute pool many
- * times (every panel, every comparison), and posting shared memory copies nothing. Store them in
- * IndexedDB before sharing them: shared memory cannot be stored.
+ * `value` with every typed array of 4 KB or more in it (at any depth of plain objects and arrays)
+ * copied into shared memory, once: e.g. a row's neighbour lists, which go to the UMAP workers and the compute pool many
+ * times (every panel, every comparison) — posting shared memory copies nothing. Values stored in
+ * IndexedDB must be stored before they are shared: shared memory cannot be stored.
  */
-export function toSharedKnn(knn: KnnResult): KnnResult {
-  return {
-    ...knn,
-    seeds: sharedCopy(knn.seeds, (b) => new Int32Array(b)),
-    indices: sharedCopy(knn.indices, (b) => new Int32Array(b)),
-    distances: sharedCopy(knn.distances, (b) => new Float64Array(b)),
-  };
+export function shareArrays<T>(value: T): T {
+  if (!canShare()) return value;
+  return shareDeep(value) as T;
+}
+
+function shareDeep(v: unknown): unknown {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    if (isShared(v) || v.byteLength < SHARE_MIN_BYTES) return v;
+    const out = new (v.constructor as new (b: SharedArrayBuffer) => TypedArray)(new SharedArrayBuffer(v.byteLength));
+    out.set(v as TypedArray);
+    return out;
+  }
+  if (Array.isArray(v)) return v.map(shareDeep);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shareDeep(x)]));
+  }
+  return v;
 }
