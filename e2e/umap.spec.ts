@@ -149,35 +149,61 @@ test('100k points in a panel: a pan/zoom frame takes a few milliseconds of main-
   expect(result.mainMedian).toBeLessThan(16);
 });
 
-test("a dropped image is placed on every image variant's panel; the exact corpus image lands on its item", async ({ page }) => {
+test("a dropped image is placed on every image variant's panel; the exact corpus image lands on its item, after a reload too", async ({
+  page,
+}) => {
   await page.goto(`/?backend=wasm&subset=${SUBSET}`);
   const variants = expectedVariants();
   for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-state', 'ready', { timeout: 5 * 60_000 });
   const png = await itemPng(7);
-  await page.evaluate(
-    ([bytes, name]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
-      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    [Array.from(png), 'seven.png'] as const,
-  );
-  // Raw pixels: the query equals item 7, so the transform puts it exactly on item 7.
-  await expect(panel(page, 'pixels')).toHaveAttribute('data-probe', 'seven.png', { timeout: 60_000 });
-  await panel(page, 'pixels').scrollIntoViewIfNeeded();
+  const imageIds = cards()
+    .filter((c) => c.modality === 'image')
+    .map((c) => c.id);
+  const imageVariants = variants.filter((v) => imageIds.some((id) => v === id || v.startsWith(`${id}+w`)));
+  expect(imageVariants.length).toBeGreaterThan(0);
+  const dropAndCheck = async () => {
+    await page.evaluate(
+      ([bytes, name]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      [Array.from(png), 'seven.png'] as const,
+    );
+    // Raw pixels: the query equals item 7, so the transform puts it exactly on item 7.
+    await expect(panel(page, 'pixels')).toHaveAttribute('data-probe', 'seven.png', { timeout: 60_000 });
+    await panel(page, 'pixels').scrollIntoViewIfNeeded();
+    const [probe, item] = await page.evaluate(() => {
+      type Plot = { probeClientPosition(): { x: number; y: number } | null; clientPosition(row: number): { x: number; y: number } | null };
+      const plot = (globalThis as unknown as { __recallLens: { plots: Map<string, Plot> } }).__recallLens.plots.get('pixels')!;
+      return [plot.probeClientPosition(), plot.clientPosition(7)];
+    });
+    expect(Math.hypot(probe!.x - item!.x, probe!.y - item!.y)).toBeLessThan(1);
+    // Every panel of an image encoder's variant shows it.
+    for (const v of imageVariants) await expect(panel(page, v)).toHaveAttribute('data-probe', 'seven.png', { timeout: 60_000 });
+  };
+  await dropAndCheck();
+  // After a reload every layout comes from the cache, without its vectors: the first query rebuilds
+  // each layout's model (from the vectors, whitened ones included) and is placed as before.
+  await page.reload();
+  for (const v of variants) await expect(panel(page, v)).toHaveAttribute('data-cached', 'true', { timeout: 5 * 60_000 });
+  await dropAndCheck();
+  // A probe (vectors placed by the layout's own model, as a saved view restores it) on a cached
+  // layout: the model is rebuilt from the vectors first, then item 7's own vector lands on item 7.
+  await page.evaluate(() => {
+    type Handle = {
+      session: { embeddings: Map<string, { dim: number; data: Float32Array }> };
+      selection: { getState(): { setProbe(p: { label: string; vectors: Record<string, Float32Array> }): void } };
+    };
+    const h = (globalThis as unknown as { __recallLens: Handle }).__recallLens;
+    const x = h.session.embeddings.get('pixels')!;
+    h.selection.getState().setProbe({ label: 'item-7', vectors: { pixels: x.data.slice(7 * x.dim, 8 * x.dim) } });
+  });
+  await expect(panel(page, 'pixels')).toHaveAttribute('data-probe', 'item-7', { timeout: 60_000 });
   const [probe, item] = await page.evaluate(() => {
     type Plot = { probeClientPosition(): { x: number; y: number } | null; clientPosition(row: number): { x: number; y: number } | null };
     const plot = (globalThis as unknown as { __recallLens: { plots: Map<string, Plot> } }).__recallLens.plots.get('pixels')!;
     return [plot.probeClientPosition(), plot.clientPosition(7)];
   });
   expect(Math.hypot(probe!.x - item!.x, probe!.y - item!.y)).toBeLessThan(1);
-  // Every panel of an image encoder's variant shows it.
-  const imageIds = cards()
-    .filter((c) => c.modality === 'image')
-    .map((c) => c.id);
-  const imageVariants = variants.filter((v) => imageIds.some((id) => v === id || v.startsWith(`${id}+w`)));
-  expect(imageVariants.length).toBeGreaterThan(0);
-  for (const v of imageVariants) {
-    await expect(panel(page, v)).toHaveAttribute('data-probe', 'seven.png', { timeout: 60_000 });
-  }
 });

@@ -6,6 +6,7 @@
  * - `plots`: the mounted UMAP plots by variant (`clientPosition(row)`, `toDataURL()`, …);
  * - `renderer`: the shared WebGL renderer (`draws`, `losses`, `restores`, `simulateContextLoss()`);
  * - `persist`: the saved view of the corpus on screen (`corpus()`, `stored()`);
+ * - `selection`: the shared selection store (seed, hover, lasso, probe), e.g. `selection.getState().setProbe(…)`;
  * - `import`: the import worker's dry run (`check(files)`), used by the browser fuzz test.
  *
  * Faults for resilience tests come in the other way: a test sets `__recallLensTest` before the page

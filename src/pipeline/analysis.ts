@@ -294,7 +294,7 @@ export class AnalysisPipeline extends VariantSpace {
       if (generation === this.generation) this.setRow(variant, patch);
     };
     const start = performance.now();
-    const key = `metrics:v2|${this.sourceKey(encoderId)}|${whiten}|k${settings.k}|${settings.metric}|seeds:${resolveSeeds(settings.seeds, this.corpus.n)}:${settings.sampleSeed}`;
+    const key = `metrics:v2|${this.vectorsKey(variant)}|k${settings.k}|${settings.metric}|seeds:${resolveSeeds(settings.seeds, this.corpus.n)}:${settings.sampleSeed}`;
     try {
       const cached = await this.deps.cache.read<{ metrics: VariantMetrics; knn: KnnResult }>(key);
       if (cached?.knn?.indices instanceof Int32Array && cached.metrics) {
@@ -323,6 +323,16 @@ export class AnalysisPipeline extends VariantSpace {
       if (isCancelled(e) || generation !== this.generation) return;
       update({ status: 'error', error: (e as Error).message });
     }
+  }
+
+  /**
+   * Identifies a variant's vectors by where they come from (the source's embeddings and the
+   * whitening), without reading them: the key its metrics and its UMAP layout are cached under.
+   */
+  vectorsKey(variant: string): string {
+    const row = this.rows.get(variant);
+    if (!row) throw new Error(`unknown variant ${variant}`);
+    return `${this.sourceKey(row.encoderId)}|${row.whiten}`;
   }
 
   /** Identifies a source's embeddings: model hash + corpus hash, or those of a fused source's parts. */

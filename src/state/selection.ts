@@ -3,6 +3,7 @@
  * the lasso selection, the facet used for colouring and marks. Linked views read and write this.
  */
 import { create } from 'zustand';
+import { debugHandle } from '../debug.ts';
 
 export interface SelectionState {
   /** Corpus row whose neighbours the gallery shows (null: none picked yet). */
@@ -65,3 +66,5 @@ export const useSelection = create<SelectionState>()((set) => ({
   setBrush: (brush) => set((s) => ({ brush, lasso: brush ? brush.rows : s.brush && s.lasso === s.brush.rows ? null : s.lasso })),
   setAlignTo: (alignTo) => set({ alignTo }),
 }));
+
+debugHandle.selection = useSelection;

@@ -140,6 +140,8 @@ describe('analysis pipeline (Node, no browser)', () => {
       'done',
     ]);
     expect(p.rows.get('m+w')!.status).toBe('done');
+    // Each variant's vectors are known by where they come from (the key of its metrics and layout).
+    expect(['m', 'm+w', 'm+w4'].map((v) => p.vectorsKey(v))).toEqual(['abc:tiny-hash|none', 'abc:tiny-hash|full', 'abc:tiny-hash|4']);
 
     const blind = new AnalysisPipeline(
       { ...corpus(), imageSize: 0, images: new Uint8Array(0) },

@@ -123,17 +123,22 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
     setProgress(0);
     setInfo('projecting…');
     (async () => {
-      const x = await session.variantEmbeddings(variant);
-      const knn = useStore.getState().rows[variant]?.knn ?? null;
+      const n = corpus.n;
       const panel = panelRef.current;
       let drawn = false; // the sample's layout is on the plot, placed items written into it
       const result = await client.project(
         {
           key,
-          x,
+          id: session.vectorsKey(variant),
+          n,
           metric,
-          knn: coversAllRows(knn, x.n, N_NEIGHBORS) ? knn : null,
           seed: DEFAULT_SEED,
+          // Only for a layout that is not cached: whitened vectors and the neighbour lists.
+          vectors: () => session.variantEmbeddings(variant),
+          knn: () => {
+            const knn = useStore.getState().rows[variant]?.knn ?? null;
+            return coversAllRows(knn, n, N_NEIGHBORS) ? knn : null;
+          },
         },
         {
           // The fit is 80% of the bar when the rest is placed by transform afterwards (see fitLayout).
@@ -193,8 +198,8 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
         result.rest > 0
           ? `UMAP on a ${result.fitted.toLocaleString('en-US')}-point sample; ${result.rest.toLocaleString('en-US')} placed by transform · ${result.totalSeconds.toFixed(1)} s`
           : result.cached
-            ? `${x.n.toLocaleString()} items · layout from the cache`
-            : `${x.n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` +
+            ? `${n.toLocaleString()} items · layout from the cache`
+            : `${n.toLocaleString()} items · ${result.seconds.toFixed(1)} s · ${result.epochs} epochs` +
               (result.reusedKnn ? ' · exact KNN reused' : ''),
       );
     })().catch((e: Error) => {
@@ -204,7 +209,7 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
       setState('error');
       setError(e.message);
     });
-  }, [key, variant, metric, session, client]);
+  }, [key, variant, metric, session, client, corpus.n]);
 
   useEffect(() => {
     if (row?.status === 'error' && !layoutKey) {

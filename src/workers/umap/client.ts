@@ -6,8 +6,8 @@
  */
 import { callback } from '../rpc.ts';
 import { WorkerHost } from '../host.ts';
-import type { PlacedChunk, ProjectJob, ProjectResult, UmapApi } from './umap.worker.ts';
-import type { Embeddings } from '../../compute/types.ts';
+import type { CachedLayout, LayoutParams, PlacedChunk, ProjectResult, UmapApi } from './umap.worker.ts';
+import type { Embeddings, KnnResult } from '../../compute/types.ts';
 import { PLACE_CHUNK } from '../../compute/umap/project.ts';
 
 export interface ProjectHooks {
@@ -17,6 +17,13 @@ export interface ProjectHooks {
   onLayout?: (r: ProjectResult) => void;
   /** A chunk placed by transform; `placed` of `total` so far. */
   onPlaced?: (chunk: PlacedChunk, placed: number, total: number) => void;
+}
+
+/** A layout to show: its parameters, and the vectors and neighbour lists, asked for only when it must be fitted. */
+export interface LayoutRequest extends LayoutParams {
+  vectors: () => Promise<Embeddings>;
+  /** The exact KNN graph to reuse (every row, k ≥ 15), or null to search it in the worker. */
+  knn: () => KnnResult | null;
 }
 
 /** A finished layout: every row placed. */
@@ -33,10 +40,12 @@ export class UmapClient {
   private readonly owner = new Map<string, WorkerHost<UmapApi>>();
   /** Finished layouts by key (a panel shown again, or remounted, gets its layout back at once). */
   private readonly done = new Map<string, Promise<LayoutResult>>();
+  /** Layouts read from the cache whose model for queries is not rebuilt yet: how to rebuild it. */
+  private readonly adoptable = new Map<string, () => Promise<void>>();
 
   /**
-   * `turn`: awaited (in the worker, after a cache miss) before each fit, e.g. until the encoders are
-   * done, so layouts never take cores from work the metrics rows wait for.
+   * `turn`: awaited after a cache miss before each fit, e.g. until the encoders are done, so layouts
+   * never take cores from work the metrics rows wait for.
    */
   constructor(
     private readonly turn?: () => Promise<void>,
@@ -46,34 +55,63 @@ export class UmapClient {
   }
 
   /**
-   * Fits a layout on the least busy worker (or reads it from the cache), then (above 20 000 items)
-   * places the other items chunk by chunk, reporting each; the model is kept there under `job.key`.
-   * A key fitted (or being fitted) before returns that result: same key, same input, same seed.
+   * Reads a layout from the cache, or fits it on the least busy worker, then (above 20 000 items)
+   * places the other items chunk by chunk, reporting each; the model is kept there under `req.key`.
+   * A cached layout needs neither the vectors nor the neighbour lists. A key fitted (or being
+   * fitted) before returns that result: same key, same input, same seed.
    */
-  project(job: ProjectJob, hooks: ProjectHooks = {}): Promise<LayoutResult> {
-    const known = this.done.get(job.key);
+  project(req: LayoutRequest, hooks: ProjectHooks = {}): Promise<LayoutResult> {
+    const known = this.done.get(req.key);
     if (known) return known.then((r) => ({ ...r, coords: r.coords.slice() }));
-    const p = this.fit(job, hooks);
-    this.done.set(job.key, p);
-    p.catch(() => this.done.delete(job.key));
+    const p = this.fit(req, hooks);
+    this.done.set(req.key, p);
+    p.catch(() => this.done.delete(req.key));
     return p.then((r) => ({ ...r, coords: r.coords.slice() }));
   }
 
-  private async fit(job: ProjectJob, hooks: ProjectHooks): Promise<LayoutResult> {
+  private async fit(req: LayoutRequest, hooks: ProjectHooks): Promise<LayoutResult> {
     const t0 = performance.now();
     const host = this.hosts.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const previous = this.owner.get(job.key);
-    if (previous && previous !== host) void previous.call('forgetting a layout', (api) => api.forget(job.key)).catch(() => undefined);
-    this.owner.set(job.key, host);
+    const previous = this.owner.get(req.key);
+    if (previous && previous !== host) void previous.call('forgetting a layout', (api) => api.forget(req.key)).catch(() => undefined);
+    this.owner.set(req.key, host);
+    this.adoptable.delete(req.key);
+    const { vectors, knn, ...params } = req;
+    const hit = await host.call('reading a cached layout', (api) => api.cached(params));
+    if (hit) {
+      const copy: CachedLayout = { ...hit, coords: hit.coords.slice() };
+      this.adoptable.set(req.key, async () => {
+        const x = await vectors();
+        await host.call('restoring a cached layout', (api) => api.adopt(params, x, copy));
+      });
+      hooks.onProgress?.(1, 1);
+      const seconds = (performance.now() - t0) / 1000;
+      const fitted = hit.fitted ? hit.fitted.length : req.n;
+      const timings = { knn: 0, graph: 0, init: 0, sgd: 0, rest: 0 };
+      return {
+        cached: true,
+        coords: hit.coords,
+        reusedKnn: false,
+        fitted,
+        rest: 0,
+        epochs: hit.epochs,
+        timings,
+        seconds,
+        fitSeconds: seconds,
+        totalSeconds: seconds,
+      };
+    }
+    if (this.turn) await this.turn();
+    const x = await vectors();
+    const graph = knn();
     const progress = hooks.onProgress;
-    const fitted = await host.call(`fitting a layout of ${job.x.n} items`, (api, alive) =>
+    const fitted = await host.call(`fitting a layout of ${x.n} items`, (api, alive) =>
       api.fit(
-        job,
+        { ...params, x, knn: graph },
         callback((done: number, total: number) => {
           alive();
           progress?.(done, total);
         }),
-        this.turn ? callback(this.turn) : undefined,
       ),
     );
     const fitSeconds = (performance.now() - t0) / 1000;
@@ -83,7 +121,7 @@ export class UmapClient {
     // One chunk at a time: other layouts' jobs queued on this worker run in between. A restarted
     // worker has lost the model, so placement is not retried (the panel asks again).
     for (let start = 0; start < fitted.rest; start += PLACE_CHUNK) {
-      const chunk = await host.call('placing items', (api) => api.place(job.key, start, PLACE_CHUNK), { retries: 0 });
+      const chunk = await host.call('placing items', (api) => api.place(req.key, start, PLACE_CHUNK), { retries: 0 });
       for (let i = 0; i < chunk.rows.length; i++) {
         coords[chunk.rows[i] * 2] = chunk.coords[i * 2];
         coords[chunk.rows[i] * 2 + 1] = chunk.coords[i * 2 + 1];
@@ -94,9 +132,14 @@ export class UmapClient {
   }
 
   /** Places new vectors in the layout stored under `key` (m × 2 coordinates). */
-  transform(key: string, queries: Embeddings): Promise<Float32Array> {
+  async transform(key: string, queries: Embeddings): Promise<Float32Array> {
     const host = this.owner.get(key);
-    if (!host) return Promise.reject(new Error(`no UMAP layout for ${key}`));
+    if (!host) throw new Error(`no UMAP layout for ${key}`);
+    const adopt = this.adoptable.get(key);
+    if (adopt) {
+      await adopt(); // a cached layout's model, rebuilt for its first query (kept for the next on failure)
+      this.adoptable.delete(key);
+    }
     return host.call('placing a query', (api) => api.transform(key, queries), { retries: 0 });
   }
 
@@ -105,6 +148,7 @@ export class UmapClient {
     for (const h of this.hosts) h.terminate();
     this.owner.clear();
     this.done.clear();
+    this.adoptable.clear();
   }
 }
 

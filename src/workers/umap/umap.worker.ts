@@ -7,29 +7,37 @@
  * the compute pool, which is restarted whenever the settings change. Vectors arrive in shared memory
  * (no copy); only the sample is copied, for the layout's own searches.
  *
- * Finished layouts are cached in IndexedDB under a key made of the vectors' sha256, the metric and
- * every UMAP parameter, so a reload (or the same vectors under another name) gets its layout back
- * without fitting; the model for queries is rebuilt from the cached coordinates of the fitted rows.
- * A fit that is not cached waits for the page's `turn` first (the encoders go first on a cold load).
+ * Finished layouts are cached in IndexedDB under a key made of the vectors' identity (where they
+ * come from: the model and corpus hashes and the whitening, as the metrics rows are keyed), the
+ * metric and every UMAP parameter, so a reload reads its layout without the vectors at all: no
+ * whitening, no hashing. The model for queries is rebuilt from the cached coordinates of the fitted
+ * rows when a query first needs it (`adopt`).
  */
 import { fitLayout, layoutSample, placeRows, UmapModel, type ProjectOptions } from '../../compute/umap/project.ts';
 import { findAB } from '../../compute/umap/layout.ts';
 import type { Embeddings, KnnResult, Metric } from '../../compute/types.ts';
-import { digestHex } from '../../data/import/hash.ts';
 import { cache } from '../../state/embedding-cache.ts';
 import { readOrNull, writeQuietly } from '../../storage/idb.ts';
 import { expose, throttled, transfer } from '../rpc.ts';
 
-export interface ProjectJob {
-  /** Key the fitted model is stored under (for `place` and `transform`). */
+/** What identifies a layout: its vectors (by identity, not content), the metric and the UMAP parameters. */
+export interface LayoutParams {
+  /** Key the fitted model is stored under (for `place`, `adopt` and `transform`). */
   key: string;
-  x: Embeddings;
+  /** The vectors' identity (AnalysisPipeline.vectorsKey): the cache key is made of it. */
+  id: string;
+  /** Rows. */
+  n: number;
   metric: Metric;
-  knn: KnnResult | null;
   seed: number;
   nEpochs?: number;
   maxFit?: number;
   sampleSize?: number;
+}
+
+export interface ProjectJob extends LayoutParams {
+  x: Embeddings;
+  knn: KnnResult | null;
 }
 
 export interface ProjectResult {
@@ -68,37 +76,24 @@ interface Layout {
 
 const layouts = new Map<string, Layout>();
 /** Bump when the layout algorithm changes what it computes. */
-const LAYOUT_VERSION = 2;
+const LAYOUT_VERSION = 3;
 const N_NEIGHBORS = 15;
 
-interface CachedLayout {
+export interface CachedLayout {
   coords: Float32Array;
   fitted: Int32Array | null;
   epochs: number;
 }
 
-/** Everything a layout depends on: the vectors' bytes, the metric and the UMAP parameters. */
-async function layoutCacheKey(job: ProjectJob): Promise<string> {
-  const x = job.x;
-  const view = new Uint8Array(x.data.buffer, x.data.byteOffset, x.n * x.dim * 4);
-  // Web Crypto refuses views of shared memory: hash a private copy.
-  const bytes = view.buffer instanceof ArrayBuffer ? view : view.slice();
-  const sample = layoutSample(x.n, { maxFit: job.maxFit, sampleSize: job.sampleSize, seed: job.seed });
-  const params = [
-    job.metric,
-    N_NEIGHBORS,
-    job.seed,
-    job.nEpochs ?? 'auto',
-    job.maxFit ?? 'd',
-    job.sampleSize ?? 'd',
-    sample.rows?.length ?? x.n,
-  ];
-  return `layout:v${LAYOUT_VERSION}|${x.n}x${x.dim}|${await digestHex(bytes)}|${params.join('|')}`;
+/** Everything a layout depends on: the vectors' identity, the metric and the UMAP parameters. */
+function layoutCacheKey(p: LayoutParams): string {
+  const sample = layoutSample(p.n, { maxFit: p.maxFit, sampleSize: p.sampleSize, seed: p.seed });
+  const params = [p.metric, N_NEIGHBORS, p.seed, p.nEpochs ?? 'auto', p.maxFit ?? 'd', p.sampleSize ?? 'd', sample.rows?.length ?? p.n];
+  return `layout:v${LAYOUT_VERSION}|${p.n}|${p.id}|${params.join('|')}`;
 }
 
-/** Rebuilds a layout (and its model for queries) from the cache. */
-function restore(job: ProjectJob, key: string, hit: CachedLayout, started: number): ProjectResult {
-  const x = job.x;
+/** The model for queries of a cached layout, rebuilt from its fitted rows' vectors and coordinates. */
+function adopt(p: LayoutParams, x: Embeddings, hit: CachedLayout): void {
   const rows = hit.fitted;
   const m = rows ? rows.length : x.n;
   const train = { n: m, dim: x.dim, data: new Float32Array(m * x.dim) };
@@ -109,21 +104,8 @@ function restore(job: ProjectJob, key: string, hit: CachedLayout, started: numbe
     trainCoords[i * 2] = hit.coords[r * 2];
     trainCoords[i * 2 + 1] = hit.coords[r * 2 + 1];
   }
-  const model = new UmapModel(train, trainCoords, job.metric, N_NEIGHBORS, job.seed, findAB());
-  layouts.set(job.key, { model, x: null, rest: new Int32Array(0), cacheKey: key, coords: hit.coords });
-  const coords = hit.coords.slice();
-  const timings = { knn: 0, graph: 0, init: 0, sgd: 0, rest: 0 };
-  const result: ProjectResult = {
-    cached: true,
-    coords,
-    reusedKnn: false,
-    fitted: m,
-    rest: 0,
-    epochs: hit.epochs,
-    timings,
-    seconds: (performance.now() - started) / 1000,
-  };
-  return transfer(result, [coords.buffer]);
+  const model = new UmapModel(train, trainCoords, p.metric, N_NEIGHBORS, p.seed, findAB());
+  layouts.set(p.key, { model, x: null, rest: new Int32Array(0), cacheKey: layoutCacheKey(p), coords: hit.coords });
 }
 
 /** Stores a finished layout; awaited before the result goes back, so a reload right after finds it. */
@@ -133,24 +115,22 @@ function store(layout: Layout, fitted: Int32Array | null, epochs: number): Promi
 }
 
 const api = {
-  /** Fits the layout (on a sample above `maxFit` items), or reads it from the cache; the model is kept under `job.key`. */
-  async fit(
-    job: ProjectJob,
-    onProgress?: (done: number, total: number) => void,
-    /** Awaited on a cache miss before fitting: the page's turn for background work (e.g. after the encoders). */
-    turn?: () => Promise<void>,
-  ): Promise<ProjectResult> {
-    let t = performance.now();
-    const cacheKey = await layoutCacheKey(job);
-    const hit = await readOrNull<CachedLayout>(cache, cacheKey);
-    if (hit?.coords instanceof Float32Array && hit.coords.length === job.x.n * 2) {
-      onProgress?.(1000, 1000);
-      return restore(job, cacheKey, hit, t);
-    }
-    if (turn) {
-      await turn();
-      t = performance.now();
-    }
+  /** The cached layout for these parameters (every row placed), or null. */
+  async cached(p: LayoutParams): Promise<CachedLayout | null> {
+    const hit = await readOrNull<CachedLayout>(cache, layoutCacheKey(p));
+    if (!(hit?.coords instanceof Float32Array) || hit.coords.length !== p.n * 2) return null;
+    return transfer(hit, [hit.coords.buffer]);
+  },
+
+  /** Keeps the model of a cached layout under `p.key`, so queries can be placed in it. */
+  adopt(p: LayoutParams, x: Embeddings, hit: CachedLayout): void {
+    adopt(p, x, hit);
+  },
+
+  /** Fits the layout (on a sample above `maxFit` items) and stores it; the model is kept under `job.key`. */
+  async fit(job: ProjectJob, onProgress?: (done: number, total: number) => void): Promise<ProjectResult> {
+    const t = performance.now();
+    const cacheKey = layoutCacheKey(job);
     const opts: ProjectOptions = {
       metric: job.metric,
       knn: job.knn,
