@@ -342,7 +342,8 @@ export class Scatter {
     this.pending = false;
     const dpr = globalThis.devicePixelRatio || 1;
     const size = this.pointSize();
-    if (this.pointsDirty) {
+    // No points yet: nothing to draw (sizing the canvas cleared it), and no GPU round trip per empty panel.
+    if (this.pointsDirty && this.coords) {
       this.pointsDirty = false;
       this.frame.clip(this.xform);
       this.layer.draw({ xform: this.xform, sizePx: size * dpr, target: this.pointsCanvas, after: (ctx) => this.drawThumbnails(ctx, size) });
