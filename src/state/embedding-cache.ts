@@ -9,9 +9,44 @@ import { idbStore, readOrNull, writeQuietly } from '../storage/idb.ts';
 /** The app's cache: embeddings, metrics rows and UMAP layouts (each keyed by what it depends on). */
 export const cache = idbStore('recall-lens', 'embeddings');
 
+/**
+ * Values being read ahead of their first read: the keys the last session of the same corpus read,
+ * listed under `warm:…`. A warm reload reads ~60 MB from the cache (every model's embeddings, every
+ * row's metrics and neighbour lists); reading it while the corpus's images are still loading, rather
+ * than after, took a second off it (docs/BENCHMARKS.md). Each value is handed out once; what is not
+ * asked for soon is dropped.
+ */
+const ahead = new Map<string, Promise<unknown>>();
+const AHEAD_MS = 30_000;
+
+function warmKey(corpusHash: string): string {
+  return `warm:v1|${corpusHash}`;
+}
+
+/** Starts reading the values the last session of this corpus read. */
+export function readAhead(corpusHash: string): void {
+  void readOrNull<string[]>(cache, warmKey(corpusHash)).then((keys) => {
+    if (!Array.isArray(keys)) return;
+    for (const key of keys) if (typeof key === 'string' && !ahead.has(key)) ahead.set(key, readOrNull(cache, key));
+    setTimeout(() => ahead.clear(), AHEAD_MS);
+  });
+}
+
+/** Lists the keys a session of this corpus read, for the next load to read ahead. */
+export function rememberReads(corpusHash: string, keys: Iterable<string>): Promise<void> {
+  return writeQuietly(cache, warmKey(corpusHash), [...keys]);
+}
+
+function read<T>(key: string): Promise<T | null> {
+  const early = ahead.get(key);
+  if (!early) return readOrNull<T>(cache, key);
+  ahead.delete(key);
+  return early as Promise<T | null>;
+}
+
 /** Any structured-cloneable value (e.g. a variant's metrics and neighbour lists); null when absent or unreadable. */
 export function readValue<T>(key: string): Promise<T | null> {
-  return readOrNull<T>(cache, key);
+  return read<T>(key);
 }
 
 export function writeValue(key: string, value: unknown): Promise<void> {
@@ -36,7 +71,7 @@ export function cacheKey(modelSha256: string, corpusHash: string): string {
 }
 
 export async function readCached(key: string): Promise<Embeddings | null> {
-  const v = await readOrNull<{ n: number; dim: number; data: ArrayBuffer }>(cache, key);
+  const v = await read<{ n: number; dim: number; data: ArrayBuffer }>(key);
   if (!v || !(v.data instanceof ArrayBuffer) || v.data.byteLength !== v.n * v.dim * 4) return null;
   return { n: v.n, dim: v.dim, data: new Float32Array(v.data) };
 }

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { sampleSeeds } from '../compute/sampling.ts';
 import { subsetCorpus } from '../data/subset.ts';
+import { readAhead } from './embedding-cache.ts';
 import { loadDemoCorpus, loadModelCards } from './sources.ts';
 
 export function useDemoCorpus(subset: number | null, enabled = true) {
@@ -9,7 +10,9 @@ export function useDemoCorpus(subset: number | null, enabled = true) {
     enabled,
     queryKey: ['corpus', 'demo', subset],
     queryFn: async () => {
-      const corpus = await loadDemoCorpus();
+      // While the images load, the cache reads what the last session of this corpus read (a subset
+      // has a hash of its own, known only once the images are in).
+      const corpus = await loadDemoCorpus(subset ? undefined : readAhead);
       return subset && subset < corpus.n ? subsetCorpus(corpus, sampleSeeds(corpus.n, subset, 0)) : corpus;
     },
     staleTime: Infinity,

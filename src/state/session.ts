@@ -12,21 +12,50 @@ import type { PipelineDeps, ResultCache } from '../pipeline/deps.ts';
 import { ComputePool } from '../workers/compute/pool.ts';
 import { EncoderClient } from '../workers/encoder/client.ts';
 import { toShared } from '../workers/shared-memory.ts';
-import { cacheKey, readCached, readValue, writeCached, writeValue } from './embedding-cache.ts';
+import { cacheKey, readCached, readValue, rememberReads, writeCached, writeValue } from './embedding-cache.ts';
 import { restoreSession } from './persist.ts';
 import { modelUrl } from './sources.ts';
 import { useStore } from './store.ts';
 
-const idbCache: ResultCache = {
-  embeddingsKey: cacheKey,
-  readEmbeddings: readCached,
-  writeEmbeddings: writeCached,
-  read: readValue,
-  write: writeValue,
-};
+/**
+ * The IndexedDB cache, listing the keys a session reads (every model's embeddings, the rows of the
+ * current settings) so that the next load of the corpus reads them ahead (embedding-cache.ts).
+ */
+class SessionCache implements ResultCache {
+  private readonly embeddingReads = new Set<string>();
+  private readonly valueReads = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly corpusHash: string) {}
+
+  embeddingsKey = cacheKey;
+  writeEmbeddings = writeCached;
+  write = writeValue;
+
+  readEmbeddings(key: string) {
+    this.note(this.embeddingReads, key);
+    return readCached(key);
+  }
+
+  read<T>(key: string) {
+    this.note(this.valueReads, key);
+    return readValue<T>(key);
+  }
+
+  /** New settings: the rows read from now on replace the earlier ones in the list. */
+  forgetValueReads(): void {
+    this.valueReads.clear();
+  }
+
+  private note(set: Set<string>, key: string): void {
+    set.add(key);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void rememberReads(this.corpusHash, [...this.embeddingReads, ...this.valueReads]), 2000);
+  }
+}
 
 /** The workers, with the faults a resilience test armed (if any) injected into their hosts. */
-function browserDeps(): PipelineDeps {
+function browserDeps(cache: ResultCache): PipelineDeps {
   const faults = testFaults();
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
   const take = (what: 'crashEvaluates' | 'crashEncoder') => {
@@ -47,7 +76,7 @@ function browserDeps(): PipelineDeps {
         }
       : undefined,
   });
-  return { compute, encoder, cache: idbCache, modelUrl, share: toShared };
+  return { compute, encoder, cache, modelUrl, share: toShared };
 }
 
 /** Writes one pipeline event into the store. */
@@ -60,8 +89,12 @@ function toStore(e: PipelineEvent): void {
 }
 
 export class AnalysisSession extends AnalysisPipeline {
+  private readonly reads: SessionCache;
+
   constructor(corpus: Corpus, cards: ModelCard[], imported: Pick<Workspace, 'variants' | 'encoders'> = { variants: [], encoders: [] }) {
-    super(corpus, cards, imported, useStore.getState().settings, browserDeps());
+    const reads = new SessionCache(corpus.hash);
+    super(corpus, cards, imported, useStore.getState().settings, browserDeps(reads));
+    this.reads = reads;
     this.on(toStore);
     // A new backend applies to the encoders that run from now on; no row is recomputed for it.
     this.unsubscribe = useStore.subscribe((s, prev) => {
@@ -85,6 +118,7 @@ export class AnalysisSession extends AnalysisPipeline {
 
   /** The settings in the store changed: recompute every row. */
   recompute(): void {
+    this.reads.forgetValueReads();
     this.setSettings(useStore.getState().settings);
   }
 }

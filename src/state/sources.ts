@@ -22,10 +22,12 @@ async function getJson(url: string): Promise<unknown> {
  * The demo corpus. The images come gzipped when the build wrote them so (`imagesGzip`: 8 MB instead of
  * 87) and are inflated in a worker straight into one buffer of the size the manifest gives — a
  * SharedArrayBuffer when the page is cross-origin isolated, so workers read it in place.
+ * `onManifest` is told the corpus's hash before the images are loaded.
  */
-export async function loadDemoCorpus(): Promise<Corpus> {
+export async function loadDemoCorpus(onManifest?: (hash: string) => void): Promise<Corpus> {
   const manifest = await getJson(`${DEMO_BASE}manifest.json`);
-  const m = manifest as { images?: unknown; imagesGzip?: unknown; n?: unknown; imageSize?: unknown; channels?: unknown };
+  const m = manifest as { hash?: unknown; images?: unknown; imagesGzip?: unknown; n?: unknown; imageSize?: unknown; channels?: unknown };
+  if (typeof m.hash === 'string') onManifest?.(m.hash);
   const size = Number(m.n) * Number(m.imageSize) ** 2 * Number(m.channels ?? 3);
   const gz = typeof m.imagesGzip === 'string' && typeof DecompressionStream !== 'undefined' && Number.isSafeInteger(size) && size > 0;
   const file = gz ? (m.imagesGzip as string) : typeof m.images === 'string' ? m.images : 'images.rgb';
