@@ -23,9 +23,9 @@ function warmKey(corpusHash: string): string {
   return `warm:v1|${corpusHash}`;
 }
 
-/** Starts reading the values the last session of this corpus read. */
-export function readAhead(corpusHash: string): void {
-  void readOrNull<string[]>(cache, warmKey(corpusHash)).then((keys) => {
+/** Starts reading the values the last session of this corpus read (resolves once they are all asked for). */
+export function readAhead(corpusHash: string): Promise<void> {
+  return readOrNull<string[]>(cache, warmKey(corpusHash)).then((keys) => {
     if (!Array.isArray(keys)) return;
     for (const key of keys) if (typeof key === 'string' && !ahead.has(key)) ahead.set(key, readOrNull(cache, key));
     setTimeout(() => ahead.clear(), AHEAD_MS);

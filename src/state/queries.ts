@@ -12,7 +12,7 @@ export function useDemoCorpus(subset: number | null, enabled = true) {
     queryFn: async () => {
       // While the images load, the cache reads what the last session of this corpus read (a subset
       // has a hash of its own, known only once the images are in).
-      const corpus = await loadDemoCorpus(subset ? undefined : readAhead);
+      const corpus = await loadDemoCorpus(subset ? undefined : (hash) => void readAhead(hash));
       return subset && subset < corpus.n ? subsetCorpus(corpus, sampleSeeds(corpus.n, subset, 0)) : corpus;
     },
     staleTime: Infinity,
