@@ -8,6 +8,8 @@ import { useEffect, useRef, useState } from 'react';
 import { findAB } from '../../compute/umap/layout.ts';
 import { coversAllRows, DEFAULT_SEED } from '../../compute/umap/project.ts';
 import { transformPoints } from '../../compute/umap/transform.ts';
+import type { KnnResult, Metric } from '../../compute/types.ts';
+import type { VariantRow } from '../../pipeline/types.ts';
 import { useQueries } from '../../state/query.ts';
 import type { AnalysisSession } from '../../state/session.ts';
 import { useSelection, type SelectionState } from '../../state/selection.ts';
@@ -101,9 +103,10 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
   useEffect(() => scatterRef.current?.setColouring(colours), [colours]);
   useEffect(() => scatterRef.current?.setLassoMode(lassoMode), [lassoMode]);
 
-  // Compute the layout once the row's neighbour lists exist (again only when the metric changes).
-  // A job's result is applied while the panel is mounted and still wants that key; rows going back
-  // to pending (new K) do not cancel it.
+  // Ask for the layout at once: a cached one needs neither the vectors nor the row, a fit waits for
+  // the row's neighbour lists (again only when the metric changes, or after the row failed). A job's
+  // result is applied while the panel is mounted and still wants that key; rows going back to
+  // pending (new K) do not cancel it.
   const mounted = useRef(false);
   useEffect(() => {
     mounted.current = true;
@@ -112,9 +115,9 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
       requested.current = null;
     };
   }, []);
-  const metric = row?.metrics?.metric;
+  const metric = useStore((s) => s.settings.metric);
   const corpus = session.corpus;
-  const key = row?.status === 'done' && row.knn && metric ? `${variant}|${metric}|${corpus.hash}|${corpus.n}` : null;
+  const key = row && row.status !== 'error' ? `${variant}|${metric}|${corpus.hash}|${corpus.n}` : null;
   useEffect(() => {
     if (!key || !metric || key === requested.current) return;
     requested.current = key;
@@ -135,10 +138,7 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
           seed: DEFAULT_SEED,
           // Only for a layout that is not cached: whitened vectors and the neighbour lists.
           vectors: () => session.variantEmbeddings(variant),
-          knn: () => {
-            const knn = useStore.getState().rows[variant]?.knn ?? null;
-            return coversAllRows(knn, n, N_NEIGHBORS) ? knn : null;
-          },
+          knn: () => rowKnn(variant, metric, n),
         },
         {
           // The fit is 80% of the bar when the rest is placed by transform afterwards (see fitLayout).
@@ -207,7 +207,7 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
       requested.current = null; // retried when the row is done again
       if (isCancelled(e)) return;
       setState('error');
-      setError(e.message);
+      setError(useStore.getState().rows[variant]?.error ?? e.message); // the row's own reason, where it failed first
     });
   }, [key, variant, metric, session, client, corpus.n]);
 
@@ -296,4 +296,21 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
       <div ref={plotRef} className="umap-plot" />
     </div>
   );
+}
+
+/** The row's neighbour lists once it is done with `metric`, for a fit to reuse (null: the row failed, or its lists do not cover every item). */
+function rowKnn(variant: string, metric: Metric, n: number): Promise<KnnResult | null> {
+  return new Promise((resolve) => {
+    const settled = (rows: Record<string, VariantRow>): boolean => {
+      const r = rows[variant];
+      if (!r || r.status === 'error') resolve(null);
+      else if (r.status === 'done' && r.metrics?.metric === metric) resolve(coversAllRows(r.knn, n, N_NEIGHBORS) ? r.knn : null);
+      else return false;
+      return true;
+    };
+    if (settled(useStore.getState().rows)) return;
+    const stop = useStore.subscribe((s) => {
+      if (settled(s.rows)) stop();
+    });
+  });
 }

@@ -22,8 +22,8 @@ export interface ProjectHooks {
 /** A layout to show: its parameters, and the vectors and neighbour lists, asked for only when it must be fitted. */
 export interface LayoutRequest extends LayoutParams {
   vectors: () => Promise<Embeddings>;
-  /** The exact KNN graph to reuse (every row, k ≥ 15), or null to search it in the worker. */
-  knn: () => KnnResult | null;
+  /** The exact KNN graph to reuse (every row, k ≥ 15), or null to search it in the worker; may wait for it. */
+  knn: () => Promise<KnnResult | null>;
 }
 
 /** A finished layout: every row placed. */
@@ -103,7 +103,7 @@ export class UmapClient {
     }
     if (this.turn) await this.turn();
     const x = await vectors();
-    const graph = knn();
+    const graph = await knn();
     const progress = hooks.onProgress;
     const fitted = await host.call(`fitting a layout of ${x.n} items`, (api, alive) =>
       api.fit(
