@@ -5,6 +5,7 @@
  */
 import type { Embeddings } from '../compute/types.ts';
 import { idbStore, readOrNull, writeQuietly } from '../storage/idb.ts';
+import { shareArrays } from '../workers/shared-memory.ts';
 
 /** The app's cache: embeddings, metrics rows and UMAP layouts (each keyed by what it depends on). */
 export const cache = idbStore('recall-lens', 'embeddings');
@@ -27,7 +28,9 @@ function warmKey(corpusHash: string): string {
 export function readAhead(corpusHash: string): Promise<void> {
   return readOrNull<string[]>(cache, warmKey(corpusHash)).then((keys) => {
     if (!Array.isArray(keys)) return;
-    for (const key of keys) if (typeof key === 'string' && !ahead.has(key)) ahead.set(key, readOrNull(cache, key));
+    // Shared as they arrive (each copy into fresh shared memory is main-thread time the pipeline
+    // would otherwise spend once the images are in).
+    for (const key of keys) if (typeof key === 'string' && !ahead.has(key)) ahead.set(key, readOrNull(cache, key).then(shareArrays));
     setTimeout(() => ahead.clear(), AHEAD_MS);
   });
 }
@@ -71,8 +74,9 @@ export function cacheKey(modelSha256: string, corpusHash: string): string {
 }
 
 export async function readCached(key: string): Promise<Embeddings | null> {
-  const v = await read<{ n: number; dim: number; data: ArrayBuffer }>(key);
-  if (!v || !(v.data instanceof ArrayBuffer) || v.data.byteLength !== v.n * v.dim * 4) return null;
+  const v = await read<{ n: number; dim: number; data: ArrayBufferLike }>(key);
+  const buffer = v?.data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v?.data instanceof SharedArrayBuffer);
+  if (!v || !buffer || v.data.byteLength !== v.n * v.dim * 4) return null;
   return { n: v.n, dim: v.dim, data: new Float32Array(v.data) };
 }
 

@@ -34,8 +34,8 @@ const SHARE_MIN_BYTES = 4096;
 type TypedArray = Exclude<ArrayBufferView, DataView> & ArrayLike<unknown> & { set(a: ArrayLike<unknown>): void };
 
 /**
- * `value` with every typed array of 4 KB or more in it (at any depth of plain objects and arrays)
- * copied into shared memory, once: e.g. a row's neighbour lists, which go to the UMAP workers and the compute pool many
+ * `value` with every typed array (or ArrayBuffer) of 4 KB or more in it, at any depth of plain objects
+ * and arrays, copied into shared memory, once: e.g. a row's neighbour lists, which go to the UMAP workers and the compute pool many
  * times (every panel, every comparison) — posting shared memory copies nothing. Values stored in
  * IndexedDB must be stored before they are shared: shared memory cannot be stored.
  */
@@ -45,6 +45,12 @@ export function shareArrays<T>(value: T): T {
 }
 
 function shareDeep(v: unknown): unknown {
+  if (v instanceof ArrayBuffer) {
+    if (v.byteLength < SHARE_MIN_BYTES) return v;
+    const out = new SharedArrayBuffer(v.byteLength);
+    new Uint8Array(out).set(new Uint8Array(v));
+    return out;
+  }
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
     if (isShared(v) || v.byteLength < SHARE_MIN_BYTES) return v;
     const out = new (v.constructor as new (b: SharedArrayBuffer) => TypedArray)(new SharedArrayBuffer(v.byteLength));

@@ -25,6 +25,9 @@ describe('shared memory', () => {
       expect(Array.from(shared[key])).toEqual(Array.from(knn[key]));
     }
     expect(shareArrays(shared).indices).toBe(shared.indices); // already shared: no second copy
+    const stored = shareArrays({ n: 2, dim: 1024, data: new Float32Array(2048).fill(0.5).buffer }); // as IndexedDB gives embeddings back
+    expect(stored.data).toBeInstanceOf(SharedArrayBuffer);
+    expect(new Float32Array(stored.data)[2047]).toBe(0.5);
     const x = toShared({ n: 2, dim: 1, data: Float32Array.of(1, 2) });
     expect(isShared(x.data)).toBe(true);
     expect(toShared(x)).toBe(x);
