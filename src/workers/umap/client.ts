@@ -71,12 +71,9 @@ export class UmapClient {
 
   private async fit(req: LayoutRequest, hooks: ProjectHooks): Promise<LayoutResult> {
     const t0 = performance.now();
-    const host = this.hosts.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const previous = this.owner.get(req.key);
-    if (previous && previous !== host) void previous.call('forgetting a layout', (api) => api.forget(req.key)).catch(() => undefined);
-    this.owner.set(req.key, host);
     this.adoptable.delete(req.key);
     const { vectors, knn, ...params } = req;
+    let host = this.take(req.key);
     const hit = await host.call('reading a cached layout', (api) => api.cached(params));
     if (hit) {
       const copy: CachedLayout = { ...hit, coords: hit.coords.slice() };
@@ -104,6 +101,7 @@ export class UmapClient {
     if (this.turn) await this.turn();
     const x = await vectors();
     const graph = await knn();
+    host = this.take(req.key); // the least busy worker now, not when the panel asked
     const progress = hooks.onProgress;
     const fitted = await host.call(`fitting a layout of ${x.n} items`, (api, alive) =>
       api.fit(
@@ -129,6 +127,15 @@ export class UmapClient {
       hooks.onPlaced?.(chunk, Math.min(fitted.rest, start + PLACE_CHUNK), fitted.rest);
     }
     return { ...fitted, coords, fitSeconds, totalSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** The least busy worker, made the owner of `key` (a previous owner forgets its model). */
+  private take(key: string): WorkerHost<UmapApi> {
+    const host = this.hosts.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const previous = this.owner.get(key);
+    if (previous && previous !== host) void previous.call('forgetting a layout', (api) => api.forget(key)).catch(() => undefined);
+    this.owner.set(key, host);
+    return host;
   }
 
   /** Places new vectors in the layout stored under `key` (m × 2 coordinates). */
