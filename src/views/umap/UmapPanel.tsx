@@ -103,10 +103,10 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
   useEffect(() => scatterRef.current?.setColouring(colours), [colours]);
   useEffect(() => scatterRef.current?.setLassoMode(lassoMode), [lassoMode]);
 
-  // Ask for the layout at once: a cached one needs neither the vectors nor the row, a fit waits for
-  // the row's neighbour lists (again only when the metric changes, or after the row failed). A job's
-  // result is applied while the panel is mounted and still wants that key; rows going back to
-  // pending (new K) do not cancel it.
+  // Ask for the layout once the row is done (again only when the metric changes). Asking at once
+  // (a cached layout needs no row) made every cold load's panels 6–17 s later in the benchmark
+  // (docs/BENCHMARKS.md). A job's result is applied while the panel is mounted and still wants that
+  // key; rows going back to pending (new K) do not cancel it.
   const mounted = useRef(false);
   useEffect(() => {
     mounted.current = true;
@@ -115,9 +115,9 @@ export function UmapPanel({ variant, session, client, colours, thumbs, lassoMode
       requested.current = null;
     };
   }, []);
-  const metric = useStore((s) => s.settings.metric);
+  const metric = row?.status === 'done' && row.knn ? row.metrics?.metric : undefined;
   const corpus = session.corpus;
-  const key = row && row.status !== 'error' ? `${variant}|${metric}|${corpus.hash}|${corpus.n}` : null;
+  const key = metric ? `${variant}|${metric}|${corpus.hash}|${corpus.n}` : null;
   useEffect(() => {
     if (!key || !metric || key === requested.current) return;
     requested.current = key;
