@@ -4,17 +4,24 @@
  * scripts/bench-all.sh), then measured while everything loads and computes:
  * import time, time to the first and to every metrics row (12 rows: 4 sources × raw/+w/+w32),
  * UMAP sample layout and full placement per panel, the longest main-thread task (PerformanceObserver
- * 'longtask'), hover and seed-pick latency afterwards, and the renderer's memory (peak and current
+ * 'longtask'), hover and seed-pick latency afterwards (timed in the page until every panel and the
+ * gallery show it, with the long tasks meanwhile), and the renderer's memory (peak and current
  * RSS of the renderer process from /proc via CDP SystemInfo, and
  * performance.measureUserAgentSpecificMemory(): the page is cross-origin isolated).
  * Data: bench/scale-data.ts writes it once into bench/out/scale/ (git-ignored).
- * Writes bench/out/page-scale.json. Env: BENCH_URL, BENCH_RUNS (default 1), SCALE_N, SCALE_DIM, SCALE_DIR.
+ * Writes bench/out/page-scale.json. Env: BENCH_URL, BENCH_RUNS (default 1), BENCH_HOVERS (20), BENCH_CLICKS (5),
+ * SCALE_N, SCALE_DIM, SCALE_DIR.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
 import { generateScaleData } from './scale-data.ts';
+import { timeEvent } from './linked-events.ts';
 import { median } from './stats.ts';
+
+const HOVERS = Number(process.env.BENCH_HOVERS ?? 20);
+const CLICKS = Number(process.env.BENCH_CLICKS ?? 5);
+const p95 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * 0.95))] ?? NaN;
 
 const URL_BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:4183';
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -91,59 +98,24 @@ async function uaMemory(page: Page): Promise<number | null> {
   });
 }
 
-/** Milliseconds from a mouse move onto a point to the panel naming it hovered. */
-async function hoverLatency(page: Page, variant: string, row: number): Promise<number> {
-  // The point must be on screen for the mouse to reach it: bring its panel into view first.
+/** Hover and seed-pick latency at a panel's points, each timed in the page until every linked view shows it. */
+async function linkedLatency(page: Page, variant: string, n: number): Promise<{ hoverMs: number[]; seedMs: number[] }> {
   await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
-  const pos = await page.evaluate(
-    ([v, r]) => {
-      const plots = (
-        globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }
-      ).__recallLens.plots;
-      return plots.get(v as string)?.clientPosition(r as number) ?? null;
-    },
-    [variant, row] as const,
-  );
-  if (!pos) return NaN;
-  await page.mouse.move(pos.x - 30, pos.y - 30);
-  const t = Date.now();
-  await page.mouse.move(pos.x, pos.y);
-  await page.waitForFunction(
-    (v) => (document.querySelector(`[data-testid="umap-panel"][data-variant="${v}"]`) as HTMLElement | null)?.dataset.hovered !== '',
-    variant,
-    { timeout: 30_000, polling: 'raf' },
-  );
-  return Date.now() - t;
-}
-
-/** Milliseconds from a click on a point to every gallery column showing that seed's neighbours. */
-async function seedLatency(page: Page, variant: string, row: number): Promise<{ ms: number; seed: string }> {
-  // The point must be on screen for the mouse to reach it: bring its panel into view first.
-  await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
-  const pos = await page.evaluate(
-    ([v, r]) => {
-      const plots = (
-        globalThis as unknown as { __recallLens: { plots: Map<string, { clientPosition(r: number): { x: number; y: number } | null }> } }
-      ).__recallLens.plots;
-      return plots.get(v as string)?.clientPosition(r as number) ?? null;
-    },
-    [variant, row] as const,
-  );
-  if (!pos) return { ms: NaN, seed: '' };
-  const t = Date.now();
-  await page.mouse.click(pos.x, pos.y);
-  await page.waitForFunction(
-    () => {
-      const g = document.querySelector('[data-testid="gallery"]') as HTMLElement | null;
-      if (!g?.dataset.seed) return false;
-      const cols = [...document.querySelectorAll('[data-testid="gallery-column"]')];
-      return cols.length > 0 && cols.every((c) => c.querySelector('[data-testid="neighbour"]'));
-    },
-    undefined,
-    { timeout: 120_000, polling: 50 },
-  );
-  const seed = await page.locator('[data-testid="gallery"]').getAttribute('data-seed');
-  return { ms: Date.now() - t, seed: seed ?? '' };
+  await page.waitForTimeout(500);
+  const hoverMs: number[] = [];
+  for (let i = 0, row = 12_345 % n; hoverMs.length < HOVERS && i < HOVERS * 3; i++, row = (row * 7919 + 13) % n) {
+    const ms = await timeEvent(page, variant, row, 'hover', 10).catch(() => -1);
+    if (ms >= 0) hoverMs.push(ms);
+    await page.waitForTimeout(30);
+  }
+  const seedMs: number[] = [];
+  for (let i = 0, row = 54_321 % n; i < CLICKS; i++, row = (row * 104_729 + 7) % n) {
+    const ms = await timeEvent(page, variant, row, 'click', 10).catch(() => -1);
+    if (ms >= 0) seedMs.push(ms);
+    await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(200);
+  }
+  return { hoverMs, seedMs };
 }
 
 interface RunResult {
@@ -161,8 +133,12 @@ interface RunResult {
   longTasksOver100: number;
   longTasks: number;
   topTasks: Array<{ atS: number; ms: number }>;
-  hoverMs: number;
-  seedPickMs: number;
+  /** Hover → every panel and the gallery linked, and seed pick → every gallery column: each try, ms. */
+  hoverMs: number[];
+  seedPickMs: number[];
+  /** Long tasks while hovering and picking (after everything was placed). */
+  interactLongestMs: number;
+  interactOver100: number;
   panelInfo: string;
   seedsLabel: string;
   notes: string[];
@@ -173,6 +149,7 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   // As source text: tsx's helpers (__name) do not exist in the page.
   await context.addInitScript({ content: `(${RECORDER})();` });
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' }); // tsx's helper, absent in the page
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   // A tiny demo subset, so the built-in demo does not compete with the import for the two cores.
@@ -244,14 +221,15 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
     async () => (await page.locator('[data-testid="seeds-select"] option:checked').textContent({ timeout: 5_000 })) ?? '',
     '',
   );
-  const hoverMs = await attempt('hover', () => hoverLatency(page, variants[0], 12_345 % N), NaN);
-  const seed = await attempt('seed pick', () => seedLatency(page, variants[1], 54_321 % N), { ms: NaN, seed: '' });
+  const interactFrom = (await page.evaluate(() => (globalThis as unknown as { __scale: Recorded }).__scale.longtasks.length)) as number;
+  const linked = await attempt('hover and seed pick', () => linkedLatency(page, variants[0], N), { hoverMs: [], seedMs: [] });
   const rec = (await page.evaluate(() => (globalThis as unknown as { __scale: Recorded }).__scale)) as Recorded;
   const at = (key: string) => (rec.events[key] - rec.t0) / 1000;
   const rowS = Object.fromEntries(variants.map((v) => [v, at(`row:${v}`)]));
   const umapSampleS = Object.fromEntries(variants.map((v) => [v, at(`umap-placing:${v}`)]));
   const umapReadyS = Object.fromEntries(variants.map((v) => [v, at(`umap-ready:${v}`)]));
   const tasks = rec.longtasks.filter((t) => t.start >= rec.t0);
+  const interactTasks = rec.longtasks.slice(interactFrom);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
@@ -281,8 +259,10 @@ async function run(browser: Browser, files: string[], variants: string[]): Promi
       .sort((a, b) => b.duration - a.duration)
       .slice(0, 8)
       .map((t) => ({ atS: (t.start - rec.t0) / 1000, ms: Math.round(t.duration) })),
-    hoverMs,
-    seedPickMs: seed.ms,
+    hoverMs: linked.hoverMs,
+    seedPickMs: linked.seedMs,
+    interactLongestMs: interactTasks.reduce((m, t) => Math.max(m, t.duration), 0),
+    interactOver100: interactTasks.filter((t) => t.duration > 100).length,
     panelInfo,
     seedsLabel,
     memory,
@@ -304,7 +284,10 @@ async function main() {
       console.log(
         `run ${r + 1}: import ${res.importS.toFixed(1)} s · rows first ${res.firstRowS.toFixed(1)} s, all ${res.allRowsS.toFixed(1)} s · ` +
           `UMAP samples ${res.firstUmapSampleS.toFixed(1)}–${res.allUmapSamplesS.toFixed(1)} s, all placed ${res.allUmapReadyS.toFixed(1)} s · ` +
-          `longest task ${res.longestTaskMs.toFixed(0)} ms (${res.longTasksOver100} over 100 ms) · hover ${res.hoverMs} ms · seed ${res.seedPickMs} ms · ` +
+          `longest task ${res.longestTaskMs.toFixed(0)} ms (${res.longTasksOver100} over 100 ms) · ` +
+          `hover p50 ${median(res.hoverMs).toFixed(0)} / p95 ${p95(res.hoverMs).toFixed(0)} ms (${res.hoverMs.length}) · ` +
+          `seed pick median ${median(res.seedPickMs).toFixed(0)} / max ${Math.max(...res.seedPickMs).toFixed(0)} ms (${res.seedPickMs.length}) · ` +
+          `while interacting: longest task ${res.interactLongestMs.toFixed(0)} ms, ${res.interactOver100} over 100 ms · ` +
           `renderer RSS ${res.memory.rssMiB.toFixed(0)} MiB (peak ${res.memory.peakMiB.toFixed(0)}), UA memory ${res.memory.uaMiB?.toFixed(0) ?? '—'} MiB`,
       );
       console.log(`  top tasks: ${res.topTasks.map((t) => `${t.ms} ms @ ${t.atS.toFixed(1)} s`).join(', ')}`);
@@ -325,8 +308,11 @@ async function main() {
     allUmapSamplesS: med((r) => r.allUmapSamplesS),
     allUmapReadyS: med((r) => r.allUmapReadyS),
     longestTaskMs: med((r) => r.longestTaskMs),
-    hoverMs: med((r) => r.hoverMs),
-    seedPickMs: med((r) => r.seedPickMs),
+    hoverP50Ms: med((r) => median(r.hoverMs)),
+    hoverP95Ms: med((r) => p95(r.hoverMs)),
+    seedPickMedianMs: med((r) => median(r.seedPickMs)),
+    seedPickMaxMs: med((r) => Math.max(...r.seedPickMs)),
+    interactLongestMs: med((r) => r.interactLongestMs),
     rendererRssMiB: med((r) => r.memory.rssMiB),
     rendererPeakMiB: med((r) => r.memory.peakMiB),
     uaMemoryMiB: med((r) => r.memory.uaMiB ?? NaN),
@@ -346,8 +332,13 @@ async function main() {
   console.log(`| every UMAP sample layout drawn | ${s(result.allUmapSamplesS)} |`);
   console.log(`| every panel fully placed | ${s(result.allUmapReadyS)} |`);
   console.log(`| longest main-thread task | ${result.longestTaskMs.toFixed(0)} ms |`);
-  console.log(`| hover → highlighted | ${result.hoverMs.toFixed(0)} ms |`);
-  console.log(`| seed pick → every gallery column | ${result.seedPickMs.toFixed(0)} ms |`);
+  console.log(
+    `| hover → every panel and the gallery linked, p50 / p95 | ${result.hoverP50Ms.toFixed(0)} / ${result.hoverP95Ms.toFixed(0)} ms |`,
+  );
+  console.log(
+    `| seed pick → every gallery column, median / max | ${result.seedPickMedianMs.toFixed(0)} / ${result.seedPickMaxMs.toFixed(0)} ms |`,
+  );
+  console.log(`| longest task while interacting | ${result.interactLongestMs.toFixed(0)} ms |`);
   console.log(
     `| renderer RSS after everything (peak) | ${result.rendererRssMiB.toFixed(0)} MiB (${result.rendererPeakMiB.toFixed(0)} MiB) |`,
   );
