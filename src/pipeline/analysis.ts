@@ -24,6 +24,9 @@ import { resolveSeeds, type EncoderStatus, type Settings, type VariantRow, type 
 /** Columns never treated as facets: they identify items rather than group them. */
 const NOT_FACETS = new Set(['id', 'identity', 'title']);
 
+/** A metrics row as the cache holds it. */
+type CachedRow = { metrics: VariantMetrics; knn: KnnResult };
+
 export type PipelineEvent =
   | { type: 'encoder'; id: string; patch: Partial<EncoderStatus> }
   | { type: 'rows'; rows: VariantRow[] }
@@ -39,6 +42,8 @@ export class AnalysisPipeline extends VariantSpace {
   private generation = 0;
   /** The encode loop in progress (null when no model is being encoded). */
   private encoding: Promise<void> | null = null;
+  /** Cache reads of metric rows, by key, until a row is shown from them (see showCachedRows). */
+  private readonly cachedRowReads = new Map<string, Promise<CachedRow | null>>();
 
   constructor(
     corpus: Corpus,
@@ -86,6 +91,7 @@ export class AnalysisPipeline extends VariantSpace {
     if (this.cancelled) return; // disposed meanwhile
     for (const card of this.cards) this.setEncoder(card.id, { name: card.name, state: 'queued', done: 0, total: this.corpus.n });
     this.resetRows();
+    this.showCachedRows();
     for (const s of this.sources) if (s.precomputed) this.ready(s.id, s.precomputed);
     // Every model's cached embeddings at once (a warm load reads them all in parallel), then encode the rest in turn.
     const cached = await Promise.all(this.cards.map((card) => this.readCachedEmbeddings(card)));
@@ -109,6 +115,7 @@ export class AnalysisPipeline extends VariantSpace {
     this.generation++;
     this.deps.compute.restart();
     this.resetRows();
+    this.showCachedRows();
     for (const id of this.embeddings.keys()) this.schedule(id, this.generation);
   }
 
@@ -150,7 +157,7 @@ export class AnalysisPipeline extends VariantSpace {
       this.setEncoder(card.id, { state: 'queued', done: 0, error: undefined });
       const dependents = this.dependents(card.id);
       for (const row of this.rows.values())
-        if (dependents.has(row.encoderId)) this.setRow(row.variant, { status: 'pending', error: undefined });
+        if (dependents.has(row.encoderId) && row.status !== 'done') this.setRow(row.variant, { status: 'pending', error: undefined });
     }
     await this.encodeMissing();
   }
@@ -163,6 +170,7 @@ export class AnalysisPipeline extends VariantSpace {
 
   dispose(): void {
     this.cancelled = true;
+    for (const s of this.sources) this.embeddingsFailed(s.id, 'the analysis was closed');
     this.deps.compute.terminate();
     this.deps.encoder.terminate();
     this.listeners.clear();
@@ -251,7 +259,7 @@ export class AnalysisPipeline extends VariantSpace {
 
   private ready(sourceId: string, x: Embeddings): void {
     // In shared memory (one copy, once): every pool and UMAP worker reads it without a copy.
-    this.embeddings.set(sourceId, this.deps.share(x));
+    this.setEmbeddings(sourceId, this.deps.share(x));
     this.schedule(sourceId, this.generation);
     void this.fuseReady();
   }
@@ -279,7 +287,52 @@ export class AnalysisPipeline extends VariantSpace {
 
   private failRows(sourceId: string, error: string): void {
     const dependents = this.dependents(sourceId);
-    for (const row of [...this.rows.values()]) if (dependents.has(row.encoderId)) this.setRow(row.variant, { status: 'error', error });
+    for (const id of dependents) this.embeddingsFailed(id, error);
+    // A row shown from the cache keeps its metrics: they do not depend on this run's embeddings.
+    for (const row of [...this.rows.values()])
+      if (dependents.has(row.encoderId) && row.status !== 'done') this.setRow(row.variant, { status: 'error', error });
+  }
+
+  private metricsKey(variant: string, settings: Settings): string {
+    const seeds = resolveSeeds(settings.seeds, this.corpus.n);
+    return `metrics:v2|${this.vectorsKey(variant)}|k${settings.k}|${settings.metric}|seeds:${seeds}:${settings.sampleSeed}`;
+  }
+
+  /**
+   * Every row the cache holds, shown at once: its key names the vectors without reading them, so a
+   * warm load need not wait for the embeddings (or a fused source's fuse) first. The read is shared
+   * with the row's evaluation, which then finds the row done.
+   */
+  private showCachedRows(): void {
+    const generation = this.generation;
+    const start = performance.now();
+    for (const row of this.rows.values()) {
+      const key = this.metricsKey(row.variant, this.settings);
+      void this.cachedRow(key).then((cached) => {
+        if (!cached || generation !== this.generation || this.rows.get(row.variant)?.status === 'done') return;
+        this.cachedRowReads.delete(key);
+        this.setRow(row.variant, {
+          status: 'done',
+          progress: 1,
+          metrics: cached.metrics,
+          knn: shareArrays(cached.knn),
+          seconds: (performance.now() - start) / 1000,
+          cached: true,
+        });
+      });
+    }
+  }
+
+  private cachedRow(key: string): Promise<CachedRow | null> {
+    let read = this.cachedRowReads.get(key);
+    if (!read) {
+      read = this.deps.cache
+        .read<CachedRow>(key)
+        .then((c) => (c?.knn?.indices instanceof Int32Array && c.metrics ? c : null))
+        .catch(() => null);
+      this.cachedRowReads.set(key, read);
+    }
+    return read;
   }
 
   private schedule(encoderId: string, generation: number): void {
@@ -294,10 +347,12 @@ export class AnalysisPipeline extends VariantSpace {
       if (generation === this.generation) this.setRow(variant, patch);
     };
     const start = performance.now();
-    const key = `metrics:v2|${this.vectorsKey(variant)}|k${settings.k}|${settings.metric}|seeds:${resolveSeeds(settings.seeds, this.corpus.n)}:${settings.sampleSeed}`;
+    const key = this.metricsKey(variant, settings);
     try {
-      const cached = await this.deps.cache.read<{ metrics: VariantMetrics; knn: KnnResult }>(key);
-      if (cached?.knn?.indices instanceof Int32Array && cached.metrics) {
+      const cached = await this.cachedRow(key);
+      this.cachedRowReads.delete(key);
+      if (generation === this.generation && this.rows.get(variant)?.status === 'done') return; // shown from the cache already
+      if (cached) {
         const knn = shareArrays(cached.knn);
         update({ status: 'done', progress: 1, metrics: cached.metrics, knn, seconds: (performance.now() - start) / 1000, cached: true });
         return;

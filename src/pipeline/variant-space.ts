@@ -16,6 +16,8 @@ export class VariantSpace {
   readonly rows = new Map<string, VariantRow>();
   private readonly whitenings = new Map<string, Promise<Whitening>>();
   private readonly variantVectors = new Map<string, Promise<Embeddings>>();
+  /** Whoever asked for a source's embeddings before they arrived (a cached row is shown before them). */
+  private readonly arrivals = new Map<string, Arrival>();
   protected cancelled = false;
 
   constructor(
@@ -26,11 +28,35 @@ export class VariantSpace {
     protected readonly models: Map<string, Uint8Array>,
   ) {}
 
+  /** A source's embeddings: at once when they are in, else once they arrive (rejected if its rows fail). */
+  sourceEmbeddings(sourceId: string): Promise<Embeddings> {
+    const x = this.embeddings.get(sourceId);
+    if (x) return Promise.resolve(x);
+    let a = this.arrivals.get(sourceId);
+    if (!a) {
+      a = arrival();
+      this.arrivals.set(sourceId, a);
+    }
+    return a.promise;
+  }
+
+  /** A source's embeddings are in: kept, and handed to whoever waits for them. */
+  protected setEmbeddings(sourceId: string, x: Embeddings): void {
+    this.embeddings.set(sourceId, x);
+    this.arrivals.get(sourceId)?.resolve(x);
+    this.arrivals.delete(sourceId);
+  }
+
+  /** A source's embeddings will not come (its encoder failed or was cancelled): whoever waits hears why. */
+  protected embeddingsFailed(sourceId: string, error: string): void {
+    this.arrivals.get(sourceId)?.reject(new Error(error));
+    this.arrivals.delete(sourceId);
+  }
+
   whitening(encoderId: string): Promise<Whitening> {
     let w = this.whitenings.get(encoderId);
     if (!w) {
-      const x = this.embeddings.get(encoderId)!;
-      const p = this.deps.compute.run((api) => api.fitWhitening(x));
+      const p = this.sourceEmbeddings(encoderId).then((x) => this.deps.compute.run((api) => api.fitWhitening(x)));
       p.catch(() => this.whitenings.delete(encoderId));
       this.whitenings.set(encoderId, p);
       w = p;
@@ -67,8 +93,7 @@ export class VariantSpace {
   private async computeVariant(variant: string): Promise<Embeddings> {
     const row = this.rows.get(variant);
     if (!row) throw new Error(`unknown variant ${variant}`);
-    const x = this.embeddings.get(row.encoderId);
-    if (!x) throw new Error(`${row.encoderId} has no embeddings yet`);
+    const x = await this.sourceEmbeddings(row.encoderId);
     if (row.whiten === 'none') return x;
     const w = await this.whitening(row.encoderId);
     return this.deps.compute.run((api) => api.whiten(x, w, typeof row.whiten === 'number' ? row.whiten : null));
@@ -146,6 +171,23 @@ export class VariantSpace {
   compute<T>(job: ComputeJob<T>): Promise<T> {
     return this.deps.compute.run(job);
   }
+}
+
+interface Arrival {
+  promise: Promise<Embeddings>;
+  resolve(x: Embeddings): void;
+  reject(e: Error): void;
+}
+
+function arrival(): Arrival {
+  let resolve!: (x: Embeddings) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<Embeddings>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // nobody may be waiting when it fails
+  return { promise, resolve, reject };
 }
 
 /** Index of `v` in the ascending array `a`, or -1. */

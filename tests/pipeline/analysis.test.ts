@@ -154,6 +154,54 @@ describe('analysis pipeline (Node, no browser)', () => {
     expect(blind.rows.get('m')).toMatchObject({ status: 'error', error: expect.stringMatching(/m\.onnx: this corpus has no images/) });
   });
 
+  it('a warm start shows cached rows before the embeddings are read; vectors asked for meanwhile wait for them', async () => {
+    const card = { id: 'm', name: 'Model', file: 'm.onnx', sha256: 'abc', modality: 'image', output: { dim: 12 } } as unknown as ModelCard;
+    const none = { variants: [], encoders: [] };
+    const d = deps();
+    const first = new AnalysisPipeline(corpus(), [card], none, settings, d);
+    await first.start();
+    await settle(first, 3);
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const readEmbeddings = d.cache.readEmbeddings;
+    d.cache.readEmbeddings = async (k) => {
+      await gate;
+      return readEmbeddings(k);
+    };
+    const p = new AnalysisPipeline(corpus(), [card], none, settings, d);
+    const started = p.start();
+    await settle(p, 3);
+    expect(p.embeddings.size).toBe(0);
+    expect([...p.rows.values()].map((r) => [r.status, r.cached])).toEqual([
+      ['done', true],
+      ['done', true],
+      ['done', true],
+    ]);
+    expect(p.rows.get('m+w4')!.metrics).toEqual(first.rows.get('m+w4')!.metrics);
+    expect(p.rows.get('m+w4')!.knn!.indices).toEqual(first.rows.get('m+w4')!.knn!.indices);
+
+    let arrived = false;
+    const vectors = p.variantEmbeddings('m+w4').then((x) => ((arrived = true), x));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(arrived).toBe(false);
+    release();
+    await started;
+    expect(await vectors).toEqual(await first.variantEmbeddings('m+w4'));
+    expect(p.rows.get('m')).toMatchObject({ status: 'done', cached: true });
+  });
+
+  it('vectors asked for while a model cannot be encoded fail with its message; the session keeps going', async () => {
+    const card = { id: 'm', name: 'Model', file: 'm.onnx', sha256: 'abc', modality: 'image', output: { dim: 12 } } as unknown as ModelCard;
+    const blind = { ...corpus(), imageSize: 0, images: new Uint8Array(0) };
+    const p = new AnalysisPipeline(blind, [card], { variants: [], encoders: [] }, settings, deps());
+    const started = p.start();
+    const vectors = p.variantEmbeddings('m+w');
+    await started;
+    await expect(vectors).rejects.toThrow(/m\.onnx: this corpus has no images/);
+    expect(p.rows.get('m+w')).toMatchObject({ status: 'error' });
+  });
+
   it('whenEncoded waits for every model to be encoded (layouts wait for it), and is immediate when nothing encodes', async () => {
     const cards = ['m1', 'm2'].map(
       (id) => ({ id, name: id, file: `${id}.onnx`, sha256: id, modality: 'image', output: { dim: 12 } }) as unknown as ModelCard,
