@@ -7,6 +7,7 @@ npm run assets
 npx vite build --logLevel warn
 npx tsx bench/compute.bench.ts
 npx tsx bench/compare.bench.ts
+npx tsx bench/knn-few.bench.ts
 npx tsx bench/cli-scale.ts
 npx vite preview --host 127.0.0.1 --port 4183 --strictPort >/dev/null 2>&1 &
 server=$!

@@ -120,6 +120,80 @@ describe('knn against numpy/scikit-learn', () => {
   });
 });
 
+describe('knn with a few queries (a full float64 scan each, no screen)', () => {
+  /** Rows `rows` of a k-wide result. */
+  const pick = (a: Int32Array | Float64Array, rows: number[], k: number) => rows.flatMap((r) => Array.from(a.subarray(r * k, (r + 1) * k)));
+
+  it('matches scikit-learn on digits and the ties fixture (zero rows, duplicates), and the screen bit for bit', () => {
+    const fx = loadFixture('digits');
+    const x = digits();
+    for (const [metric, k, key] of [
+      ['euclidean', 20, 'euclid_k20'],
+      ['cosine', 10, 'cosine_k10'],
+    ] as [Metric, number, string][]) {
+      for (const rows of [[0], [7, 1500], [3, 1796, 42, 900]]) {
+        const stats = {} as KnnStats;
+        const res = knn(x, { k, metric, seeds: Int32Array.from(rows), stats });
+        expect(stats.backend).toBe('scan');
+        expect(Array.from(res.indices)).toEqual(pick(fx.i32(`${key}_idx`), rows, k));
+        expect(maxAbsDiff(res.distances, Float64Array.from(pick(fx.f64(`${key}_dist`), rows, k)))).toBeLessThanOrEqual(TOL);
+        const screened = knn(x, { k, metric, seeds: Int32Array.from(rows), backend: 'wasm' });
+        expect(res.indices).toEqual(screened.indices);
+        expect(res.distances).toEqual(screened.distances);
+      }
+    }
+    const ties = loadFixture('ties');
+    const t = ties.embeddings('x');
+    for (const [metric, key] of [
+      ['euclidean', 'euclid_k15'],
+      ['cosine', 'cosine_k15'],
+    ] as [Metric, string][]) {
+      for (let r = 0; r < t.n; r += 3) {
+        const rows = [r, (r * 7 + 1) % t.n];
+        const res = knn(t, { k: 15, metric, seeds: Int32Array.from(rows) });
+        expect(Array.from(res.indices), `${metric} rows ${rows}`).toEqual(pick(ties.i32(`${key}_idx`), rows, 15));
+        expect(maxAbsDiff(res.distances, Float64Array.from(pick(ties.f64(`${key}_dist`), rows, 15)))).toBeLessThanOrEqual(TOL);
+      }
+    }
+  });
+
+  it('knnQuery with 1–3 queries matches scikit-learn', () => {
+    const fx = loadFixture('random');
+    const x = fx.embeddings('x');
+    const q = fx.embeddings('queries');
+    for (const [metric, key] of [
+      ['euclidean', 'query_euclid_k12'],
+      ['cosine', 'query_cosine_k12'],
+    ] as [Metric, string][]) {
+      for (const rows of [[0], [1, 2], [q.n - 1, 0, 3]]) {
+        const sub = {
+          n: rows.length,
+          dim: q.dim,
+          data: Float32Array.from(rows.flatMap((r) => Array.from(q.data.subarray(r * q.dim, (r + 1) * q.dim)))),
+        };
+        const stats = {} as KnnStats;
+        const res = knnQuery(x, sub, { k: 12, metric, stats });
+        expect(stats.backend).toBe('scan');
+        expect(Array.from(res.indices)).toEqual(pick(fx.i32(`${key}_idx`), rows, 12));
+        expect(maxAbsDiff(res.distances, Float64Array.from(pick(fx.f64(`${key}_dist`), rows, 12)))).toBeLessThanOrEqual(TOL);
+      }
+    }
+  });
+
+  it('names a non-finite corpus value it meets (the corpus is not validated in a separate pass)', () => {
+    const n = 50;
+    const data = new Float32Array(n * 3).map((_, i) => i % 7);
+    data[40 * 3 + 2] = Infinity;
+    const x = { n, dim: 3, data };
+    for (const metric of ['euclidean', 'cosine'] as Metric[]) {
+      expect(() => knn(x, { k: 5, metric, seeds: Int32Array.of(3) })).toThrow(/knn: Infinity at row 40, column 2/);
+      expect(() => knnQuery(x, { n: 1, dim: 3, data: new Float32Array(3) }, { k: 5, metric })).toThrow(
+        /corpus: Infinity at row 40, column 2/,
+      );
+    }
+  });
+});
+
 describe('knn exactness machinery', () => {
   it('no margin forces the float64 fallback, with identical results', () => {
     const fx = loadFixture('digits');

@@ -9,16 +9,26 @@
  * 4. Prove (`bounds.ts`): a rigorous bound on the float32 screening error shows that no
  *    non-candidate belongs in the top k; otherwise that seed is recomputed by a full float64 scan.
  *    So results are identical to a float64 brute-force search, on every engine.
+ * A few queries (≤ SCAN_QUERIES, default backend) skip steps 1–4: each is that brute-force search
+ * (`scan.ts`), one pass over the corpus, cheaper than preparing the screen.
  *
  * When `seeds` covers every row (the all-pairs case), the symmetric blocks are computed once and
  * used for both rows and columns (half the arithmetic; `search.ts`). The per-seed work is
  * independent, so the app splits seed ranges across workers and joins the parts with `concatKnn`.
  */
-import type { Embeddings, KnnResult, Metric } from '../types.ts';
-import { assertEmbeddings } from '../validate.ts';
-import { startStats, type KnnOptions, type KnnQueryOptions } from './options.ts';
+import type { Embeddings, KnnResult, Metric, Progress } from '../types.ts';
+import { assertEmbeddings, assertShape } from '../validate.ts';
+import { startStats, type KnnOptions, type KnnQueryOptions, type KnnStats } from './options.ts';
 import { buildProblem } from './prepare.ts';
+import { scanQuery } from './scan.ts';
 import { searchGeneral, searchSymmetric, SYMMETRIC_BYTES } from './search.ts';
+
+/**
+ * Up to this many queries (with the default backend), each is a full float64 scan: preparing the
+ * screen (centring, norms, packing the corpus) costs several passes over it, a scan one per query
+ * (at 100k × 512 in Node: screened ~0.65 s for 1–8 seeds, scanned 0.11 s per seed; docs/BENCHMARKS.md).
+ */
+export const SCAN_QUERIES = 4;
 
 export type { KnnBackend, KnnOptions, KnnQueryOptions, KnnStats, KnnTuning } from './options.ts';
 
@@ -41,7 +51,7 @@ function emptyResult(seeds: Int32Array, k: number): KnnResult {
 export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
   validateK(opts.k);
   validateMetric(opts.metric);
-  assertEmbeddings(x, 'knn');
+  assertShape(x, 'knn');
   const n = x.n;
   let seeds: Int32Array;
   let allRows = true;
@@ -59,6 +69,11 @@ export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
   }
   const stats = startStats(opts.stats);
   const effK = Math.min(opts.k, Math.max(0, n - 1));
+  const validate = () => assertEmbeddings(x, 'knn');
+  if (seeds.length <= SCAN_QUERIES && effK > 0 && (opts.backend ?? 'auto') === 'auto') {
+    return { k: effK, seeds, ...scanEach(x, x.data, seeds, true, effK, opts.metric, stats, validate, opts.onProgress) };
+  }
+  validate();
   if (effK === 0 || seeds.length === 0) {
     opts.onProgress?.(seeds.length, seeds.length);
     return emptyResult(seeds, effK);
@@ -79,18 +94,49 @@ export function knn(x: Embeddings, opts: KnnOptions): KnnResult {
 export function knnQuery(x: Embeddings, queries: Embeddings, opts: KnnQueryOptions): KnnResult {
   validateK(opts.k);
   validateMetric(opts.metric);
-  assertEmbeddings(x, 'knnQuery corpus');
+  assertShape(x, 'knnQuery corpus');
   assertEmbeddings(queries, 'knnQuery queries');
   if (queries.dim !== x.dim) throw new Error(`knnQuery: queries have dimension ${queries.dim}, the corpus ${x.dim}`);
   const stats = startStats(opts.stats);
   const seeds = new Int32Array(queries.n).fill(-1);
   const effK = Math.min(opts.k, x.n);
-  if (effK === 0 || queries.n === 0) return emptyResult(seeds, effK);
   const rows = new Int32Array(queries.n);
   for (let i = 0; i < rows.length; i++) rows[i] = i;
+  const validate = () => assertEmbeddings(x, 'knnQuery corpus');
+  if (queries.n > 0 && queries.n <= SCAN_QUERIES && effK > 0 && (opts.backend ?? 'auto') === 'auto') {
+    return { k: effK, seeds, ...scanEach(x, queries.data, rows, false, effK, opts.metric, stats, validate, opts.onProgress) };
+  }
+  validate();
+  if (effK === 0 || queries.n === 0) return emptyResult(seeds, effK);
   const p = buildProblem(opts.metric, opts.k, opts.margin, x.data, x.n, x.dim, queries.data, queries.n, rows, null, false);
   const r = searchGeneral(p, opts.backend ?? 'auto', stats, opts.onProgress, opts.tuning);
   return { k: p.k, seeds, indices: r.indices, distances: r.distances };
+}
+
+/**
+ * Each query row by a full float64 scan (a few queries: see SCAN_QUERIES); `self`: each excludes
+ * its own row. The corpus is validated only when the scan met a non-finite value (`validate` then
+ * throws, naming it): a separate pass would cost as much as the scan.
+ */
+function scanEach(
+  x: Embeddings,
+  queries: Float32Array,
+  rows: Int32Array,
+  self: boolean,
+  k: number,
+  metric: Metric,
+  stats: KnnStats,
+  validate: () => void,
+  onProgress?: Progress,
+): { indices: Int32Array; distances: Float64Array } {
+  stats.backend = 'scan';
+  const indices = new Int32Array(rows.length * k);
+  const distances = new Float64Array(rows.length * k);
+  for (let q = 0; q < rows.length; q++) {
+    if (!scanQuery(metric, x.data, x.n, x.dim, queries, rows[q] * x.dim, self ? rows[q] : -1, k, indices, distances, q * k)) validate();
+    onProgress?.(q + 1, rows.length);
+  }
+  return { indices, distances };
 }
 
 /** Joins results computed for disjoint seed ranges (e.g. by several workers), in the given order. */

@@ -5,7 +5,8 @@ export type KnnBackend = 'auto' | 'wasm' | 'js';
 
 /** Filled in by `knn`/`knnQuery` when passed in the options (for tests and benchmarks). */
 export interface KnnStats {
-  backend: 'wasm' | 'js' | 'none';
+  /** 'scan': a full float64 scan per query (a few queries, no screen). */
+  backend: 'wasm' | 'js' | 'scan' | 'none';
   symmetric: boolean;
   /** Seeds whose screening bound did not hold and that were recomputed by a full float64 scan. */
   fallbacks: number;

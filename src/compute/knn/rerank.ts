@@ -5,11 +5,11 @@
  * are sorted by (distance, index) — the tie rule. `finalizeSeed` then applies the proof of
  * `bounds.ts` and falls back to a full float64 scan when it does not hold.
  */
-import type { Metric } from '../types.ts';
 import { distanceLowerBound } from './bounds.ts';
 import type { Candidates } from './engine.ts';
 import type { KnnStats } from './options.ts';
 import { dot64, type Problem } from './prepare.ts';
+import { cosineFrom, outputDistance, scanQuery } from './scan.ts';
 
 function exactDistance(p: Problem, qRow: number, j: number): number {
   const dim = p.dim;
@@ -43,17 +43,6 @@ function exactDistance(p: Problem, qRow: number, j: number): number {
   return cosineFrom(dot64(a, ao, b, bo, dim), p.queryNorm2![qRow], p.itemNorm2![j]);
 }
 
-function cosineFrom(dot: number, na2: number, nb2: number): number {
-  if (na2 === 0 || nb2 === 0) return 1;
-  const d = 1 - dot / Math.sqrt(na2 * nb2);
-  return d < 0 ? 0 : d > 2 ? 2 : d;
-}
-
-/** Output distance from the internal exact value (squared Euclidean → Euclidean). */
-function outputDistance(metric: Metric, v: number): number {
-  return metric === 'euclidean' ? Math.sqrt(v) : v;
-}
-
 /** Sorts (dist, idx) pairs in place by distance, then index. */
 function sortPairs(dist: Float64Array, idx: Int32Array, len: number): void {
   for (let i = 1; i < len; i++) {
@@ -70,31 +59,10 @@ function sortPairs(dist: Float64Array, idx: Int32Array, len: number): void {
   }
 }
 
-/** Full float64 scan for one query: top-k by (distance, index). */
+/** Full float64 scan for query qi of the problem (see scan.ts). */
 function fullScan(p: Problem, qi: number, outIdx: Int32Array, outDist: Float64Array, outOff: number): void {
-  const k = p.k;
-  const qRow = p.queryRows[qi];
   const ex = p.exclude === null ? -1 : p.exclude[qi];
-  const dist = new Float64Array(k);
-  const idx = new Int32Array(k);
-  let cnt = 0;
-  for (let j = 0; j < p.n; j++) {
-    if (j === ex) continue;
-    const v = exactDistance(p, qRow, j);
-    if (cnt === k && !(v < dist[k - 1])) continue; // j is larger than every kept index: ties lose
-    let pos = cnt < k ? cnt++ : k - 1;
-    while (pos > 0 && dist[pos - 1] > v) {
-      dist[pos] = dist[pos - 1];
-      idx[pos] = idx[pos - 1];
-      pos--;
-    }
-    dist[pos] = v;
-    idx[pos] = j;
-  }
-  for (let t = 0; t < k; t++) {
-    outIdx[outOff + t] = idx[t];
-    outDist[outOff + t] = outputDistance(p.metric, dist[t]);
-  }
+  scanQuery(p.metric, p.items, p.n, p.dim, p.queries, p.queryRows[qi] * p.dim, ex, p.k, outIdx, outDist, outOff);
 }
 
 /**
