@@ -15,8 +15,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
 import { expectedVariants } from '../e2e/app.ts';
-import { timeEvent } from './linked-events.ts';
-import { median } from './stats.ts';
+import { linkedLatencies } from './linked-events.ts';
+import { median, p95 } from './stats.ts';
 
 const TARGETS = (process.env.BENCH_TARGETS ?? `now=${process.env.BENCH_URL ?? 'http://127.0.0.1:4183'}`)
   .split(',')
@@ -94,19 +94,7 @@ async function measure(target: string, url: string): Promise<Result> {
     const h = (globalThis as unknown as { __recallLens: S & { session?: S } }).__recallLens;
     return (h.session ?? h).corpus.n;
   });
-  const hoverMs: number[] = [];
-  for (let i = 0, row = 17 % n; hoverMs.length < HOVERS && i < HOVERS * 3; i++, row = (row * 7919 + 13) % n) {
-    const ms = await timeEvent(page, first, row, 'hover', 10).catch(() => -1);
-    if (ms >= 0) hoverMs.push(ms);
-    await page.waitForTimeout(30);
-  }
-  const clickMs: number[] = [];
-  for (let i = 0, row = 101 % n; i < CLICKS; i++, row = (row * 104729 + 7) % n) {
-    const ms = await timeEvent(page, first, row, 'click', 10).catch(() => -1);
-    if (ms >= 0) clickMs.push(ms);
-    await page.locator(`[data-testid="umap-panel"][data-variant="${first}"]`).scrollIntoViewIfNeeded();
-    await page.waitForTimeout(200);
-  }
+  const { hoverMs, clickMs } = await linkedLatencies(page, first, n, { hovers: HOVERS, clicks: CLICKS, hoverFrom: 17, clickFrom: 101 });
   const tasks = await page.evaluate((from) => (globalThis as unknown as { __longTasks: number[] }).__longTasks.slice(from), longBefore);
   t0 = performance.now();
   await page.reload();
@@ -124,7 +112,6 @@ async function measure(target: string, url: string): Promise<Result> {
     longTaskMaxMs: tasks.length ? Math.max(...tasks) : 0,
     longTasksOver100: tasks.filter((d) => d > 100).length,
   };
-  const p95 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * 0.95))];
   console.log(
     `${target}: ${n} items · hover p50 ${median(hoverMs).toFixed(0)} ms, p95 ${p95(hoverMs).toFixed(0)} ms (${hoverMs.length}) · ` +
       `click → gallery median ${median(clickMs).toFixed(0)} ms, max ${Math.max(...clickMs).toFixed(0)} ms · ` +

@@ -51,3 +51,29 @@ export async function timeEvent(page: Page, variant: string, row: number, kind: 
     [variant, row, kind, k] as const,
   );
 }
+
+/**
+ * Hovers and clicks at rows of a panel (a fixed pseudo-random walk from the given rows), each timed
+ * by `timeEvent`; hovers that land on no point are retried at the next row (at most 3× as many tries).
+ */
+export async function linkedLatencies(
+  page: Page,
+  variant: string,
+  n: number,
+  o: { hovers: number; clicks: number; hoverFrom: number; clickFrom: number },
+): Promise<{ hoverMs: number[]; clickMs: number[] }> {
+  const hoverMs: number[] = [];
+  for (let i = 0, row = o.hoverFrom % n; hoverMs.length < o.hovers && i < o.hovers * 3; i++, row = (row * 7919 + 13) % n) {
+    const ms = await timeEvent(page, variant, row, 'hover', 10).catch(() => -1);
+    if (ms >= 0) hoverMs.push(ms);
+    await page.waitForTimeout(30);
+  }
+  const clickMs: number[] = [];
+  for (let i = 0, row = o.clickFrom % n; i < o.clicks; i++, row = (row * 104_729 + 7) % n) {
+    const ms = await timeEvent(page, variant, row, 'click', 10).catch(() => -1);
+    if (ms >= 0) clickMs.push(ms);
+    await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(200);
+  }
+  return { hoverMs, clickMs };
+}

@@ -16,12 +16,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/browser.ts';
 import { generateScaleData } from './scale-data.ts';
-import { timeEvent } from './linked-events.ts';
-import { median } from './stats.ts';
+import { linkedLatencies } from './linked-events.ts';
+import { median, p95 } from './stats.ts';
 
 const HOVERS = Number(process.env.BENCH_HOVERS ?? 20);
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 5);
-const p95 = (a: number[]) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * 0.95))] ?? NaN;
 
 const URL_BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:4183';
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -102,20 +101,8 @@ async function uaMemory(page: Page): Promise<number | null> {
 async function linkedLatency(page: Page, variant: string, n: number): Promise<{ hoverMs: number[]; seedMs: number[] }> {
   await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
   await page.waitForTimeout(500);
-  const hoverMs: number[] = [];
-  for (let i = 0, row = 12_345 % n; hoverMs.length < HOVERS && i < HOVERS * 3; i++, row = (row * 7919 + 13) % n) {
-    const ms = await timeEvent(page, variant, row, 'hover', 10).catch(() => -1);
-    if (ms >= 0) hoverMs.push(ms);
-    await page.waitForTimeout(30);
-  }
-  const seedMs: number[] = [];
-  for (let i = 0, row = 54_321 % n; i < CLICKS; i++, row = (row * 104_729 + 7) % n) {
-    const ms = await timeEvent(page, variant, row, 'click', 10).catch(() => -1);
-    if (ms >= 0) seedMs.push(ms);
-    await page.locator(`[data-testid="umap-panel"][data-variant="${variant}"]`).scrollIntoViewIfNeeded();
-    await page.waitForTimeout(200);
-  }
-  return { hoverMs, seedMs };
+  const r = await linkedLatencies(page, variant, n, { hovers: HOVERS, clicks: CLICKS, hoverFrom: 12_345, clickFrom: 54_321 });
+  return { hoverMs: r.hoverMs, seedMs: r.clickMs };
 }
 
 interface RunResult {

@@ -14,3 +14,8 @@ export async function timeRuns<T>(runs: number, fn: () => Promise<T> | T): Promi
   }
   return out;
 }
+
+/** The 95th percentile (nearest rank, NaN for none). */
+export function p95(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] ?? NaN;
+}
