@@ -301,7 +301,7 @@ export class AnalysisPipeline extends VariantSpace {
   /**
    * Every row the cache holds, shown at once: its key names the vectors without reading them, so a
    * warm load need not wait for the embeddings (or a fused source's fuse) first. The read is shared
-   * with the row's evaluation, which then finds the row done.
+   * with the row's evaluation, which computes the row only when the cache misses.
    */
   private showCachedRows(): void {
     const generation = this.generation;
@@ -349,14 +349,11 @@ export class AnalysisPipeline extends VariantSpace {
     const start = performance.now();
     const key = this.metricsKey(variant, settings);
     try {
+      // A row the cache holds is shown by showCachedRows (from this same read): only a miss is computed.
+      if (this.rows.get(variant)?.status === 'done') return;
       const cached = await this.cachedRow(key);
       this.cachedRowReads.delete(key);
-      if (generation === this.generation && this.rows.get(variant)?.status === 'done') return; // shown from the cache already
-      if (cached) {
-        const knn = shareArrays(cached.knn);
-        update({ status: 'done', progress: 1, metrics: cached.metrics, knn, seconds: (performance.now() - start) / 1000, cached: true });
-        return;
-      }
+      if (cached || generation !== this.generation) return;
       // The variant's vectors, whitened once into shared memory; the KNN searches them as they are.
       const x = await this.variantEmbeddings(variant);
       if (generation !== this.generation) return;
